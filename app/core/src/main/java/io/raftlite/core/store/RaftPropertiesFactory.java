@@ -1,0 +1,82 @@
+package io.raftlite.core.store;
+
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+/** Turns a {@link StoreConfig} into Ratis settings: every Ratis key the store sets is set here. */
+final class RaftPropertiesFactory {
+
+    /** Snapshot files kept in {@code sm/}: the newest and one fallback. */
+    static final int SNAPSHOTS_RETAINED = 2;
+    private static final long MAX_PREALLOCATED_BYTES = 4L * 1024 * 1024;
+    private static final int MAX_PURGE_GAP = 1024;
+
+    private RaftPropertiesFactory() {
+    }
+
+    /** Every node derives the same group id from the cluster name, without talking to the others. */
+    static RaftGroupId groupId(String clusterName) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("raftlite:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static RaftProperties build(StoreConfig config, Path raftDir) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+        HostPort bind = HostPort.parse(config.raftBindAddress());
+        GrpcConfigKeys.Server.setHost(p, bind.host());
+        GrpcConfigKeys.Server.setPort(p, bind.port());
+
+        // Reads: ReadIndex, no leader lease (a lease trusts clocks; set explicitly, docs and code disagree).
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
+        RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(config.applyTimeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+
+        // Snapshots every snapshotThreshold applied entries; the log behind the newest one is purged.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(MAX_PURGE_GAP, config.snapshotThreshold()));
+
+        long segment = config.logSegmentSizeBytes();
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(MAX_PREALLOCATED_BYTES, segment)));
+        // The write buffer stays at its 8MB default: it bounds the size of one entry (and must exceed the
+        // 4MB appender batch limit). Durability: the defaults (no async flush, no unsafe flush, corruption policy EXCEPTION) are kept
+        // on purpose: an entry is fsync'd before it is acknowledged.
+        return p;
+    }
+
+    /** A {@code host:port} (IPv6 in brackets). */
+    record HostPort(String host, int port) {
+        static HostPort parse(String s) {
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new IllegalArgumentException("expected host:port, got '" + s + "'");
+            }
+            String host = s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                int port = Integer.parseInt(s.substring(colon + 1));
+                if (port < 0 || port > 65535) {
+                    throw new IllegalArgumentException("port out of range in '" + s + "'");
+                }
+                return new HostPort(host, port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad port in '" + s + "'", e);
+            }
+        }
+    }
+}

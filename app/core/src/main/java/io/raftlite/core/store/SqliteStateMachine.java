@@ -1,0 +1,254 @@
+package io.raftlite.core.store;
+
+import io.raftlite.core.command.Command;
+import io.raftlite.core.command.CommandCodec;
+import io.raftlite.core.command.CommandResult;
+import io.raftlite.core.command.ResultCodec;
+import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.db.EntryContext;
+import io.raftlite.core.db.StorageException;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Ratis state machine: decodes a log entry, hands it to the SQLite layer, encodes the result. All
+ * database writes ({@link #applyTransaction}, {@link #takeSnapshot}, {@link #reinitialize}) happen on Ratis'
+ * single StateMachineUpdater thread; see {@code package-info} for the restart-safety design.
+ */
+final class SqliteStateMachine extends BaseStateMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStateMachine.class);
+    static final String INVALID_SQLITE_DATA = "invalid SQLite data";
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Path dbFile;
+    private final int readConnections;
+    private final StoreDatabase.Opener opener;
+    private volatile StoreDatabase db;
+    private volatile Path smDir;
+    private volatile Path logDir;
+
+    SqliteStateMachine(Path dbFile, int readConnections, StoreDatabase.Opener opener) {
+        this.dbFile = dbFile;
+        this.readConnections = readConnections;
+        this.opener = opener;
+    }
+
+    /** The live database, or null before initialisation and after close. */
+    StoreDatabase database() {
+        return db;
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            smDir = raftStorage.getStorageDir().getStateMachineDir().toPath();
+            logDir = raftStorage.getStorageDir().getCurrentDir().toPath();
+            Optional<SingleFileSnapshotInfo> snapshot = SnapshotFiles.newestValid(smDir); // quarantines bad ones first
+            storage.init(raftStorage);
+            rebuild(snapshot);
+        });
+    }
+
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** After Ratis installed a snapshot from the leader into a fresh {@code sm/}: rebuild from it. */
+    @Override
+    public void reinitialize() throws IOException {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        rebuild(SnapshotFiles.newestValid(smDir));
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /**
+     * Makes the live database equal to the snapshot (or empty) and sets the applied index to match; Ratis
+     * replays the log after it. Refuses to start when the log no longer holds the entries after it.
+     */
+    private void rebuild(Optional<SingleFileSnapshotInfo> snapshot) throws IOException {
+        long snapshotIndex = snapshot.map(SingleFileSnapshotInfo::getIndex).orElse(-1L);
+        OptionalLong logStart = SnapshotFiles.logStartIndex(logDir);
+        if (logStart.isPresent() && logStart.getAsLong() > snapshotIndex + 1) {
+            throw new IOException("Refusing to start: the newest usable snapshot ends at index " + snapshotIndex
+                    + " but the Raft log starts at " + logStart.getAsLong() + ", so entries in between would be lost."
+                    + " Restore a valid snapshot into " + smDir + " or rejoin this node with an empty data dir.");
+        }
+        if (snapshot.isEmpty() && logStart.isEmpty() && hasQuarantinedSnapshot()) {
+            throw new IOException("Refusing to start: no usable snapshot in " + smDir
+                    + " and no Raft log to rebuild from; the data would be lost");
+        }
+        if (snapshot.isPresent()) {
+            SingleFileSnapshotInfo info = snapshot.get();
+            openDatabase().restoreFrom(info.getFile().getPath());
+            storage.updateLatestSnapshot(info);
+            setLastAppliedTermIndex(info.getTermIndex());
+            LOG.info("Restored {} from snapshot {}; Ratis replays the log after index {}", dbFile,
+                    info.getFile().getPath().getFileName(), info.getIndex());
+        } else {
+            closeDatabase();
+            deleteDatabaseFiles();
+            openDatabase();
+            setLastAppliedTermIndex(TermIndex.INITIAL_VALUE);
+            LOG.info("No snapshot: starting {} empty; Ratis replays the whole log", dbFile);
+        }
+    }
+
+    private boolean hasQuarantinedSnapshot() throws IOException {
+        try (var files = Files.list(smDir)) {
+            return files.anyMatch(p -> p.getFileName().toString().contains(SnapshotFiles.CORRUPT_SUFFIX));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Leader only: rejects an entry that would not decode, before it is ever appended to the log. */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext trx = super.startTransaction(request);
+        try {
+            CommandCodec.decode(request.getMessage().getContent().toByteArray());
+        } catch (IllegalArgumentException e) {
+            trx.setException(new StateMachineException("not a valid command: " + e.getMessage()));
+        }
+        return trx;
+    }
+
+    /**
+     * Applies one entry synchronously. An environmental failure or an undecodable entry throws, which makes
+     * Ratis stop this server (fail-stop); completing the future exceptionally would instead skip the entry
+     * on this replica only.
+     */
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        Command command;
+        try {
+            command = CommandCodec.decode(data);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("log entry " + entry.getIndex() + " is not a valid command", e);
+        }
+        CommandResult result = apply(command, entry.getIndex());
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(ResultCodec.encode(result))));
+    }
+
+    private CommandResult apply(Command command, long index) {
+        StoreDatabase database = db;
+        EntryContext ctx = new EntryContext(command.timestampMillis(), command.seed());
+        try {
+            switch (command.kind()) {
+                case EXECUTE, QUERY -> {
+                    boolean readOnly = command.kind() == Command.Kind.QUERY;
+                    List<StatementResult> results = database.apply(command.statements(), command.transaction(), readOnly, ctx);
+                    return new CommandResult(results, null, index);
+                }
+                case LOAD_DATABASE -> {
+                    try {
+                        database.loadDatabase(command.payload());
+                        return new CommandResult(List.of(), null, index);
+                    } catch (IllegalArgumentException e) {
+                        return new CommandResult(List.of(), INVALID_SQLITE_DATA, index);
+                    }
+                }
+                case LOAD_SQL -> {
+                    String error = database.loadSql(new String(command.payload(), StandardCharsets.UTF_8), ctx);
+                    return new CommandResult(List.of(), error, index);
+                }
+                default -> throw new IllegalStateException("unknown kind " + command.kind());
+            }
+        } catch (StorageException e) {
+            LOG.error("Storage failure applying entry {}: stopping this server", index, e);
+            throw e;
+        }
+    }
+
+    /** A linearizable read: Ratis calls this once the ReadIndex has been applied here. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            ReadMessage read = ReadMessage.decode(request.getContent().toByteArray());
+            List<StatementResult> results = db.query(read.statements(), read.transaction(), read.dbTimeout());
+            byte[] encoded = ResultCodec.encode(new CommandResult(results, null, 0));
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(encoded)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Runs on the StateMachineUpdater thread after every pending apply has completed (Ratis 3.2.2
+     * {@code StateMachineUpdater.takeSnapshot}), so the copy is exactly the state at the applied index.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        SingleFileSnapshotInfo info = SnapshotFiles.write(target, last, db::copyTo);
+        storage.updateLatestSnapshot(info);
+        LOG.info("Took snapshot {}", target.getName());
+        return last.getIndex();
+    }
+
+    @Override
+    public void close() {
+        getLifeCycle().checkStateAndClose(this::closeDatabase);
+    }
+
+    private StoreDatabase openDatabase() {
+        if (db == null) {
+            db = opener.open(dbFile, readConnections);
+        }
+        return db;
+    }
+
+    private void closeDatabase() {
+        StoreDatabase d = db;
+        db = null;
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    private void deleteDatabaseFiles() throws IOException {
+        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+            Files.deleteIfExists(dbFile.resolveSibling(dbFile.getFileName() + suffix));
+        }
+    }
+}

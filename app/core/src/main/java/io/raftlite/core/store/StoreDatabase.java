@@ -1,0 +1,97 @@
+package io.raftlite.core.store;
+
+import io.raftlite.core.command.Statement;
+import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.db.Database;
+import io.raftlite.core.db.EntryContext;
+
+import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The operations the store needs from the SQLite layer, mirroring {@link Database} one for one. It exists
+ * only because {@link Database} is a final class: tests can run the store against a stand-in, and
+ * production code always goes through {@link #open(Path, int)}, i.e. the real {@link Database}.
+ */
+interface StoreDatabase extends AutoCloseable {
+
+    /** How the store opens its live database file; see {@link #REAL}. */
+    @FunctionalInterface
+    interface Opener {
+        StoreDatabase open(Path file, int readConnections);
+    }
+
+    /** Opens the real {@link Database}. */
+    Opener REAL = StoreDatabase::open;
+
+    List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx);
+
+    List<StatementResult> query(List<Statement> statements, boolean transaction, Duration dbTimeout);
+
+    void loadDatabase(byte[] sqliteFile);
+
+    String loadSql(String sqlText, EntryContext ctx);
+
+    void copyTo(Path target);
+
+    void restoreFrom(Path source);
+
+    void dumpSql(Writer out);
+
+    long sizeBytes();
+
+    @Override
+    void close();
+
+    static StoreDatabase open(Path file, int readConnections) {
+        Database db = Database.open(file, readConnections);
+        return new StoreDatabase() {
+            @Override
+            public List<StatementResult> apply(List<Statement> s, boolean tx, boolean readOnly, EntryContext ctx) {
+                return db.apply(s, tx, readOnly, ctx);
+            }
+
+            @Override
+            public List<StatementResult> query(List<Statement> s, boolean tx, Duration dbTimeout) {
+                return db.query(s, tx, dbTimeout);
+            }
+
+            @Override
+            public void loadDatabase(byte[] sqliteFile) {
+                db.loadDatabase(sqliteFile);
+            }
+
+            @Override
+            public String loadSql(String sqlText, EntryContext ctx) {
+                return db.loadSql(sqlText, ctx);
+            }
+
+            @Override
+            public void copyTo(Path target) {
+                db.copyTo(target);
+            }
+
+            @Override
+            public void restoreFrom(Path source) {
+                db.restoreFrom(source);
+            }
+
+            @Override
+            public void dumpSql(Writer out) {
+                db.dumpSql(out);
+            }
+
+            @Override
+            public long sizeBytes() {
+                return db.sizeBytes();
+            }
+
+            @Override
+            public void close() {
+                db.close();
+            }
+        };
+    }
+}
