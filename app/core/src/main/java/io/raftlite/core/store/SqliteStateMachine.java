@@ -212,6 +212,7 @@ final class SqliteStateMachine extends BaseStateMachine {
     /**
      * Runs on the StateMachineUpdater thread after every pending apply has completed (Ratis 3.2.2
      * {@code StateMachineUpdater.takeSnapshot}), so the copy is exactly the state at the applied index.
+     * A failure is reported as an {@link IOException}, which Ratis logs without stopping.
      */
     @Override
     public long takeSnapshot() throws IOException {
@@ -220,7 +221,14 @@ final class SqliteStateMachine extends BaseStateMachine {
             return -1;
         }
         File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        SingleFileSnapshotInfo info = SnapshotFiles.write(target, last, db::copyTo);
+        SingleFileSnapshotInfo info;
+        try {
+            info = SnapshotFiles.write(target, last, db::copyTo);
+        } catch (RuntimeException e) {
+            // Ratis logs an IOException from takeSnapshot and carries on (the log is simply not purged);
+            // any other exception would make it retry in a loop while stopping. A snapshot is optional.
+            throw new IOException("snapshot at " + last + " failed", e);
+        }
         storage.updateLatestSnapshot(info);
         LOG.info("Took snapshot {}", target.getName());
         return last.getIndex();
