@@ -15,6 +15,7 @@ import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /** Maps Ratis replies and failures to the store's results and {@link StoreException} reasons. */
@@ -57,7 +58,8 @@ final class RaftReplies {
             return new StoreException(StoreException.Reason.TIMEOUT, "timed out: " + t.getMessage(), t);
         } else if (t instanceof ReadException) {
             return new StoreException(StoreException.Reason.NO_LEADER, "read failed: " + t.getMessage(), t);
-        } else if (t instanceof AlreadyClosedException || t instanceof ServerNotReadyException) {
+        } else if (t instanceof AlreadyClosedException || t instanceof ServerNotReadyException
+                || t instanceof RejectedExecutionException) {
             return new StoreException(StoreException.Reason.UNAVAILABLE, "store unavailable: " + t.getMessage(), t);
         } else if (t instanceof StateMachineException sme && sme.getCause() instanceof RuntimeException r) {
             return r;

@@ -100,7 +100,16 @@ public final class RaftStore implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server = s;
-        s.start();
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = e;
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            close();
+            throw cause instanceof IOException io ? io : new IOException("store failed to start: " + cause, cause);
+        }
     }
 
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */
@@ -141,7 +150,7 @@ public final class RaftStore implements AutoCloseable {
      * {@link StoreException.Reason#TIMEOUT} when no reply arrives within {@code applyTimeout}.
      */
     private CompletableFuture<byte[]> send(byte[] bytes, RaftClientRequest.Type type) {
-        if (closed.get() || server == null) {
+        if (divisionOrNull() == null) {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
         }
@@ -291,7 +300,8 @@ public final class RaftStore implements AutoCloseable {
             return null;
         }
         try {
-            return s.getDivision(groupId);
+            RaftServer.Division d = s.getDivision(groupId);
+            return d.getInfo().isAlive() ? d : null; // closed by Ratis after a fail-stop
         } catch (IOException e) {
             return null;
         }
