@@ -147,6 +147,21 @@ class RaftStoreTest {
     }
 
     @Test
+    void loadingABackupReplacesTheData() throws Exception {
+        try (RaftStore store = startStore(config(dir, freePort(), 1000, 1 << 20), p -> { })) {
+            createCounter(store);
+            increment(store, 2);
+            Path backup = dir.resolve("backup.sqlite");
+            store.backup(backup);
+            increment(store, 5);
+            CommandResult r = store.submit(new Command(Command.Kind.LOAD_DATABASE, false, 0, 0, List.of(),
+                    java.nio.file.Files.readAllBytes(backup))).get(30, TimeUnit.SECONDS);
+            assertEquals(null, r.error());
+            assertEquals(2L, counter(store));
+        }
+    }
+
+    @Test
     void aClosedStoreIsUnavailable() throws Exception {
         RaftStore store = startStore(config(dir, freePort(), 1000, 1 << 20), p -> { });
         store.close();
