@@ -54,7 +54,7 @@ class GoFloatTest {
     @Test
     void outputIsShortestAndReadsBackToTheSameDouble() {
         Random random = new Random(7);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             double d = Double.longBitsToDouble(random.nextLong());
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 continue;
