@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,5 +71,41 @@ class GoFloatTest {
                     .replaceFirst("^0+", "").replaceFirst("0+$", "");
             assertTrue(mantissa.length() <= Math.max(1, jdk.length()), s + " vs " + Double.toString(d));
         }
+    }
+
+    @Test
+    void agreesWithABruteForceShortestSearch() {
+        Random random = new Random(11);
+        for (int i = 0; i < 3_000; i++) {
+            double d = switch (i % 3) {
+                case 0 -> Double.longBitsToDouble(random.nextLong());
+                case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
+                default -> Double.parseDouble(random.nextInt(100_000) + "e" + (random.nextInt(60) - 30));
+            };
+            if (Double.isNaN(d) || Double.isInfinite(d) || d == 0) {
+                continue;
+            }
+            BigDecimal expected = bruteForceShortest(Math.abs(d));
+            BigDecimal got = new BigDecimal(GoFloat.format(Math.abs(d)));
+            assertEquals(0, expected.compareTo(got), d + ": expected " + expected + " got " + got);
+        }
+    }
+
+    /** Fewest digits that parse back; of rounding down/up at that length, the nearer (ties to even). */
+    private static BigDecimal bruteForceShortest(double abs) {
+        BigDecimal exact = new BigDecimal(abs);
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal down = exact.round(new MathContext(p, RoundingMode.DOWN));
+            BigDecimal up = exact.round(new MathContext(p, RoundingMode.UP));
+            boolean downOk = down.doubleValue() == abs;
+            boolean upOk = up.doubleValue() == abs;
+            if (downOk && upOk) {
+                return exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            }
+            if (downOk || upOk) {
+                return downOk ? down : up;
+            }
+        }
+        throw new AssertionError("17 digits always read back");
     }
 }
