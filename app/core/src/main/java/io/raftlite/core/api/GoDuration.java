@@ -60,70 +60,82 @@ public final class GoDuration {
 
     /** One {@code [0-9]*(\.[0-9]*)?unit} term starting at {@code pos[0]}, in unsigned nanoseconds. */
     private static long term(String s, int[] pos, String text) {
-        int i = pos[0];
-        char first = s.charAt(i);
-        if (first != '.' && !isDigit(first)) {
+        int start = pos[0];
+        if (s.charAt(start) != '.' && !isDigit(s.charAt(start))) {
             throw invalid(text);
         }
-        long whole = 0;
-        int start = i;
-        for (; i < s.length() && isDigit(s.charAt(i)); i++) {
-            if (Long.compareUnsigned(whole, Long.divideUnsigned(TWO_POW_63, 10)) > 0) {
-                throw invalid(text);
-            }
-            whole = whole * 10 + (s.charAt(i) - '0');
-            if (Long.compareUnsigned(whole, TWO_POW_63) > 0) {
-                throw invalid(text);
-            }
-        }
-        boolean pre = i > start;
-        long fraction = 0;
-        double scale = 1;
+        long whole = leadingInt(s, pos, text);
+        boolean pre = pos[0] > start;
+        Fraction fraction = new Fraction(0, 1);
         boolean post = false;
-        if (i < s.length() && s.charAt(i) == '.') {
-            i++;
-            boolean overflow = false;
-            int fractionStart = i;
-            for (; i < s.length() && isDigit(s.charAt(i)); i++) {
-                if (overflow) {
-                    continue;
-                }
-                if (Long.compareUnsigned(fraction, Long.MAX_VALUE / 10) > 0) {
-                    overflow = true;
-                    continue;
-                }
-                long next = fraction * 10 + (s.charAt(i) - '0');
-                if (next < 0) { // beyond 1 << 63 - 1 as a signed long; Go's limit is 1 << 63
-                    overflow = next != TWO_POW_63;
-                    if (overflow) {
-                        continue;
-                    }
-                }
-                fraction = next;
-                scale *= 10;
-            }
-            post = i > fractionStart;
+        if (pos[0] < s.length() && s.charAt(pos[0]) == '.') {
+            int fractionStart = ++pos[0];
+            fraction = leadingFraction(s, pos);
+            post = pos[0] > fractionStart;
         }
         if (!pre && !post) {
             throw invalid(text);
         }
-        int unitStart = i;
-        while (i < s.length() && s.charAt(i) != '.' && !isDigit(s.charAt(i))) {
-            i++;
+        int unitStart = pos[0];
+        while (pos[0] < s.length() && s.charAt(pos[0]) != '.' && !isDigit(s.charAt(pos[0]))) {
+            pos[0]++;
         }
-        long unit = unitNanos(s.substring(unitStart, i), text);
-        pos[0] = i;
+        long unit = unitNanos(s.substring(unitStart, pos[0]), text);
         if (Long.compareUnsigned(whole, Long.divideUnsigned(TWO_POW_63, unit)) > 0) {
             throw invalid(text);
         }
         long v = whole * unit;
-        if (fraction != 0) {
-            v += (long) (unsignedToDouble(fraction) * ((double) unit / scale));
+        if (fraction.digits() != 0) {
+            // Go computes this in float64: "needed to be nanosecond accurate for fractions of hours"
+            v += (long) (unsignedToDouble(fraction.digits()) * ((double) unit / fraction.scale()));
             if (Long.compareUnsigned(v, TWO_POW_63) > 0) {
                 throw invalid(text);
             }
         }
         return v;
+    }
+
+    /** Go's {@code leadingInt}: digits as an unsigned value of at most 1 << 63, else invalid. */
+    private static long leadingInt(String s, int[] pos, String text) {
+        long x = 0;
+        for (; pos[0] < s.length() && isDigit(s.charAt(pos[0])); pos[0]++) {
+            if (Long.compareUnsigned(x, Long.divideUnsigned(TWO_POW_63, 10)) > 0) {
+                throw invalid(text);
+            }
+            x = x * 10 + (s.charAt(pos[0]) - '0');
+            if (Long.compareUnsigned(x, TWO_POW_63) > 0) {
+                throw invalid(text);
+            }
+        }
+        return x;
+    }
+
+    /** The digits after a point, as {@code digits / scale}. */
+    private record Fraction(long digits, double scale) {
+    }
+
+    /** Go's {@code leadingFraction}: digits beyond what fits 1 << 63 are consumed and ignored. */
+    private static Fraction leadingFraction(String s, int[] pos) {
+        long x = 0;
+        double scale = 1;
+        boolean overflow = false;
+        for (; pos[0] < s.length() && isDigit(s.charAt(pos[0])); pos[0]++) {
+            if (overflow) {
+                continue;
+            }
+            if (Long.compareUnsigned(x, Long.MAX_VALUE / 10) > 0) {
+                overflow = true;
+                continue;
+            }
+            long next = x * 10 + (s.charAt(pos[0]) - '0');
+            if (Long.compareUnsigned(next, TWO_POW_63) > 0) {
+                overflow = true;
+                continue;
+            }
+            x = next;
+            scale *= 10;
+        }
+        return new Fraction(x, scale);
     }
 
     private static double unsignedToDouble(long v) {

@@ -7,7 +7,6 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.json.Json;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,22 +18,6 @@ import java.util.TreeMap;
  * empty lists are left out), Go's sorted map keys where rqlite uses a map (associative rows and types).
  */
 public final class ResponseWriter {
-
-    /** Go sorts map keys by their UTF-8 bytes, which is code point order (not UTF-16 order). */
-    static final Comparator<String> GO_MAP_KEY_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    };
 
     private ResponseWriter() {
     }
@@ -123,13 +106,13 @@ public final class ResponseWriter {
      * value.
      */
     private static Map<String, Object> associativeRows(QueryResult q, RenderOptions options) {
-        Map<String, Object> types = new TreeMap<>(GO_MAP_KEY_ORDER);
+        Map<String, Object> types = new TreeMap<>(Json.GO_MAP_KEY_ORDER);
         for (int i = 0; i < q.columns().size() && i < q.types().size(); i++) {
             types.put(q.columns().get(i), q.types().get(i));
         }
         List<Object> rows = new ArrayList<>(q.rows().size());
         for (List<Object> row : q.rows()) {
-            Map<String, Object> byColumn = new TreeMap<>(GO_MAP_KEY_ORDER);
+            Map<String, Object> byColumn = new TreeMap<>(Json.GO_MAP_KEY_ORDER);
             for (int i = 0; i < q.columns().size() && i < row.size(); i++) {
                 byColumn.put(q.columns().get(i), value(row.get(i), options));
             }

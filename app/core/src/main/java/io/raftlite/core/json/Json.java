@@ -1,7 +1,29 @@
 package io.raftlite.core.json;
 
+import java.util.Comparator;
+
 /** Entry point of the JSON package: a strict parser and a writer that matches Go's {@code encoding/json}. */
 public final class Json {
+
+    /**
+     * The order in which Go's {@code encoding/json} writes map keys: by their UTF-8 bytes, which is code point
+     * order (not {@link String#compareTo}'s UTF-16 order). A {@link java.util.TreeMap} with this comparator
+     * writes like a Go map, e.g. for {@code /status}.
+     */
+    public static final Comparator<String> GO_MAP_KEY_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
 
     private Json() {
     }

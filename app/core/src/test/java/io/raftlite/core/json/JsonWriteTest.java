@@ -92,4 +92,16 @@ class JsonWriteTest {
     void refusesTypesItCannotWrite() {
         assertThrows(IllegalArgumentException.class, () -> compact(new Object()));
     }
+
+    @Test
+    void goMapKeyOrderIsCodePointOrder() {
+        Map<String, Object> m = new java.util.TreeMap<>(Json.GO_MAP_KEY_ORDER);
+        m.put("\uD83D\uDE00", 1L); // U+1F600: after U+FF5E in UTF-8, before it in UTF-16
+        m.put("\uFF5E", 2L);
+        m.put("b", 3L);
+        m.put("B", 4L);
+        m.put("ab", 5L);
+        m.put("a", 6L);
+        assertEquals("{\"B\":4,\"a\":6,\"ab\":5,\"b\":3,\"\uFF5E\":2,\"\uD83D\uDE00\":1}", compact(m));
+    }
 }
