@@ -176,7 +176,7 @@ public final class DataApi {
         try {
             ticket = queue.enqueue(statements);
             if (p.waitForQueue()) {
-                ticket.flushed().get(p.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                ticket.flushed().get(timeoutMillis(p), TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException e) {
             return Reply.text(408, "queue wait timeout");
@@ -197,15 +197,15 @@ public final class DataApi {
         return switch (level) {
             case NONE -> {
                 freshnessCheck(p);
-                yield store.readLocal(statements, p.transaction(), p.dbTimeout());
+                yield store.readLocal(statements, p.transaction(), dbTimeout(p));
             }
             case WEAK -> {
                 if (!"LEADER".equals(store.status().role())) {
                     throw new StoreException(StoreException.Reason.NOT_LEADER, "not leader", null);
                 }
-                yield store.readLocal(statements, p.transaction(), p.dbTimeout());
+                yield store.readLocal(statements, p.transaction(), dbTimeout(p));
             }
-            case LINEARIZABLE -> await(store.readLinearizable(statements, p.transaction(), p.dbTimeout()), p);
+            case LINEARIZABLE -> await(store.readLinearizable(statements, p.transaction(), dbTimeout(p)), p);
             case STRONG, AUTO -> {
                 CommandResult r = await(store.submit(newCommand(Command.Kind.QUERY, statements, p)), p);
                 yield r.results();
@@ -215,7 +215,7 @@ public final class DataApi {
 
     private void freshnessCheck(QueryParams p) {
         // Freshness only matters on a node that is not the leader; rqlite ignores it on the leader.
-        if (p.freshness() != null && !"LEADER".equals(store.status().role()) && store.status().leaderId() == null) {
+        if (!p.freshness().isZero() && !"LEADER".equals(store.status().role()) && store.status().leaderId() == null) {
             throw new Refusal("stale read");
         }
     }
@@ -240,9 +240,20 @@ public final class DataApi {
         return ThreadLocalRandom.current().nextLong();
     }
 
+    /** {@code db_timeout} is absent (zero) or a positive limit; the store takes null for "no limit". */
+    private static java.time.Duration dbTimeout(QueryParams p) {
+        return p.dbTimeout().isNegative() || p.dbTimeout().isZero() ? null : p.dbTimeout();
+    }
+
+    /** A missing, zero or negative {@code timeout} means rqlite's default. */
+    private static long timeoutMillis(QueryParams p) {
+        long ms = p.timeout().toMillis();
+        return ms > 0 ? ms : QueryParams.DEFAULT_TIMEOUT.toMillis();
+    }
+
     private static <T> T await(CompletableFuture<T> future, QueryParams p) {
         try {
-            return future.get(p.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(timeoutMillis(p), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(false);
             throw new StoreException(StoreException.Reason.TIMEOUT, "timeout", e);
