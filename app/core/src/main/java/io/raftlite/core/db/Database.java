@@ -141,9 +141,17 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("copy target already exists: " + target);
         }
         withReader(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
-                ps.setString(1, target.toAbsolutePath().toString());
-                ps.execute();
+            // query_only also forbids writing the VACUUM INTO target; the connection itself was
+            // opened SQLITE_OPEN_READONLY, so lifting query_only briefly cannot change the live file.
+            try (java.sql.Statement s = conn.createStatement();
+                 PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
+                s.execute("PRAGMA query_only=0");
+                try {
+                    ps.setString(1, target.toAbsolutePath().toString());
+                    ps.execute();
+                } finally {
+                    s.execute("PRAGMA query_only=1");
+                }
                 return null;
             } catch (SQLException e) {
                 throw new StorageException("cannot copy database to " + target + ": " + SqliteFailure.message(e), e);
