@@ -173,6 +173,18 @@ class DatabaseTest {
     }
 
     @Test
+    void aFullDatabaseStopsTheApplyInsteadOfBecomingAStatementError() {
+        exec(db, "CREATE TABLE t (x)", "PRAGMA max_page_count = 3");
+        StorageException full = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+                () -> exec(db, "INSERT INTO t SELECT randomblob(100000)"));
+        assertTrue(full.getMessage().contains("full"), full.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(StorageException.class, () -> db.apply(
+                List.of(Statement.of("INSERT INTO t VALUES(1)"), Statement.of("INSERT INTO t SELECT randomblob(100000)")),
+                true, false, CTX));
+        assertEquals(0L, rows(db.query(List.of(Statement.of("SELECT count(*) FROM t")), false, null).get(0)).rows().get(0).get(0));
+    }
+
+    @Test
     void closeIsIdempotent() {
         db.close();
         db.close();
