@@ -75,7 +75,8 @@ final class LogApplier {
                     return results;
                 }
             }
-            commit();
+            // A client's own COMMIT/ROLLBACK may have ended the transaction already: that error is expected.
+            execStatementError("COMMIT");
             done = true;
             return results;
         } finally {
@@ -93,7 +94,9 @@ final class LogApplier {
             if (SqliteFailure.isEnvironmental(e, readOnly)) {
                 throw new StorageException("storage failure applying a statement: " + SqliteFailure.message(e), e);
             }
-            return new ErrorResult(SqliteFailure.message(e), StatementRunner.seconds(start));
+            String message = readOnly && SqliteFailure.isReadOnlyRefusal(e)
+                    ? QueryRunner.WRITE_IN_QUERY : SqliteFailure.message(e);
+            return new ErrorResult(message, StatementRunner.seconds(start));
         }
     }
 
@@ -150,12 +153,11 @@ final class LogApplier {
         }
     }
 
-    private void commit() {
-        // A client's own COMMIT/ROLLBACK may have ended the transaction already: that error is expected.
-        execStatementError("COMMIT");
-    }
-
-    /** Commits a transaction a client's explicit BEGIN left open, so every entry ends committed. */
+    /**
+     * Commits a transaction a client's explicit BEGIN left open, so every entry ends committed and a
+     * snapshot never misses (or a restart never replays differently) half of a client transaction.
+     * When none is open SQLite answers "no transaction is active", which is ignored.
+     */
     private void commitLeftOpenTransaction() {
         execStatementError("COMMIT");
     }

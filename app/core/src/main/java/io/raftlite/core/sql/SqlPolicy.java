@@ -17,8 +17,13 @@ public final class SqlPolicy {
     public static final String LOAD_EXTENSION_REFUSED = "load_extension is not allowed";
     public static final String VACUUM_INTO_REFUSED = "VACUUM INTO is not allowed";
 
-    /** Pragmas refused when they set a value ({@code =} or {@code (...)}); reading them is fine, as in rqlite. */
-    private static final Set<String> UNSETTABLE_PRAGMAS = Set.of("journal_mode", "synchronous", "wal_autocheckpoint");
+    /**
+     * Pragmas refused when they set a value ({@code =} or {@code (...)}); reading them is fine, as in
+     * rqlite. Beyond rqlite's list: {@code max_page_count}, a per-connection limit that would make every
+     * replica's writes fail with SQLITE_FULL (a storage failure, which stops the node) and vanish on restart.
+     */
+    private static final Set<String> UNSETTABLE_PRAGMAS = Set.of("journal_mode", "synchronous", "wal_autocheckpoint",
+            "max_page_count");
     /** Pragmas refused in every form. */
     private static final Set<String> FORBIDDEN_PRAGMAS = Set.of("wal_checkpoint");
 

@@ -142,7 +142,7 @@ class DatabaseTest {
         exec(db, "CREATE TABLE t (x)");
         List<StatementResult> r = db.apply(List.of(Statement.of("INSERT INTO t VALUES(1)"), Statement.of("SELECT 1")),
                 false, true, CTX);
-        assertEquals("attempt to write a readonly database", error(r.get(0)));
+        assertEquals("attempt to change database via query operation", error(r.get(0)));
         assertInstanceOf(QueryResult.class, r.get(1));
         assertInstanceOf(ExecuteResult.class, exec(db, "INSERT INTO t VALUES(1)").get(0));
     }
@@ -182,6 +182,12 @@ class DatabaseTest {
                 List.of(Statement.of("INSERT INTO t VALUES(1)"), Statement.of("INSERT INTO t SELECT randomblob(100000)")),
                 true, false, CTX));
         assertEquals(0L, rows(db.query(List.of(Statement.of("SELECT count(*) FROM t")), false, null).get(0)).rows().get(0).get(0));
+    }
+
+    @Test
+    void aTransactionAClientLeftOpenIsCommittedAtTheEndOfTheEntry() {
+        exec(db, "CREATE TABLE t (x)", "BEGIN", "INSERT INTO t VALUES(1)");
+        assertEquals(1L, rows(db.query(List.of(Statement.of("SELECT count(*) FROM t")), false, null).get(0)).rows().get(0).get(0));
     }
 
     @Test

@@ -24,7 +24,7 @@ class SqlPolicyTest {
             "PRAGMA journal_mode(DELETE)", "  PRAGMA synchronous=FULL", "PRAGMA main.synchronous = 0",
             "PRAGMA wal_autocheckpoint=0", "PRAGMA wal_checkpoint", "PRAGMA main.wal_checkpoint(TRUNCATE)",
             "PRAGMA \"journal_mode\" = OFF", "/* c */ PRAGMA -- c\n journal_mode = OFF",
-            "SELECT 1; PRAGMA synchronous=OFF", "SELECT * FROM pragma_journal_mode('delete')"})
+            "SELECT 1; PRAGMA synchronous=OFF", "PRAGMA max_page_count = 3", "SELECT * FROM pragma_journal_mode('delete')"})
     void breakingPragmasAreDisallowed(String sql) {
         assertEquals(Optional.of("disallowed pragma"), refusal("SELECT 1", sql));
     }
