@@ -155,6 +155,25 @@ class ReadAndFileTest {
     }
 
     @Test
+    void loadDatabaseAcceptsAWalModeFileImage() throws Exception {
+        Path src = dir.resolve("walsrc.sqlite");
+        try (Database other = Database.open(src, 1)) {
+            exec(other, "CREATE TABLE w (v)", "INSERT INTO w VALUES(42)");
+        }
+        byte[] bytes = Files.readAllBytes(src);
+        assertEquals(2, bytes[18], "closed live file is a WAL-mode image");
+        db.loadDatabase(bytes);
+        assertEquals(List.of(List.of(42L)), rows(query("SELECT v FROM w").get(0)).rows());
+    }
+
+    @Test
+    void reopeningKeepsTheData() {
+        db.close();
+        db = Database.open(dir.resolve("live.sqlite"), 1);
+        assertEquals(3L, rows(query("SELECT count(*) FROM foo").get(0)).rows().get(0).get(0));
+    }
+
+    @Test
     void readsRunConcurrentlyWithApply() throws Exception {
         Thread reader = new Thread(() -> {
             for (int i = 0; i < 200; i++) {
