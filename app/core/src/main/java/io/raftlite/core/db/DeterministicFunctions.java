@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * parses as calls to the same-named functions) is the entry's timestamp. Date/time results are computed
  * by SQLite's own built-ins ({@link BuiltinDateTime}), with {@code 'now'} replaced by the entry's instant
  * written as {@code YYYY-MM-DD HH:MM:SS.SSS} UTC: like {@code 'now'} it is a text time value with
- * millisecond resolution, so modifiers such as {@code 'unixepoch'} behave the same.
+ * millisecond resolution, so modifiers such as {@code 'unixepoch'} behave the same. The
+ * {@code 'localtime'} and {@code 'utc'} modifiers, which depend on the host's time zone, are no-ops
+ * here (local time is UTC on the write path).
  */
 final class DeterministicFunctions {
 
@@ -58,27 +60,40 @@ final class DeterministicFunctions {
         Function.create(conn, "current_timestamp", fn(f -> delegate(f, "datetime", List.of(now()))), 0, timeFlags);
         Function.create(conn, "current_date", fn(f -> delegate(f, "date", List.of(now()))), 0, timeFlags);
         Function.create(conn, "current_time", fn(f -> delegate(f, "time", List.of(now()))), 0, timeFlags);
-        for (String name : List.of("date", "time", "datetime", "julianday", "unixepoch")) {
-            Function.create(conn, name, timeFunction(name, 0, 0), -1, timeFlags);
+        for (String name : List.of("date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff")) {
+            Function.create(conn, name, timeFunction(name), -1, timeFlags);
         }
-        Function.create(conn, "strftime", timeFunction("strftime", 1, 1), -1, timeFlags);
-        Function.create(conn, "timediff", timeFunction("timediff", 0, 1), -1, timeFlags);
     }
 
-    /** A date function whose time values sit at argument positions {@code first..last}. */
-    private Function timeFunction(String name, int first, int last) {
-        return fn(f -> {
-            List<Object> args = arguments(f);
-            if (args.isEmpty() && !name.equals("strftime") && !name.equals("timediff")) {
-                args.add(now());
+    /** A date function, computed by the built-in on {@link #timeArguments rewritten} arguments. */
+    private Function timeFunction(String name) {
+        return fn(f -> delegate(f, name, timeArguments(name, arguments(f), now())));
+    }
+
+    /**
+     * The arguments with every time value equal to {@code 'now'} (or a missing one) replaced by
+     * {@code nowText}, and every {@code 'localtime'}/{@code 'utc'} modifier (which depend on the host's
+     * time zone) replaced by the no-op {@code '+0 seconds'}: on the write path local time is UTC on
+     * every host, so replicas in different zones cannot diverge.
+     */
+    static List<Object> timeArguments(String name, List<Object> in, String nowText) {
+        List<Object> args = new ArrayList<>(in);
+        int firstTime = name.equals("strftime") ? 1 : 0;
+        int lastTime = name.equals("timediff") ? 1 : firstTime;
+        if (args.size() == firstTime && !name.equals("timediff")) {
+            args.add(nowText);
+        }
+        for (int i = firstTime; i < args.size(); i++) {
+            if (!(args.get(i) instanceof String s)) {
+                continue;
             }
-            for (int i = first; i <= last && i < args.size(); i++) {
-                if (args.get(i) instanceof String s && s.equalsIgnoreCase("now")) {
-                    args.set(i, now());
-                }
+            if (i <= lastTime && s.equalsIgnoreCase("now")) {
+                args.set(i, nowText);
+            } else if (i > lastTime && (s.equalsIgnoreCase("localtime") || s.equalsIgnoreCase("utc"))) {
+                args.set(i, "+0 seconds");
             }
-            delegate(f, name, args);
-        });
+        }
+        return args;
     }
 
     private void randomBlob(Access f) throws SQLException {

@@ -26,6 +26,9 @@
  * private in-memory connection, with {@code 'now'} replaced by the instant as text
  * {@code YYYY-MM-DD HH:MM:SS.SSS} UTC, which has 'now''s millisecond resolution and is, like 'now', not a
  * numeric time value (so {@code 'unixepoch'} after it is refused exactly as SQLite refuses it).
+ * The {@code 'localtime'}/{@code 'utc'} modifiers depend on the host's time zone, so on the write path
+ * they are no-ops (local time is UTC), a deliberate difference from SQLite that keeps replicas in
+ * different zones identical.
  * The functions are active only inside {@code apply}/{@code loadSql}; read connections have none, so
  * reads see SQLite's own clock and random numbers. An entry never ends with a transaction open: a
  * client's unmatched {@code BEGIN} is committed at the end of the entry.

@@ -97,6 +97,19 @@ class DeterminismTest {
     }
 
     @Test
+    void nowAndTimeZoneModifiersAreRewrittenOnlyWhereSqliteReadsThem() {
+        String now = "2023-11-14 22:13:20.123";
+        assertEquals(List.of(now), DeterministicFunctions.timeArguments("datetime", List.of(), now));
+        assertEquals(List.of(now, "+0 seconds", "start of day", "now"),
+                DeterministicFunctions.timeArguments("datetime", List.of("NOW", "localtime", "start of day", "now"), now));
+        assertEquals(List.of("%s now", now, "+0 seconds"),
+                DeterministicFunctions.timeArguments("strftime", List.of("%s now", "now", "UTC"), now));
+        assertEquals(List.of(now, now), DeterministicFunctions.timeArguments("timediff", List.of("now", "now"), now));
+        assertEquals(java.util.Arrays.asList(10L, "unixepoch", null),
+                DeterministicFunctions.timeArguments("date", java.util.Arrays.asList(10L, "unixepoch", null), now));
+    }
+
+    @Test
     void columnDefaultCurrentTimestampUsesTheEntry() {
         try (Database db = Database.open(dir.resolve("e.sqlite"), 1)) {
             EntryContext ctx = new EntryContext(MILLIS, 1);
