@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Writes a database as SQL text in the shape of {@code sqlite3 .dump}: tables and their rows (in
- * rowid order, or primary-key order for WITHOUT ROWID tables), then indexes, triggers and views, all
- * in schema order, inside {@code BEGIN TRANSACTION;}/{@code COMMIT;}. Values are rendered by SQLite's
+ * rowid order, or primary-key order for WITHOUT ROWID tables), then indexes, then triggers and views,
+ * each group in schema order, inside {@code BEGIN TRANSACTION;}/{@code COMMIT;}. Values are rendered by SQLite's
  * {@code quote()}, so strings, blobs ({@code X'..'}) and reals round-trip exactly. The output depends
  * only on the database content, so equal databases give equal dumps.
  */
@@ -24,7 +24,7 @@ final class SqlDumper {
     /** Dumps through {@code conn}, which must be inside a read transaction for a consistent view. */
     static void dump(Connection conn, Writer out) throws SQLException, IOException {
         out.write("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n");
-        List<String[]> tables = schema(conn, "type = 'table'");
+        List<String[]> tables = schema(conn, "type = 'table'", "name = 'sqlite_sequence', rowid");
         for (String[] table : tables) {
             String name = table[0];
             if (name.equals("sqlite_sequence")) {
@@ -38,17 +38,20 @@ final class SqlDumper {
             }
             dumpRows(conn, name, out);
         }
-        for (String[] other : schema(conn, "type IN ('index', 'trigger', 'view')")) {
+        for (String[] other : schema(conn, "type IN ('index', 'trigger', 'view')", "type <> 'index', rowid")) {
             out.write(other[1] + ";\n");
         }
         out.write("COMMIT;\n");
     }
 
-    /** {name, sql} of schema objects matching {@code where}, in creation (rowid) order. */
-    private static List<String[]> schema(Connection conn, String where) throws SQLException {
+    /**
+     * {name, sql} of schema objects matching {@code where} in the given order. Indexes come before
+     * triggers and views, each group in creation (rowid) order, because that is the order VACUUM INTO
+     * (used for snapshots) leaves them in: a copy must dump exactly like its original.
+     */
+    private static List<String[]> schema(Connection conn, String where, String order) throws SQLException {
         List<String[]> out = new ArrayList<>();
-        String sql = "SELECT name, sql FROM sqlite_schema WHERE sql NOT NULL AND " + where
-                + " ORDER BY name = 'sqlite_sequence', rowid";
+        String sql = "SELECT name, sql FROM sqlite_schema WHERE sql NOT NULL AND " + where + " ORDER BY " + order;
         try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new String[]{rs.getString(1), rs.getString(2)});

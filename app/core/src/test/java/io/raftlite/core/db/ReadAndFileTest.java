@@ -167,6 +167,27 @@ class ReadAndFileTest {
     }
 
     @Test
+    void aCopyDumpsLikeItsOriginalAndKeepsRowids() {
+        exec(db, "CREATE TABLE n (x)", "INSERT INTO n VALUES(1), (2), (3), (4)", "DELETE FROM n WHERE x IN (2, 3)",
+                "CREATE VIEW v AS SELECT * FROM n", "CREATE TRIGGER tr AFTER INSERT ON n BEGIN SELECT 1; END",
+                "CREATE INDEX n_x ON n(x)", "CREATE TABLE later (y)", "CREATE TABLE seq (id INTEGER PRIMARY KEY AUTOINCREMENT, z)",
+                "INSERT INTO seq(z) VALUES('a')");
+        Path copy = dir.resolve("c.sqlite");
+        db.copyTo(copy);
+        try (Database other = Database.open(dir.resolve("o.sqlite"), 1)) {
+            other.restoreFrom(copy);
+            assertEquals(dump(db), dump(other));
+            String sql = "SELECT rowid, x FROM n ORDER BY rowid";
+            assertEquals(List.of(List.of(1L, 1L), List.of(4L, 4L)),
+                    rows(other.query(List.of(Statement.of(sql)), false, null).get(0)).rows());
+            try (Database fromDump = Database.open(dir.resolve("d.sqlite"), 1)) {
+                assertNull(fromDump.loadSql(dump(db), DatabaseTest.CTX));
+                assertEquals(dump(db), dump(fromDump));
+            }
+        }
+    }
+
+    @Test
     void reopeningKeepsTheData() {
         db.close();
         db = Database.open(dir.resolve("live.sqlite"), 1);
