@@ -58,6 +58,9 @@ public final class Database implements AutoCloseable {
         } catch (IOException | SQLException e) {
             db.close();
             throw new StorageException("cannot open database " + file, e);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
         }
         return db;
     }

@@ -64,6 +64,9 @@ class DatabaseTest {
         assertEquals(List.of("id", "name"), q.columns());
         assertEquals(List.of("integer", "text"), q.types());
         assertEquals(List.of(List.of(1L, "fiona")), q.rows());
+        // rqlite's quirk, from SQLite's changes() carrying over: DROP TABLE reports the previous counts
+        ExecuteResult drop = assertInstanceOf(ExecuteResult.class, exec(db, "DROP TABLE foo").get(0));
+        assertEquals(List.of(1L, 1L), List.of(drop.lastInsertId(), drop.rowsAffected()));
     }
 
     @Test

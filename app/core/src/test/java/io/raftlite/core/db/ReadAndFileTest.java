@@ -195,6 +195,29 @@ class ReadAndFileTest {
     }
 
     @Test
+    void readersNeverFailWhileTheFileIsReplaced() throws Exception {
+        Path copy = dir.resolve("same.sqlite");
+        db.copyTo(copy);
+        java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                StatementResult r = query("SELECT count(*) FROM foo").get(0);
+                if (r instanceof ErrorResult e) {
+                    failure.set(e.error());
+                }
+            }
+        });
+        reader.start();
+        for (int i = 0; i < 10; i++) {
+            db.restoreFrom(copy);
+        }
+        stop.set(true);
+        reader.join();
+        assertNull(failure.get());
+    }
+
+    @Test
     void readsRunConcurrentlyWithApply() throws Exception {
         Thread reader = new Thread(() -> {
             for (int i = 0; i < 200; i++) {
