@@ -25,14 +25,31 @@ final class LogApplier {
     private final Connection writer;
     private final DeterministicFunctions functions;
 
-    LogApplier(Connection writer, DeterministicFunctions functions) {
+    LogApplier(Connection writer, DeterministicFunctions functions) throws SQLException {
         this.writer = writer;
         this.functions = functions;
+        try (java.sql.Statement s = writer.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + COUNTERS + " (x)");
+        }
+    }
+
+    /** A temp (connection-private, never dumped or copied) table used to reset the connection's counters. */
+    private static final String COUNTERS = "raftlite_counters";
+
+    /**
+     * Sets {@code last_insert_rowid()} and {@code changes()} to 0, as on a freshly opened connection,
+     * so an entry sees the same values whether the node has run for days or just restarted and
+     * replayed from a snapshot.
+     */
+    private void resetConnectionCounters() {
+        exec("INSERT OR REPLACE INTO temp." + COUNTERS + "(rowid) VALUES(0)");
+        exec("UPDATE temp." + COUNTERS + " SET x = x WHERE 0");
     }
 
     List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx) {
         functions.begin(ctx);
         try {
+            resetConnectionCounters();
             if (readOnly) {
                 exec("PRAGMA query_only=1");
             }
@@ -111,6 +128,7 @@ final class LogApplier {
             return refused.get();
         }
         functions.begin(ctx);
+        resetConnectionCounters();
         exec("BEGIN");
         boolean done = false;
         try {

@@ -45,9 +45,14 @@
  * order and reports the last one's result, or the first error; with parameters it is refused with an
  * {@code ErrorResult}, since parameters cannot be attributed to one statement.
  *
- * <p><b>Known gaps.</b> Connection state is not part of the database: {@code last_insert_rowid()},
- * {@code changes()} and per-connection pragmas a client sets (e.g. {@code foreign_keys=ON}) start
- * afresh after a restart or restore, so statements depending on them can replay differently.
+ * Connection counters are reset at the start of every entry ({@code last_insert_rowid()} and
+ * {@code changes()} read 0, as on a freshly opened connection), so an entry replays identically after a
+ * restart; rqlite carries them over between requests (its "DROP TABLE reports the previous insert"
+ * quirk therefore shows only within one request here).
+ *
+ * <p><b>Known gaps.</b> Other connection state is not part of the database: {@code total_changes()}
+ * and per-connection pragmas a client sets (e.g. {@code foreign_keys=ON}, {@code recursive_triggers})
+ * start afresh after a restart or restore, so statements depending on them can replay differently.
  * SQLite's own internal randomness (a random rowid once the largest rowid is in use) is not seeded.
  */
 package io.raftlite.core.db;

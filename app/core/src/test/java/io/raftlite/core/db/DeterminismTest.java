@@ -110,6 +110,19 @@ class DeterminismTest {
     }
 
     @Test
+    void connectionCountersStartAtZeroInEveryEntryAsAfterARestart() {
+        try (Database db = Database.open(dir.resolve("c.sqlite"), 1)) {
+            EntryContext ctx = new EntryContext(MILLIS, 1);
+            db.apply(List.of(Statement.of("CREATE TABLE t (x)"), Statement.of("INSERT INTO t VALUES(1)")), false, false, ctx);
+            List<StatementResult> r = db.apply(List.of(Statement.of("SELECT last_insert_rowid(), changes()")), false, false, ctx);
+            assertEquals(List.of(0L, 0L), assertInstanceOf(QueryResult.class, r.get(0)).rows().get(0));
+            List<StatementResult> same = db.apply(List.of(Statement.of("INSERT INTO t VALUES(2)"),
+                    Statement.of("SELECT last_insert_rowid(), changes()")), false, false, ctx);
+            assertEquals(List.of(2L, 1L), assertInstanceOf(QueryResult.class, same.get(1)).rows().get(0));
+        }
+    }
+
+    @Test
     void columnDefaultCurrentTimestampUsesTheEntry() {
         try (Database db = Database.open(dir.resolve("e.sqlite"), 1)) {
             EntryContext ctx = new EntryContext(MILLIS, 1);
