@@ -34,6 +34,9 @@ final class DeterministicFunctions {
     private EntryContext context;
     private SplittableRandom random;
     private String nowText;
+    /** Results of calls that used the entry's 'now', per entry: a DEFAULT CURRENT_TIMESTAMP costs one builtin call per entry. */
+    private final java.util.Map<List<Object>, Object> nowResults = new java.util.HashMap<>();
+    private static final int MAX_NOW_RESULTS = 256;
 
     DeterministicFunctions(BuiltinDateTime builtin) {
         this.builtin = builtin;
@@ -44,9 +47,11 @@ final class DeterministicFunctions {
         context = java.util.Objects.requireNonNull(ctx, "entry context");
         random = new SplittableRandom(ctx.seed());
         nowText = INSTANT_TEXT.format(Instant.ofEpochMilli(ctx.timestampMillis()));
+        nowResults.clear();
     }
 
     void end() {
+        nowResults.clear();
         context = null;
         random = null;
         nowText = null;
@@ -57,9 +62,9 @@ final class DeterministicFunctions {
         Function.create(conn, "random", fn(f -> f.set(random().nextLong())), 0, FLAG_INNOCUOUS);
         Function.create(conn, "randomblob", fn(this::randomBlob), 1, FLAG_INNOCUOUS);
         int timeFlags = Function.FLAG_DETERMINISTIC | FLAG_INNOCUOUS;
-        Function.create(conn, "current_timestamp", fn(f -> delegate(f, "datetime", List.of(now()))), 0, timeFlags);
-        Function.create(conn, "current_date", fn(f -> delegate(f, "date", List.of(now()))), 0, timeFlags);
-        Function.create(conn, "current_time", fn(f -> delegate(f, "time", List.of(now()))), 0, timeFlags);
+        Function.create(conn, "current_timestamp", timeFunction("datetime"), 0, timeFlags);
+        Function.create(conn, "current_date", timeFunction("date"), 0, timeFlags);
+        Function.create(conn, "current_time", timeFunction("time"), 0, timeFlags);
         for (String name : List.of("date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff")) {
             Function.create(conn, name, timeFunction(name), -1, timeFlags);
         }
@@ -67,7 +72,21 @@ final class DeterministicFunctions {
 
     /** A date function, computed by the built-in on {@link #timeArguments rewritten} arguments. */
     private Function timeFunction(String name) {
-        return fn(f -> delegate(f, name, timeArguments(name, arguments(f), now())));
+        return fn(f -> {
+            List<Object> args = timeArguments(name, arguments(f), now());
+            if (!args.contains(nowText)) {
+                f.set(builtin.call(name, args));
+                return;
+            }
+            List<Object> key = new ArrayList<>(args.size() + 1);
+            key.add(name);
+            key.addAll(args);
+            Object value = nowResults.containsKey(key) ? nowResults.get(key) : builtin.call(name, args);
+            if (nowResults.size() < MAX_NOW_RESULTS) {
+                nowResults.put(key, value);
+            }
+            f.set(value);
+        });
     }
 
     /**
@@ -105,10 +124,6 @@ final class DeterministicFunctions {
         byte[] bytes = new byte[(int) n];
         random().nextBytes(bytes);
         f.set(bytes);
-    }
-
-    private void delegate(Access f, String name, List<Object> args) throws SQLException {
-        f.set(builtin.call(name, args));
     }
 
     private static List<Object> arguments(Access f) throws SQLException {

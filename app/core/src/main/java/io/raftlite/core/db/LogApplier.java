@@ -59,7 +59,9 @@ final class LogApplier {
                 if (readOnly) {
                     exec("PRAGMA query_only=0");
                 }
-                commitLeftOpenTransaction();
+                if (mayOpenTransaction(statements)) {
+                    commitLeftOpenTransaction();
+                }
             }
         } finally {
             functions.end();
@@ -169,6 +171,17 @@ final class LogApplier {
             }
             return SqliteFailure.message(e);
         }
+    }
+
+    /** Conservative: only a statement mentioning BEGIN or SAVEPOINT can leave a transaction open. */
+    private static boolean mayOpenTransaction(List<Statement> statements) {
+        for (Statement statement : statements) {
+            String sql = statement.sql().toLowerCase(java.util.Locale.ROOT);
+            if (sql.contains("begin") || sql.contains("savepoint")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
