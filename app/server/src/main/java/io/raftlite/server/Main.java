@@ -1,12 +1,97 @@
 package io.raftlite.server;
 
-/** Entry point (placeholder until the server part lands). */
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.raftlite.core.node.NodeIdentity;
+import io.raftlite.server.config.NodeSettings;
+import io.raftlite.server.config.SettingsResolver;
+import io.raftlite.server.config.UsageException;
+
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code java -jar raftlite.jar [flags] [data-directory]}: runs one node until SIGTERM. */
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.out.println("raftlite");
+        SettingsResolver.Outcome outcome;
+        try {
+            outcome = SettingsResolver.resolve(args, System.getenv());
+        } catch (UsageException e) {
+            exit(2, e.getMessage());
+            return;
+        }
+        if (outcome instanceof SettingsResolver.Help) {
+            System.out.print(SettingsResolver.help());
+            return;
+        }
+        if (outcome instanceof SettingsResolver.Version) {
+            System.out.println("raftlite " + NodeInfo.buildVersion());
+            return;
+        }
+        NodeSettings settings = ((SettingsResolver.Run) outcome).settings();
+        try {
+            start(settings);
+        } catch (NodeIdentity.IdentityException e) {
+            exit(2, e.getMessage());
+        } catch (UncheckedIOException e) {
+            exit(1, e.getMessage());
+        } catch (RuntimeException e) {
+            exit(1, "could not start: " + rootMessage(e));
+        }
+    }
+
+    /** Starts a node in this JVM; the returned context stops it when closed. */
+    public static ApplicationContext start(NodeSettings settings) {
+        String nodeId = NodeIdentity.resolve(settings.dataDir(), settings.requestedNodeId(),
+                settings.raftAdvAddr().toString());
+        NodeInfo info = new NodeInfo(nodeId, NodeInfo.buildVersion(), Instant.now());
+        ApplicationContext context = ApplicationContext.builder()
+                .mainClass(Main.class)
+                .banner(false)
+                .deduceEnvironment(false)
+                .properties(micronautProperties(settings))
+                .singletons(settings, info)
+                .start();
+        try {
+            context.getBean(EmbeddedServer.class).start();
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (context.isRunning()) {
+                context.close();
+            }
+        }, "raftlite-shutdown"));
+        return context;
+    }
+
+    static Map<String, Object> micronautProperties(NodeSettings s) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("micronaut.application.name", "raftlite");
+        p.put("micronaut.server.host", s.httpAddr().host());
+        p.put("micronaut.server.port", s.httpAddr().port());
+        p.put("micronaut.server.max-request-size", s.maxBodyBytes());
+        p.put("micronaut.server.date-header", false);
+        return p;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static void exit(int code, String message) {
+        System.err.println("raftlite: " + message);
+        System.exit(code);
     }
 }

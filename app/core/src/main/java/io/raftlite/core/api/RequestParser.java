@@ -1,10 +1,26 @@
 package io.raftlite.core.api;
 
 import io.raftlite.core.command.Statement;
+import io.raftlite.core.json.Json;
+import io.raftlite.core.json.JsonException;
+import io.raftlite.core.json.StrictUtf8;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** STUB: replaced by the request part. Signatures are the contract. */
+/**
+ * Turns an rqlite request body into statements ({@code rqlite:http/request_parser.go}): a JSON array whose
+ * elements are SQL strings, {@code [sql, p1, p2, ...]} or {@code [sql, {"name": v, ...}]}, freely mixed; or,
+ * with {@code Content-Type: text/plain}, the whole body as one statement.
+ *
+ * <p>Parameter values: integral numbers become {@link Long}, other numbers {@link Double}; booleans and
+ * {@code null} pass through; a string {@code x'..'} of valid, even-length hex becomes a BLOB
+ * ({@code byte[]}), any other string TEXT; an array of integers 0-255 becomes a BLOB. Anything else is a
+ * 400, and so is every malformed body: this class throws nothing but {@link BadRequestException}.
+ */
 public final class RequestParser {
 
     private RequestParser() {
@@ -12,6 +28,139 @@ public final class RequestParser {
 
     /** Parses a request body: a JSON array of statements, or (text/plain) one statement. */
     public static List<Statement> parse(byte[] body, String contentType) throws BadRequestException {
-        throw new UnsupportedOperationException("stub");
+        if (body == null || body.length == 0) {
+            throw new BadRequestException("no statements");
+        }
+        if (isTextPlain(contentType)) {
+            try {
+                return List.of(Statement.of(StrictUtf8.decode(body)));
+            } catch (JsonException e) {
+                throw new BadRequestException("invalid request: body is not valid UTF-8");
+            }
+        }
+        Object root;
+        try {
+            root = Json.parse(body);
+        } catch (JsonException e) {
+            throw new BadRequestException("invalid JSON body");
+        }
+        if (!(root instanceof List<?> elements)) {
+            throw new BadRequestException("invalid request");
+        }
+        if (elements.isEmpty()) {
+            throw new BadRequestException("no statements");
+        }
+        List<Statement> statements = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            statements.add(statement(element));
+        }
+        return statements;
+    }
+
+    /** The single statement of {@code GET /db/query?q=...}. */
+    public static List<Statement> parseQueryParameter(String q) throws BadRequestException {
+        if (q == null || q.isEmpty()) {
+            throw new BadRequestException("query parameter not set");
+        }
+        return List.of(Statement.of(q));
+    }
+
+    /** True for {@code text/plain}, with or without parameters such as {@code ; charset=utf-8}. */
+    public static boolean isTextPlain(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return mediaType.trim().toLowerCase(Locale.ROOT).equals("text/plain");
+    }
+
+    private static Statement statement(Object element) throws BadRequestException {
+        if (element instanceof String sql) {
+            return Statement.of(sql);
+        }
+        if (!(element instanceof List<?> parts)) {
+            throw new BadRequestException("invalid request");
+        }
+        if (parts.isEmpty()) {
+            throw new BadRequestException("no statements");
+        }
+        if (!(parts.get(0) instanceof String sql)) {
+            throw new BadRequestException("invalid request");
+        }
+        List<Object> positional = new ArrayList<>();
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (Object part : parts.subList(1, parts.size())) {
+            if (part instanceof Map<?, ?> map) {
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    named.put((String) entry.getKey(), value(entry.getValue()));
+                }
+            } else {
+                positional.add(value(part));
+            }
+        }
+        if (!positional.isEmpty() && !named.isEmpty()) {
+            throw new BadRequestException("invalid request: positional and named parameters mixed");
+        }
+        return new Statement(sql, positional, named);
+    }
+
+    private static Object value(Object v) throws BadRequestException {
+        if (v == null || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+            return v;
+        }
+        if (v instanceof String s) {
+            byte[] blob = hexBlob(s);
+            return blob != null ? blob : s;
+        }
+        if (v instanceof List<?> list) {
+            return byteArray(list);
+        }
+        throw new BadRequestException("unsupported type");
+    }
+
+    /** An array of integers 0-255 as a BLOB. */
+    private static byte[] byteArray(List<?> list) throws BadRequestException {
+        byte[] bytes = new byte[list.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            if (!(list.get(i) instanceof Long n) || n < 0 || n > 255) {
+                throw new BadRequestException("unsupported type");
+            }
+            bytes[i] = (byte) n.intValue();
+        }
+        return bytes;
+    }
+
+    /** {@code x'0aFF'} or {@code X'0aFF'} as bytes; {@code null} when {@code s} is not such a literal. */
+    static byte[] hexBlob(String s) {
+        int n = s.length();
+        if (n < 3 || (s.charAt(0) != 'x' && s.charAt(0) != 'X') || s.charAt(1) != '\'' || s.charAt(n - 1) != '\''
+                || (n - 3) % 2 != 0) {
+            return null;
+        }
+        byte[] bytes = new byte[(n - 3) / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            int hi = hexDigit(s.charAt(2 + 2 * i));
+            int lo = hexDigit(s.charAt(3 + 2 * i));
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            bytes[i] = (byte) (hi << 4 | lo);
+        }
+        return bytes;
+    }
+
+    /** ASCII hex only: {@link Character#digit} would also take other scripts' digits. */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 }

@@ -2,60 +2,280 @@ package io.raftlite.core.db;
 
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
+import org.sqlite.SQLiteConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** STUB: replaced by the SQLite layer. Signatures are the contract. */
+/**
+ * The live SQLite database: one write connection for the apply thread (with the deterministic
+ * functions) and a pool of read-only connections for any thread. See the package documentation
+ * for the thread rules and invariants.
+ */
 public final class Database implements AutoCloseable {
+
+    private static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    static final String INVALID_SQLITE = "invalid SQLite data";
+
+    private final Path file;
+    private final int readConnections;
+    private final BuiltinDateTime builtin = new BuiltinDateTime();
+    private final DeterministicFunctions functions = new DeterministicFunctions(builtin);
+    /** Readers hold the read lock while they use a connection; swapping the file takes the write lock. */
+    private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
+    private Connection writer;
+    private LogApplier applier;
+    private ReadConnectionPool readers;
+    private boolean closed;
+
+    private Database(Path file, int readConnections) {
+        this.file = file.toAbsolutePath();
+        this.readConnections = readConnections;
+    }
 
     /** Opens (creating if absent) the live database file with {@code readConnections} read-only connections. */
     public static Database open(Path file, int readConnections) {
-        throw new UnsupportedOperationException("stub");
+        Database db = new Database(file, readConnections);
+        try {
+            Path parent = db.file.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            db.openConnections();
+        } catch (IOException | SQLException e) {
+            db.close();
+            throw new StorageException("cannot open database " + file, e);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private void openConnections() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
+        config.enforceForeignKeys(false);
+        config.setBusyTimeout(5000);
+        writer = config.createConnection("jdbc:sqlite:" + file);
+        functions.register(writer);
+        applier = new LogApplier(writer, functions);
+        readers = new ReadConnectionPool(file, readConnections);
+    }
+
+    private void closeConnections() {
+        if (readers != null) {
+            readers.close();
+            readers = null;
+        }
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+            writer = null;
+            applier = null;
+        }
     }
 
     /** Apply thread only: runs statements on the write connection (read-only when {@code readOnly}). */
     public List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx) {
-        throw new UnsupportedOperationException("stub");
+        return liveApplier().apply(statements, transaction, readOnly, ctx);
     }
 
     /** Any thread: runs statements on a read-only connection; {@code dbTimeout} may be null (no limit). */
     public List<StatementResult> query(List<Statement> statements, boolean transaction, Duration dbTimeout) {
-        throw new UnsupportedOperationException("stub");
+        return withReader(conn -> QueryRunner.query(conn, statements, transaction, dbTimeout));
     }
 
     /** Apply thread only: replaces the whole database by the given SQLite file image. */
     public void loadDatabase(byte[] sqliteFile) {
-        throw new UnsupportedOperationException("stub");
+        if (sqliteFile == null || sqliteFile.length < 100
+                || !Arrays.equals(Arrays.copyOf(sqliteFile, HEADER.length), HEADER)) {
+            throw new IllegalArgumentException(INVALID_SQLITE);
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".load-" + System.nanoTime());
+        try {
+            Files.write(temp, sqliteFile);
+            if (!passesQuickCheck(temp)) {
+                throw new IllegalArgumentException(INVALID_SQLITE);
+            }
+            replaceLiveFile(temp);
+        } catch (IOException e) {
+            throw new StorageException("cannot stage database image", e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static boolean passesQuickCheck(Path candidate) {
+        try (Connection c = ReadConnectionPool.open(candidate);
+             PreparedStatement ps = c.prepareStatement("PRAGMA quick_check");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && "ok".equals(rs.getString(1)) && !rs.next();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Apply thread only: runs a SQL dump in one transaction; returns null, or the error after rolling back. */
     public String loadSql(String sqlText, EntryContext ctx) {
-        throw new UnsupportedOperationException("stub");
+        return liveApplier().loadSql(sqlText, ctx);
     }
 
-    /** Any thread: writes a consistent, standalone copy of the database to {@code target}. */
+    /** Any thread: writes a consistent, standalone copy of the database to {@code target} (which must not exist). */
     public void copyTo(Path target) {
-        throw new UnsupportedOperationException("stub");
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException("copy target already exists: " + target);
+        }
+        withReader(conn -> {
+            // query_only also forbids writing the VACUUM INTO target; the connection itself was
+            // opened SQLITE_OPEN_READONLY, so lifting query_only briefly cannot change the live file.
+            try (java.sql.Statement s = conn.createStatement();
+                 PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
+                s.execute("PRAGMA query_only=0");
+                try {
+                    ps.setString(1, target.toAbsolutePath().toString());
+                    ps.execute();
+                } finally {
+                    s.execute("PRAGMA query_only=1");
+                }
+                return null;
+            } catch (SQLException e) {
+                throw new StorageException("cannot copy database to " + target + ": " + SqliteFailure.message(e), e);
+            }
+        });
     }
 
-    /** Apply thread only: replaces the live database by a copy of {@code source}. */
+    /** Apply thread only: replaces the live database by a copy of {@code source} (a standalone file, no -wal). */
     public void restoreFrom(Path source) {
-        throw new UnsupportedOperationException("stub");
+        Path temp = file.resolveSibling(file.getFileName() + ".restore-" + System.nanoTime());
+        try {
+            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            replaceLiveFile(temp);
+        } catch (IOException e) {
+            throw new StorageException("cannot restore database from " + source, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** Closes every connection, moves {@code staged} over the live file, drops stale WAL files, reopens. */
+    private void replaceLiveFile(Path staged) throws IOException {
+        swap.writeLock().lock();
+        try {
+            checkOpen();
+            closeConnections();
+            Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(Path.of(file + "-wal"));
+            Files.deleteIfExists(Path.of(file + "-shm"));
+            openConnections();
+        } catch (SQLException e) {
+            throw new StorageException("cannot reopen database " + file, e);
+        } finally {
+            swap.writeLock().unlock();
+        }
     }
 
     /** Any thread: writes a SQL text dump, as {@code sqlite3 .dump} does. */
     public void dumpSql(Writer out) {
-        throw new UnsupportedOperationException("stub");
+        withReader(conn -> {
+            try (java.sql.Statement s = conn.createStatement()) {
+                s.execute("BEGIN");
+                try {
+                    SqlDumper.dump(conn, out);
+                } finally {
+                    s.execute("ROLLBACK");
+                }
+                return null;
+            } catch (SQLException e) {
+                throw new StorageException("cannot dump database: " + SqliteFailure.message(e), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
+    /** Any thread: the database size as SQLite sees it (page_count * page_size). */
     public long sizeBytes() {
-        throw new UnsupportedOperationException("stub");
+        return withReader(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                throw new StorageException("cannot read database size", e);
+            }
+        });
     }
 
     @Override
     public void close() {
+        swap.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeConnections();
+            builtin.close();
+        } finally {
+            swap.writeLock().unlock();
+        }
+    }
+
+    private LogApplier liveApplier() {
+        checkOpen();
+        return applier;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("database is closed");
+        }
+    }
+
+    private interface ReaderWork<T> {
+        T run(Connection conn);
+    }
+
+    private <T> T withReader(ReaderWork<T> work) {
+        swap.readLock().lock();
+        try {
+            checkOpen();
+            ReadConnectionPool pool = readers;
+            Connection conn = pool.borrow();
+            try {
+                return work.run(conn);
+            } finally {
+                pool.release(conn);
+            }
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temp file is harmless
+        }
     }
 }

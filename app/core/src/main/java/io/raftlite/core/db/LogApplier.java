@@ -1,0 +1,211 @@
+package io.raftlite.core.db;
+
+import io.raftlite.core.command.ErrorResult;
+import io.raftlite.core.command.Statement;
+import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.sql.SqlLexer;
+import io.raftlite.core.sql.SqlPolicy;
+import io.raftlite.core.sql.SqlToken;
+import io.raftlite.core.sql.StatementSplitter;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies log entries on the single write connection, with the entry's {@link EntryContext} made
+ * current in {@link DeterministicFunctions} for exactly the duration of the entry. Deterministic SQL
+ * errors become {@link ErrorResult}s; environmental ones throw {@link StorageException}.
+ * Apply thread only.
+ */
+final class LogApplier {
+
+    private final Connection writer;
+    private final DeterministicFunctions functions;
+
+    LogApplier(Connection writer, DeterministicFunctions functions) throws SQLException {
+        this.writer = writer;
+        this.functions = functions;
+        try (java.sql.Statement s = writer.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + COUNTERS + " (x)");
+        }
+    }
+
+    /** A temp (connection-private, never dumped or copied) table used to reset the connection's counters. */
+    private static final String COUNTERS = "raftlite_counters";
+
+    /**
+     * Sets {@code last_insert_rowid()} and {@code changes()} to 0, as on a freshly opened connection,
+     * so an entry sees the same values whether the node has run for days or just restarted and
+     * replayed from a snapshot.
+     */
+    private void resetConnectionCounters() {
+        exec("INSERT OR REPLACE INTO temp." + COUNTERS + "(rowid) VALUES(0)");
+        exec("UPDATE temp." + COUNTERS + " SET x = x WHERE 0");
+    }
+
+    List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx) {
+        functions.begin(ctx);
+        try {
+            resetConnectionCounters();
+            if (readOnly) {
+                exec("PRAGMA query_only=1");
+            }
+            try {
+                return transaction ? inTransaction(statements, readOnly) : oneByOne(statements, readOnly);
+            } finally {
+                if (readOnly) {
+                    exec("PRAGMA query_only=0");
+                }
+                if (mayOpenTransaction(statements)) {
+                    commitLeftOpenTransaction();
+                }
+            }
+        } finally {
+            functions.end();
+        }
+    }
+
+    private List<StatementResult> oneByOne(List<Statement> statements, boolean readOnly) {
+        List<StatementResult> results = new ArrayList<>(statements.size());
+        for (Statement statement : statements) {
+            StatementResult r = runOne(statement, readOnly);
+            if (r != null) {
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    private List<StatementResult> inTransaction(List<Statement> statements, boolean readOnly) {
+        List<StatementResult> results = new ArrayList<>(statements.size());
+        exec("BEGIN");
+        boolean done = false;
+        try {
+            for (Statement statement : statements) {
+                StatementResult r = runOne(statement, readOnly);
+                if (r == null) {
+                    continue;
+                }
+                results.add(r);
+                if (r instanceof ErrorResult) {
+                    return results;
+                }
+            }
+            // A client's own COMMIT/ROLLBACK may have ended the transaction already: that error is expected.
+            execStatementError("COMMIT");
+            done = true;
+            return results;
+        } finally {
+            if (!done) {
+                rollbackQuietly();
+            }
+        }
+    }
+
+    private StatementResult runOne(Statement statement, boolean readOnly) {
+        long start = System.nanoTime();
+        try {
+            return StatementRunner.run(writer, statement);
+        } catch (SQLException e) {
+            if (SqliteFailure.isEnvironmental(e, readOnly)) {
+                throw new StorageException("storage failure applying a statement: " + SqliteFailure.message(e), e);
+            }
+            String message = readOnly && SqliteFailure.isReadOnlyRefusal(e)
+                    ? QueryRunner.WRITE_IN_QUERY : SqliteFailure.message(e);
+            return new ErrorResult(message, StatementRunner.seconds(start));
+        }
+    }
+
+    /**
+     * Runs a SQL dump all-or-nothing in one transaction; its own BEGIN/COMMIT/END lines are skipped.
+     * Returns null, or the error (after rolling back).
+     */
+    String loadSql(String sqlText, EntryContext ctx) {
+        List<String> parts = StatementSplitter.split(sqlText);
+        Optional<String> refused = SqlPolicy.refusal(parts.stream().map(Statement::of).toList());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        functions.begin(ctx);
+        resetConnectionCounters();
+        exec("BEGIN");
+        boolean done = false;
+        try {
+            for (String part : parts) {
+                if (isTransactionControl(part)) {
+                    continue;
+                }
+                String error = execStatementError(part);
+                if (error != null) {
+                    return error;
+                }
+            }
+            String commitError = execStatementError("COMMIT");
+            done = commitError == null;
+            return commitError;
+        } finally {
+            if (!done) {
+                rollbackQuietly();
+            }
+            functions.end();
+        }
+    }
+
+    private static boolean isTransactionControl(String sql) {
+        List<SqlToken> tokens = SqlLexer.tokenize(sql);
+        SqlToken first = tokens.get(0);
+        return first.isKeyword("BEGIN") || first.isKeyword("COMMIT") || first.isKeyword("END");
+    }
+
+    /** Runs one SQL statement; returns null, or its deterministic error message. */
+    private String execStatementError(String sql) {
+        try (java.sql.Statement s = writer.createStatement()) {
+            s.execute(sql);
+            return null;
+        } catch (SQLException e) {
+            if (SqliteFailure.isEnvironmental(e, false)) {
+                throw new StorageException("storage failure loading SQL: " + SqliteFailure.message(e), e);
+            }
+            return SqliteFailure.message(e);
+        }
+    }
+
+    /** Conservative: only a statement mentioning BEGIN or SAVEPOINT can leave a transaction open. */
+    private static boolean mayOpenTransaction(List<Statement> statements) {
+        for (Statement statement : statements) {
+            String sql = statement.sql().toLowerCase(java.util.Locale.ROOT);
+            if (sql.contains("begin") || sql.contains("savepoint")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Commits a transaction a client's explicit BEGIN left open, so every entry ends committed and a
+     * snapshot never misses (or a restart never replays differently) half of a client transaction.
+     * When none is open SQLite answers "no transaction is active", which is ignored.
+     */
+    private void commitLeftOpenTransaction() {
+        execStatementError("COMMIT");
+    }
+
+    private void rollbackQuietly() {
+        try (java.sql.Statement s = writer.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction was open (SQLite already rolled back), nothing to undo
+        }
+    }
+
+    private void exec(String sql) {
+        try (java.sql.Statement s = writer.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new StorageException("write connection failed on " + sql + ": " + SqliteFailure.message(e), e);
+        }
+    }
+}

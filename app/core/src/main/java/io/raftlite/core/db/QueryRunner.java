@@ -1,0 +1,120 @@
+package io.raftlite.core.db;
+
+import io.raftlite.core.command.ErrorResult;
+import io.raftlite.core.command.Statement;
+import io.raftlite.core.command.StatementResult;
+import org.sqlite.SQLiteConnection;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs reads on a borrowed read-only connection. Every failure is reported per statement (a read
+ * cannot make replicas diverge); a write attempt gets rqlite's message, and a statement cut short by
+ * {@code db_timeout} (through {@code sqlite3_interrupt}) gets rqlite's {@code query timeout}.
+ */
+final class QueryRunner {
+
+    static final String WRITE_IN_QUERY = "attempt to change database via query operation";
+    static final String QUERY_TIMEOUT = "query timeout";
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "raftlite-db-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private QueryRunner() {
+    }
+
+    static List<StatementResult> query(Connection conn, List<Statement> statements, boolean transaction, Duration dbTimeout) {
+        Deadline deadline = new Deadline(conn, dbTimeout);
+        List<StatementResult> results = new ArrayList<>(statements.size());
+        try {
+            if (transaction) {
+                execQuietly(conn, "BEGIN");
+            }
+            for (Statement statement : statements) {
+                StatementResult r = deadline.fired() ? new ErrorResult(QUERY_TIMEOUT) : runOne(conn, statement, deadline);
+                if (r != null) {
+                    results.add(r);
+                }
+            }
+            return results;
+        } finally {
+            deadline.finish();
+            if (transaction) {
+                execQuietly(conn, "ROLLBACK");
+            }
+        }
+    }
+
+    private static StatementResult runOne(Connection conn, Statement statement, Deadline deadline) {
+        long start = System.nanoTime();
+        try {
+            return StatementRunner.run(conn, statement);
+        } catch (SQLException e) {
+            String message;
+            if (SqliteFailure.isInterrupt(e) && deadline.fired()) {
+                message = QUERY_TIMEOUT;
+            } else if (SqliteFailure.isReadOnlyRefusal(e)) {
+                message = WRITE_IN_QUERY;
+            } else {
+                message = SqliteFailure.message(e);
+            }
+            return new ErrorResult(message, StatementRunner.seconds(start));
+        }
+    }
+
+    private static void execQuietly(Connection conn, String sql) {
+        try (java.sql.Statement s = conn.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException ignored) {
+            // BEGIN/ROLLBACK of a read transaction: failure leaves nothing to undo
+        }
+    }
+
+    /** Interrupts the connection when the timeout passes, and never after {@link #finish()} returned. */
+    private static final class Deadline {
+        private final Connection conn;
+        private final ScheduledFuture<?> timer;
+        private boolean fired;
+        private boolean finished;
+
+        Deadline(Connection conn, Duration timeout) {
+            this.conn = conn;
+            this.timer = timeout == null || timeout.isZero() || timeout.isNegative() ? null
+                    : TIMER.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        private synchronized void fire() {
+            if (finished) {
+                return;
+            }
+            fired = true;
+            try {
+                ((SQLiteConnection) conn).getDatabase().interrupt();
+            } catch (SQLException ignored) {
+                // the connection is gone: the statement fails anyway
+            }
+        }
+
+        synchronized boolean fired() {
+            return fired;
+        }
+
+        synchronized void finish() {
+            finished = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/**
+ * The SQLite layer: the live database that every replica keeps identical by applying the same log
+ * entries, and rqlite's statement semantics on top of it.
+ *
+ * <p><b>Connections and threads.</b> {@link io.raftlite.core.db.Database} owns one write connection and
+ * a pool of read-only connections (SQLITE_OPEN_READONLY plus {@code PRAGMA query_only=1}).
+ * {@code apply}, {@code loadDatabase}, {@code loadSql} and {@code restoreFrom} are called from the single
+ * apply thread only and are the only users of the write connection; {@code query}, {@code copyTo},
+ * {@code dumpSql} and {@code sizeBytes} may run on any thread, concurrently with them, each on a borrowed
+ * read connection. Replacing the file ({@code loadDatabase}, {@code restoreFrom}) takes a write lock
+ * that waits for borrowed read connections to come back, closes everything, swaps the file, deletes
+ * stale {@code -wal}/{@code -shm} files and reopens, so a reader sees either the old or the new database.
+ *
+ * <p><b>Durability.</b> The file is in WAL mode with {@code synchronous=OFF}: it is a derived cache,
+ * rebuilt at every start from the newest snapshot plus the Raft log (which is durable), so losing its
+ * last writes in a crash costs nothing. Foreign keys are off, as in rqlite.
+ *
+ * <p><b>Determinism.</b> One log entry must produce the same database on every replica and on every
+ * replay. The write connection carries application-defined functions (which SQLite prefers over its
+ * built-ins) reading the entry's {@link io.raftlite.core.db.EntryContext}: {@code random()} and
+ * {@code randomblob(N)} draw from a {@link java.util.SplittableRandom} seeded with the entry's seed;
+ * {@code CURRENT_TIMESTAMP}/{@code CURRENT_DATE}/{@code CURRENT_TIME} (which SQLite parses as calls to
+ * functions of those names, column defaults included) and the {@code 'now'} time value of
+ * {@code date}, {@code time}, {@code datetime}, {@code julianday}, {@code unixepoch}, {@code strftime}
+ * and {@code timediff} become the entry's timestamp. The result is computed by SQLite's real built-in on a
+ * private in-memory connection, with {@code 'now'} replaced by the instant as text
+ * {@code YYYY-MM-DD HH:MM:SS.SSS} UTC, which has 'now''s millisecond resolution and is, like 'now', not a
+ * numeric time value (so {@code 'unixepoch'} after it is refused exactly as SQLite refuses it).
+ * The {@code 'localtime'}/{@code 'utc'} modifiers depend on the host's time zone, so on the write path
+ * they are no-ops (local time is UTC), a deliberate difference from SQLite that keeps replicas in
+ * different zones identical.
+ * The functions are active only inside {@code apply}/{@code loadSql}; read connections have none, so
+ * reads see SQLite's own clock and random numbers. An entry never ends with a transaction open: a
+ * client's unmatched {@code BEGIN} is committed at the end of the entry.
+ *
+ * <p><b>Errors.</b> A deterministic SQL error (syntax, constraint, no such table, bad parameter count)
+ * becomes an {@link io.raftlite.core.command.ErrorResult} with SQLite's own message; an environmental
+ * failure on the write connection (full, I/O error, corruption, not a database, no memory, busy,
+ * read-only file...) throws {@link io.raftlite.core.db.StorageException} so the node stops instead of
+ * recording an outcome other replicas would not share. Reads report every failure per statement.
+ *
+ * <p><b>Statements.</b> An empty, blank or comment-only string is skipped and yields no result (rqlite
+ * skips an empty string). A string holding several {@code ;}-separated statements (split by
+ * {@link io.raftlite.core.sql.StatementSplitter}, which keeps trigger bodies whole) runs them all in
+ * order and reports the last one's result, or the first error; with parameters it is refused with an
+ * {@code ErrorResult}, since parameters cannot be attributed to one statement.
+ *
+ * Connection counters are reset at the start of every entry ({@code last_insert_rowid()} and
+ * {@code changes()} read 0, as on a freshly opened connection), so an entry replays identically after a
+ * restart; rqlite carries them over between requests (its "DROP TABLE reports the previous insert"
+ * quirk therefore shows only within one request here).
+ *
+ * <p><b>Known gaps.</b> Other connection state is not part of the database: {@code total_changes()}
+ * and per-connection pragmas a client sets (e.g. {@code foreign_keys=ON}, {@code recursive_triggers})
+ * start afresh after a restart or restore, so statements depending on them can replay differently.
+ * SQLite's own internal randomness (a random rowid once the largest rowid is in use) is not seeded.
+ */
+package io.raftlite.core.db;

@@ -1,0 +1,76 @@
+package io.raftlite.server.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One setting: its property key, its rqlite-style flag, its default and what it does.
+ * {@link #ALL} is the complete table.
+ */
+public record Setting(String key, String flag, String defaultValue, Kind kind, String description) {
+
+    /** How a value is checked. */
+    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, COUNT, SIZE, DURATION, NAME }
+
+    public static final String NODE_ID = "raftlite.node.id";
+    public static final String DATA_DIR = "raftlite.node.data-dir";
+    public static final String HTTP_ADDR = "raftlite.http.addr";
+    public static final String HTTP_ADV_ADDR = "raftlite.http.adv-addr";
+    public static final String HTTP_MAX_BODY = "raftlite.http.max-body-size";
+    public static final String RAFT_ADDR = "raftlite.raft.addr";
+    public static final String RAFT_ADV_ADDR = "raftlite.raft.adv-addr";
+    public static final String RAFT_SNAPSHOT_THRESHOLD = "raftlite.raft.snapshot-threshold";
+    public static final String RAFT_LOG_SEGMENT_SIZE = "raftlite.raft.log-segment-size";
+    public static final String RAFT_APPLY_TIMEOUT = "raftlite.raft.apply-timeout";
+    public static final String CLUSTER_NAME = "raftlite.cluster.name";
+    public static final String DB_READ_CONNECTIONS = "raftlite.db.read-connections";
+    public static final String QUEUE_CAPACITY = "raftlite.write-queue.capacity";
+    public static final String QUEUE_BATCH_SIZE = "raftlite.write-queue.batch-size";
+    public static final String QUEUE_TIMEOUT = "raftlite.write-queue.timeout";
+
+    public static final List<Setting> ALL = List.of(
+            new Setting(NODE_ID, "node-id", "", Kind.TEXT,
+                    "unique node id, persisted on first start (default: the advertised Raft address)"),
+            new Setting(DATA_DIR, null, "raftlite-data", Kind.TEXT,
+                    "data directory (the positional argument); holds the Raft log, snapshots and db.sqlite"),
+            new Setting(HTTP_ADDR, "http-addr", "127.0.0.1:4001", Kind.ADDRESS,
+                    "host:port the HTTP API listens on"),
+            new Setting(HTTP_ADV_ADDR, "http-adv-addr", "", Kind.OPTIONAL_ADDRESS,
+                    "host:port other nodes and clients reach the HTTP API at (default: http-addr)"),
+            new Setting(HTTP_MAX_BODY, "http-max-body-size", "8MiB", Kind.SIZE,
+                    "largest request body accepted; larger bodies get 413"),
+            new Setting(RAFT_ADDR, "raft-addr", "127.0.0.1:4002", Kind.ADDRESS,
+                    "host:port Raft (Ratis gRPC) listens on"),
+            new Setting(RAFT_ADV_ADDR, "raft-adv-addr", "", Kind.OPTIONAL_ADDRESS,
+                    "host:port other nodes reach Raft at (default: raft-addr)"),
+            new Setting(RAFT_SNAPSHOT_THRESHOLD, "raft-snap", "8192", Kind.COUNT,
+                    "take a snapshot after this many log entries"),
+            new Setting(RAFT_LOG_SEGMENT_SIZE, "raft-log-segment-size", "4MiB", Kind.SIZE,
+                    "Raft log segment size; the log is purged behind snapshots a segment at a time"),
+            new Setting(RAFT_APPLY_TIMEOUT, "raft-apply-timeout", "10s", Kind.DURATION,
+                    "how long a write may wait to be committed and applied"),
+            new Setting(CLUSTER_NAME, "cluster-name", "raftlite", Kind.NAME,
+                    "cluster name; the Raft group id is derived from it, so all nodes must agree"),
+            new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
+                    "read-only SQLite connections serving queries concurrently"),
+            new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,
+                    "queued-write (?queue) capacity in requests; a full queue makes writers wait"),
+            new Setting(QUEUE_BATCH_SIZE, "write-queue-batch-size", "128", Kind.COUNT,
+                    "queued writes are flushed as one log entry once this many statements wait"),
+            new Setting(QUEUE_TIMEOUT, "write-queue-timeout", "50ms", Kind.DURATION,
+                    "queued writes are flushed at the latest this long after the first one arrives"));
+
+    /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
+    public String envName() {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<Setting> byKey(String key) {
+        return ALL.stream().filter(s -> s.key.equals(key)).findFirst();
+    }
+
+    public static Optional<Setting> byFlag(String flag) {
+        return ALL.stream().filter(s -> flag.equals(s.flag)).findFirst();
+    }
+}

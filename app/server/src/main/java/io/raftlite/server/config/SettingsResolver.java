@@ -1,0 +1,262 @@
+package io.raftlite.server.config;
+
+import io.raftlite.core.api.GoDuration;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns command-line arguments, environment and an optional YAML file into {@link NodeSettings}. */
+public final class SettingsResolver {
+
+    /** What the command line asks for. */
+    public sealed interface Outcome permits Help, Version, Run {
+    }
+
+    public record Help() implements Outcome {
+    }
+
+    public record Version() implements Outcome {
+    }
+
+    public record Run(NodeSettings settings, Map<String, String> values) implements Outcome {
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private SettingsResolver() {
+    }
+
+    public static Outcome resolve(String[] args, Map<String, String> env) throws UsageException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        String configFile = null;
+        String dataDir = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                if (dataDir != null) {
+                    throw new UsageException("unexpected argument '" + arg + "': only one data directory may be given");
+                }
+                dataDir = arg;
+                continue;
+            }
+            String name = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            switch (name) {
+                case "h", "help" -> {
+                    return new Help();
+                }
+                case "version" -> {
+                    return new Version();
+                }
+                default -> {
+                }
+            }
+            if (!name.equals("config") && Setting.byFlag(name).isEmpty()) {
+                throw new UsageException("unknown flag -" + name + " (see -h)");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("flag -" + name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (name.equals("config")) {
+                configFile = value;
+            } else {
+                flags.put(Setting.byFlag(name).orElseThrow().key(), value);
+            }
+        }
+        if (dataDir != null) {
+            flags.put(Setting.DATA_DIR, dataDir);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Setting s : Setting.ALL) {
+            values.put(s.key(), s.defaultValue());
+        }
+        if (configFile != null) {
+            values.putAll(readYaml(Path.of(configFile)));
+        }
+        for (Setting s : Setting.ALL) {
+            String fromEnv = env.get(s.envName());
+            if (fromEnv != null) {
+                values.put(s.key(), fromEnv);
+            }
+        }
+        values.putAll(flags);
+        return new Run(validate(values), values);
+    }
+
+    static Map<String, String> readYaml(Path file) throws UsageException {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException e) {
+            throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+        } catch (YAMLException e) {
+            throw new UsageException("config file " + file + " is not valid YAML: "
+                    + e.getMessage().replace('\n', ' '));
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        if (root == null) {
+            return flat;
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new UsageException("config file " + file + " must hold a mapping of settings");
+        }
+        flatten("", map, flat);
+        for (String key : flat.keySet()) {
+            if (Setting.byKey(key).isEmpty()) {
+                throw new UsageException("config file " + file + ": unknown setting '" + key + "'");
+            }
+        }
+        return flat;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> child) {
+                flatten(key + ".", child, out);
+            } else {
+                out.put(key, e.getValue() == null ? "" : String.valueOf(e.getValue()));
+            }
+        }
+    }
+
+    private static NodeSettings validate(Map<String, String> v) throws UsageException {
+        HostPort httpAddr = address(v, Setting.HTTP_ADDR);
+        HostPort raftAddr = address(v, Setting.RAFT_ADDR);
+        HostPort httpAdv = advertised(v, Setting.HTTP_ADV_ADDR, httpAddr);
+        HostPort raftAdv = advertised(v, Setting.RAFT_ADV_ADDR, raftAddr);
+        if (httpAddr.equals(raftAddr)) {
+            throw new UsageException("-http-addr and -raft-addr must differ (both are " + httpAddr + ")");
+        }
+        String dataDir = v.get(Setting.DATA_DIR).trim();
+        if (dataDir.isEmpty()) {
+            throw new UsageException("the data directory must not be empty");
+        }
+        String cluster = v.get(Setting.CLUSTER_NAME).trim();
+        if (!NAME.matcher(cluster).matches()) {
+            throw new UsageException(flagOf(Setting.CLUSTER_NAME) + ": '" + cluster
+                    + "' is not a valid cluster name (1-64 of letters, digits, . _ -)");
+        }
+        String nodeId = v.get(Setting.NODE_ID).trim();
+        return new NodeSettings(nodeId.isEmpty() ? null : nodeId, Path.of(dataDir), httpAddr, httpAdv,
+                size(v, Setting.HTTP_MAX_BODY, Integer.MAX_VALUE - 16), raftAddr, raftAdv,
+                count(v, Setting.RAFT_SNAPSHOT_THRESHOLD), size(v, Setting.RAFT_LOG_SEGMENT_SIZE, 1L << 30),
+                duration(v, Setting.RAFT_APPLY_TIMEOUT), cluster, (int) count(v, Setting.DB_READ_CONNECTIONS),
+                (int) count(v, Setting.QUEUE_CAPACITY), (int) count(v, Setting.QUEUE_BATCH_SIZE),
+                duration(v, Setting.QUEUE_TIMEOUT));
+    }
+
+    private static String flagOf(String key) {
+        Setting s = Setting.byKey(key).orElseThrow();
+        return s.flag() != null ? "-" + s.flag() : key;
+    }
+
+    private static HostPort address(Map<String, String> v, String key) throws UsageException {
+        try {
+            return HostPort.parse(v.get(key).trim());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a valid address (" + e.getMessage() + ")");
+        }
+    }
+
+    private static HostPort advertised(Map<String, String> v, String key, HostPort bind) throws UsageException {
+        HostPort adv = v.get(key).isBlank() ? bind : address(v, key);
+        if (adv.isWildcard()) {
+            throw new UsageException(flagOf(key) + ": " + adv + " cannot be advertised; set "
+                    + flagOf(key) + " to an address other nodes can reach");
+        }
+        return adv;
+    }
+
+    private static long count(Map<String, String> v, String key) throws UsageException {
+        try {
+            long n = Long.parseLong(v.get(key).trim());
+            if (n >= 1 && n <= Integer.MAX_VALUE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a positive whole number");
+    }
+
+    private static long size(Map<String, String> v, String key, long max) throws UsageException {
+        Matcher m = SIZE.matcher(v.get(key).trim());
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                long unit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                    case "k", "kb", "kib" -> 1024L;
+                    case "m", "mb", "mib" -> 1024L * 1024;
+                    case "g", "gb", "gib" -> 1024L * 1024 * 1024;
+                    default -> 1L;
+                };
+                long bytes = Math.multiplyExact(n, unit);
+                if (bytes >= 1 && bytes <= max) {
+                    return bytes;
+                }
+            } catch (ArithmeticException | NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a valid size (e.g. 8MiB, 65536)");
+    }
+
+    private static Duration duration(Map<String, String> v, String key) throws UsageException {
+        try {
+            Duration d = GoDuration.parse(v.get(key).trim());
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a valid duration (e.g. 500ms, 10s)");
+    }
+
+    /** The {@code -h} text, derived from the settings table. */
+    public static String help() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: raftlite [flags] [data-directory]\n\n")
+                .append("Runs one raftlite node: a Raft-replicated SQLite database behind rqlite's HTTP API.\n\n")
+                .append("Flags (each also settable as a YAML key in -config FILE and as an environment variable;\n")
+                .append("precedence: flags > environment > file > defaults):\n");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"-config FILE", "YAML file with raftlite.* settings", ""});
+        for (Setting s : Setting.ALL) {
+            String flag = s.flag() == null ? "[data-directory]" : "-" + s.flag() + " VALUE";
+            rows.add(new String[]{flag, s.description() + " [" + s.envName() + "]",
+                    s.defaultValue().isEmpty() ? "" : "default " + s.defaultValue()});
+        }
+        rows.add(new String[]{"-h, --help", "show this help", ""});
+        rows.add(new String[]{"--version", "print the version", ""});
+        for (String[] r : rows) {
+            sb.append(String.format("  %-30s %s%s%n", r[0], r[1], r[2].isEmpty() ? "" : " (" + r[2] + ")"));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,297 @@
+package io.raftlite.server.http;
+
+import io.raftlite.core.api.BadRequestException;
+import io.raftlite.core.api.QueryParams;
+import io.raftlite.core.api.ReadLevel;
+import io.raftlite.core.api.RenderOptions;
+import io.raftlite.core.api.RequestParser;
+import io.raftlite.core.api.Response;
+import io.raftlite.core.api.ResponseWriter;
+import io.raftlite.core.command.Command;
+import io.raftlite.core.command.CommandResult;
+import io.raftlite.core.command.Statement;
+import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.queue.WriteQueue;
+import io.raftlite.core.sql.SqlPolicy;
+import io.raftlite.core.store.StoreException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * rqlite's data endpoints as plain Java: parse, check, route to the log or a local read, render.
+ * Every method returns a {@link Reply}; a {@link BadRequestException} becomes a plain-text 4xx.
+ */
+public final class DataApi {
+
+    private final DataStore store;
+    private final WriteQueue queue;
+
+    public DataApi(DataStore store, WriteQueue queue) {
+        this.store = store;
+        this.queue = queue;
+    }
+
+    /** {@code POST /db/execute}. */
+    public Reply execute(Map<String, List<String>> query, byte[] body, String contentType) {
+        long start = System.nanoTime();
+        try {
+            QueryParams p = QueryParams.parse(query);
+            if (p.queue()) {
+                return queued(p, body, contentType);
+            }
+            List<Statement> statements = RequestParser.parse(body, contentType);
+            Optional<String> refusal = SqlPolicy.refusal(statements);
+            if (refusal.isPresent()) {
+                return render(Response.error(refusal.get()), p, false);
+            }
+            CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
+            return render(result(r, p, start), p, false);
+        } catch (BadRequestException e) {
+            return Reply.text(e.status(), e.getMessage());
+        } catch (StoreException e) {
+            return storeFailure(e, query);
+        }
+    }
+
+    /** {@code GET /db/query?q=} and {@code POST /db/query}. */
+    public Reply query(Map<String, List<String>> query, byte[] body, String contentType, boolean get) {
+        long start = System.nanoTime();
+        try {
+            QueryParams p = QueryParams.parse(query);
+            List<Statement> statements;
+            if (get) {
+                if (p.q() == null || p.q().isBlank()) {
+                    throw new BadRequestException("query parameter not set");
+                }
+                statements = List.of(Statement.of(p.q()));
+            } else {
+                statements = RequestParser.parse(body, contentType);
+            }
+            Optional<String> refusal = SqlPolicy.refusal(statements);
+            if (refusal.isPresent()) {
+                return render(Response.error(refusal.get()), p, false);
+            }
+            List<StatementResult> results = read(statements, p);
+            return render(new Response(results, null, timing(p, start), null, null), p, false);
+        } catch (BadRequestException e) {
+            return Reply.text(e.status(), e.getMessage());
+        } catch (Refusal e) {
+            return refused(e, query);
+        } catch (StoreException e) {
+            return storeFailure(e, query);
+        }
+    }
+
+    /** {@code POST /db/request}: reads and writes mixed; all-read requests below strong skip the log. */
+    public Reply request(Map<String, List<String>> query, byte[] body, String contentType) {
+        long start = System.nanoTime();
+        try {
+            QueryParams p = QueryParams.parse(query);
+            if (p.queue()) {
+                throw new BadRequestException("queue is not supported on /db/request");
+            }
+            List<Statement> statements = RequestParser.parse(body, contentType);
+            Optional<String> refusal = SqlPolicy.refusal(statements);
+            if (refusal.isPresent()) {
+                return render(Response.error(refusal.get()), p, true);
+            }
+            boolean allReads = statements.stream().allMatch(s -> SqlPolicy.isReadOnly(s.sql()));
+            if (allReads && p.level() != ReadLevel.STRONG) {
+                List<StatementResult> results = read(statements, p);
+                return render(new Response(results, null, timing(p, start), null, null), p, true);
+            }
+            CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
+            return render(result(r, p, start), p, true);
+        } catch (BadRequestException e) {
+            return Reply.text(e.status(), e.getMessage());
+        } catch (Refusal e) {
+            return refused(e, query);
+        } catch (StoreException e) {
+            return storeFailure(e, query);
+        }
+    }
+
+    /** {@code POST /db/load}: a SQLite file (recognised by its header) or SQL text, applied through the log. */
+    public Reply load(Map<String, List<String>> query, byte[] body) {
+        long start = System.nanoTime();
+        try {
+            QueryParams p = QueryParams.parse(query);
+            if (body == null || body.length == 0) {
+                throw new BadRequestException("empty body");
+            }
+            Command command = isSqliteFile(body)
+                    ? new Command(Command.Kind.LOAD_DATABASE, false, now(), seed(), List.of(), body)
+                    : loadSql(body);
+            CommandResult r = await(store.submit(command), p);
+            if ("invalid SQLite data".equals(r.error())) {
+                return Reply.text(400, r.error());
+            }
+            return render(new Response(List.of(), r.error(), timing(p, start), null,
+                    p.raftIndex() ? r.raftIndex() : null), p, false);
+        } catch (BadRequestException e) {
+            return Reply.text(e.status(), e.getMessage());
+        } catch (StoreException e) {
+            return storeFailure(e, query);
+        }
+    }
+
+    private Command loadSql(byte[] body) throws BadRequestException {
+        String text = RequestParser.parse(body, "text/plain").get(0).sql();
+        return new Command(Command.Kind.LOAD_SQL, true, now(), seed(), List.of(),
+                text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static boolean isSqliteFile(byte[] body) {
+        byte[] magic = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+        if (body.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if (body[i] != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Reply queued(QueryParams p, byte[] body, String contentType) throws BadRequestException {
+        List<Statement> statements = p.waitForQueue() && (body == null || body.length == 0)
+                ? List.of() : RequestParser.parse(body, contentType);
+        Optional<String> refusal = SqlPolicy.refusal(statements);
+        if (refusal.isPresent()) {
+            return render(Response.error(refusal.get()), p, false);
+        }
+        if (!p.noLeader() && store.status().leaderId() == null) {
+            return Reply.text(503, "leader not found");
+        }
+        WriteQueue.Ticket ticket;
+        try {
+            ticket = queue.enqueue(statements);
+            if (p.waitForQueue()) {
+                ticket.flushed().get(timeoutMillis(p), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException e) {
+            return Reply.text(408, "queue wait timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.text(503, "interrupted");
+        } catch (ExecutionException | IllegalStateException e) {
+            return Reply.text(503, "write queue closed");
+        }
+        return render(new Response(List.of(), null, null, ticket.sequenceNumber(), null), p, false);
+    }
+
+    private List<StatementResult> read(List<Statement> statements, QueryParams p) throws BadRequestException {
+        ReadLevel level = p.level();
+        if (level == ReadLevel.AUTO) {
+            level = "LISTENER".equals(store.status().role()) ? ReadLevel.NONE : ReadLevel.WEAK;
+        }
+        return switch (level) {
+            case NONE -> {
+                freshnessCheck(p);
+                yield store.readLocal(statements, p.transaction(), dbTimeout(p));
+            }
+            case WEAK -> {
+                if (!"LEADER".equals(store.status().role())) {
+                    throw new StoreException(StoreException.Reason.NOT_LEADER, "not leader", null);
+                }
+                yield store.readLocal(statements, p.transaction(), dbTimeout(p));
+            }
+            case LINEARIZABLE -> await(store.readLinearizable(statements, p.transaction(), dbTimeout(p)), p);
+            case STRONG, AUTO -> {
+                CommandResult r = await(store.submit(newCommand(Command.Kind.QUERY, statements, p)), p);
+                yield r.results();
+            }
+        };
+    }
+
+    private void freshnessCheck(QueryParams p) {
+        // Freshness only matters on a node that is not the leader; rqlite ignores it on the leader.
+        if (!p.freshness().isZero() && !"LEADER".equals(store.status().role()) && store.status().leaderId() == null) {
+            throw new Refusal("stale read");
+        }
+    }
+
+    private Response result(CommandResult r, QueryParams p, long start) {
+        return new Response(r.results(), r.error(), timing(p, start), null, p.raftIndex() ? r.raftIndex() : null);
+    }
+
+    private static Double timing(QueryParams p, long start) {
+        return p.timings() ? (System.nanoTime() - start) / 1e9 : null;
+    }
+
+    private static Command newCommand(Command.Kind kind, List<Statement> statements, QueryParams p) {
+        return new Command(kind, p.transaction(), now(), seed(), statements, null);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    private static long seed() {
+        return ThreadLocalRandom.current().nextLong();
+    }
+
+    /** {@code db_timeout} is absent (zero) or a positive limit; the store takes null for "no limit". */
+    private static java.time.Duration dbTimeout(QueryParams p) {
+        return p.dbTimeout().isNegative() || p.dbTimeout().isZero() ? null : p.dbTimeout();
+    }
+
+    /** A missing, zero or negative {@code timeout} means rqlite's default. */
+    private static long timeoutMillis(QueryParams p) {
+        long ms = p.timeout().toMillis();
+        return ms > 0 ? ms : QueryParams.DEFAULT_TIMEOUT.toMillis();
+    }
+
+    private static <T> T await(CompletableFuture<T> future, QueryParams p) {
+        try {
+            return future.get(timeoutMillis(p), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new StoreException(StoreException.Reason.TIMEOUT, "timeout", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw se;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Reply render(Response response, QueryParams p, boolean unified) {
+        return Reply.json(ResponseWriter.write(response, RenderOptions.of(p, unified)));
+    }
+
+    private static Reply refused(Refusal e, Map<String, List<String>> query) {
+        return Reply.json(ResponseWriter.write(Response.error(e.getMessage()),
+                new RenderOptions(query.containsKey("pretty"), false, false, false, false)));
+    }
+
+    private static Reply storeFailure(StoreException e, Map<String, List<String>> query) {
+        return switch (e.reason()) {
+            case NO_LEADER, NOT_LEADER -> Reply.text(503, "leader not found");
+            case UNAVAILABLE -> Reply.text(503, "store not ready");
+            case TIMEOUT -> refused(new Refusal(e.getMessage()), query);
+        };
+    }
+
+    /** A store-level refusal that rqlite reports as HTTP 200 with a top-level {@code error}. */
+    private static final class Refusal extends RuntimeException {
+        Refusal(String error) {
+            super(error, null, false, false);
+        }
+    }
+}

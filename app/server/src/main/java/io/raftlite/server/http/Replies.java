@@ -1,0 +1,31 @@
+package io.raftlite.server.http;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+
+import java.util.List;
+import java.util.Map;
+
+/** Converts between Micronaut's request/response types and the framework-free {@link Reply}. */
+final class Replies {
+
+    private Replies() {
+    }
+
+    static MutableHttpResponse<byte[]> toHttp(Reply reply) {
+        MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(
+                io.micronaut.http.HttpStatus.valueOf(reply.status())).body(reply.body());
+        response.contentType(reply.contentType());
+        reply.headers().forEach(response::header);
+        return response;
+    }
+
+    static Map<String, List<String>> params(HttpRequest<?> request) {
+        return request.getParameters().asMap();
+    }
+
+    static String contentType(HttpRequest<?> request) {
+        return request.getHeaders().get("Content-Type");
+    }
+}

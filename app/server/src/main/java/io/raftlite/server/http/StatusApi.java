@@ -1,0 +1,146 @@
+package io.raftlite.server.http;
+
+import io.raftlite.core.json.Json;
+import io.raftlite.core.store.StoreStatus;
+import io.raftlite.server.NodeInfo;
+import io.raftlite.server.config.NodeSettings;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Diagnostics in rqlite's shapes, from the store's status and this node's settings. */
+public final class StatusApi {
+
+    private final DataStore store;
+    private final NodeSettings settings;
+    private final NodeInfo info;
+
+    public StatusApi(DataStore store, NodeSettings settings, NodeInfo info) {
+        this.store = store;
+        this.settings = settings;
+        this.info = info;
+    }
+
+    public Reply status(Map<String, List<String>> query) {
+        StoreStatus s = store.status();
+        Map<String, Object> leader = new LinkedHashMap<>();
+        leader.put("node_id", s.leaderId() == null ? "" : s.leaderId());
+        leader.put("addr", s.leaderAddress() == null ? "" : s.leaderAddress());
+        Map<String, Object> raft = new LinkedHashMap<>();
+        raft.put("state", roleName(s.role()));
+        raft.put("term", s.term());
+        raft.put("commit_index", s.commitIndex());
+        raft.put("applied_index", s.appliedIndex());
+        raft.put("snapshot_index", s.snapshotIndex());
+        raft.put("group_id", s.groupId());
+        raft.put("cluster_name", settings.clusterName());
+        Map<String, Object> storeMap = new LinkedHashMap<>();
+        storeMap.put("node_id", info.nodeId());
+        storeMap.put("addr", settings.raftAdvAddr().toString());
+        storeMap.put("leader", leader);
+        storeMap.put("ready", s.ready());
+        storeMap.put("raft", raft);
+        storeMap.put("fsm_index", s.appliedIndex());
+        storeMap.put("db_size", s.dbSizeBytes());
+        storeMap.put("dir", settings.dataDir().toAbsolutePath().toString());
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("id", info.nodeId());
+        node.put("start_time", info.startedAt().toString());
+        node.put("uptime", uptime());
+        Map<String, Object> http = new LinkedHashMap<>();
+        http.put("bind_addr", settings.httpAddr().toString());
+        http.put("adv_addr", apiAddr());
+        Map<String, Object> build = new LinkedHashMap<>();
+        build.put("version", info.version());
+        build.put("java", Runtime.version().toString());
+        Map<String, Object> runtime = new LinkedHashMap<>();
+        runtime.put("num_cpu", Runtime.getRuntime().availableProcessors());
+        runtime.put("heap_used", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        runtime.put("heap_max", Runtime.getRuntime().maxMemory());
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("build", build);
+        root.put("http", http);
+        root.put("node", node);
+        root.put("runtime", runtime);
+        root.put("store", storeMap);
+        return json(root, query);
+    }
+
+    public Reply nodes(Map<String, List<String>> query) {
+        StoreStatus s = store.status();
+        Map<String, Object> self = new LinkedHashMap<>();
+        self.put("id", info.nodeId());
+        self.put("api_addr", apiAddr());
+        self.put("addr", settings.raftAdvAddr().toString());
+        self.put("version", info.version());
+        self.put("voter", !"LISTENER".equals(s.role()));
+        self.put("reachable", true);
+        self.put("leader", "LEADER".equals(s.role()));
+        if ("2".equals(first(query, "ver"))) {
+            return json(Map.of("nodes", List.of(self)), query);
+        }
+        Map<String, Object> byId = new LinkedHashMap<>();
+        byId.put(info.nodeId(), self);
+        return json(byId, query);
+    }
+
+    public Reply leader(Map<String, List<String>> query) {
+        StoreStatus s = store.status();
+        if (s.leaderId() == null) {
+            return Reply.text(503, "leader not found");
+        }
+        Map<String, Object> leader = new LinkedHashMap<>();
+        leader.put("id", s.leaderId());
+        boolean self = s.leaderId().equals(info.nodeId());
+        leader.put("api_addr", self ? apiAddr() : "");
+        leader.put("addr", s.leaderAddress() == null ? "" : s.leaderAddress());
+        leader.put("version", self ? info.version() : "");
+        leader.put("voter", true);
+        leader.put("reachable", true);
+        leader.put("leader", true);
+        return json(leader, query);
+    }
+
+    public Reply readyz(Map<String, List<String>> query) {
+        if (query.containsKey("noleader")) {
+            return Reply.plain(200, "[+]node ok");
+        }
+        StoreStatus s = store.status();
+        if (s.leaderId() == null) {
+            return Reply.plain(503, "[+]node ok\n[+]leader does not exist");
+        }
+        if (!s.ready()) {
+            return Reply.plain(503, "[+]node ok\n[+]leader ok\n[+]store not ready");
+        }
+        return Reply.plain(200, "[+]node ok\n[+]leader ok\n[+]store ok");
+    }
+
+    private String apiAddr() {
+        return "http://" + settings.httpAdvAddr();
+    }
+
+    private String uptime() {
+        Duration d = Duration.between(info.startedAt(), Instant.now());
+        return d.toSeconds() + "s";
+    }
+
+    private static String roleName(String role) {
+        if (role == null || role.isEmpty()) {
+            return "Unknown";
+        }
+        return role.charAt(0) + role.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String first(Map<String, List<String>> query, String key) {
+        List<String> v = query.get(key);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static Reply json(Object value, Map<String, List<String>> query) {
+        return Reply.json(Json.write(value, query.containsKey("pretty")).getBytes(StandardCharsets.UTF_8));
+    }
+}

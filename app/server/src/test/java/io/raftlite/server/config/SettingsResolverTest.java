@@ -1,0 +1,104 @@
+package io.raftlite.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsResolverTest {
+
+    @TempDir
+    Path tmp;
+
+    private static NodeSettings run(String[] args, Map<String, String> env) throws UsageException {
+        return ((SettingsResolver.Run) SettingsResolver.resolve(args, env)).settings();
+    }
+
+    @Test
+    void defaultsStartASingleNodeOnLoopback() throws UsageException {
+        NodeSettings s = run(new String[0], Map.of());
+        assertEquals("127.0.0.1:4001", s.httpAddr().toString());
+        assertEquals("127.0.0.1:4002", s.raftAddr().toString());
+        assertEquals(s.raftAddr(), s.raftAdvAddr());
+        assertEquals(Path.of("raftlite-data"), s.dataDir());
+        assertEquals("raftlite", s.clusterName());
+        assertEquals(8L * 1024 * 1024, s.maxBodyBytes());
+        assertNull(s.requestedNodeId());
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
+        Path file = tmp.resolve("raftlite.yml");
+        Files.writeString(file, """
+                raftlite:
+                  http:
+                    addr: 127.0.0.5:5001
+                  raft:
+                    addr: 127.0.0.5:5002
+                    snapshot-threshold: 100
+                  cluster.name: from-file
+                """);
+        String[] args = {"-config", file.toString(), "-http-addr=127.0.0.7:7001", "/tmp/d"};
+        Map<String, String> env = Map.of("RAFTLITE_HTTP_ADDR", "127.0.0.6:6001", "RAFTLITE_RAFT_ADDR", "127.0.0.6:6002");
+        NodeSettings s = run(args, env);
+        assertEquals("127.0.0.7:7001", s.httpAddr().toString(), "flag wins");
+        assertEquals("127.0.0.6:6002", s.raftAddr().toString(), "environment beats file");
+        assertEquals(100, s.snapshotThreshold(), "file beats default");
+        assertEquals("from-file", s.clusterName(), "dotted keys work too");
+        assertEquals(Path.of("/tmp/d"), s.dataDir());
+        assertEquals(Duration.ofSeconds(10), s.applyTimeout(), "default");
+    }
+
+    @Test
+    void rqliteStyleFlagFormsAreAccepted() throws UsageException {
+        NodeSettings s = run(new String[]{"-node-id", "n1", "--raft-adv-addr", "127.0.0.9:4002",
+                "--http-adv-addr=127.0.0.9:4001", "-raft-snap=16", "-http-max-body-size", "1MiB"}, Map.of());
+        assertEquals("n1", s.requestedNodeId());
+        assertEquals("127.0.0.9:4002", s.raftAdvAddr().toString());
+        assertEquals("127.0.0.9:4001", s.httpAdvAddr().toString());
+        assertEquals(16, s.snapshotThreshold());
+        assertEquals(1024 * 1024, s.maxBodyBytes());
+    }
+
+    @Test
+    void mistakesAreOneLineReasons() throws Exception {
+        Path badYaml = tmp.resolve("bad.yml");
+        Files.writeString(badYaml, "raftlite:\n  htp:\n    addr: x\n");
+        String[][] cases = {{"-nope"}, {"-http-addr"}, {"-http-addr", "localhost"}, {"-raft-addr", "h:99999"},
+                {"-raft-snap", "many"}, {"-write-queue-timeout", "10"}, {"-http-adv-addr", "0.0.0.0:4001"},
+                {"-cluster-name", "has space"}, {"a", "b"}, {"-config", badYaml.toString()},
+                {"-config", tmp.resolve("missing.yml").toString()}};
+        for (String[] args : cases) {
+            UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
+                    String.join(" ", args));
+            assertTrue(!e.getMessage().contains("\n") && !e.getMessage().isBlank(), e.getMessage());
+        }
+    }
+
+    @Test
+    void helpAndVersionAreRecognised() throws UsageException {
+        assertInstanceOf(SettingsResolver.Help.class, SettingsResolver.resolve(new String[]{"--help"}, Map.of()));
+        assertInstanceOf(SettingsResolver.Help.class, SettingsResolver.resolve(new String[]{"-h"}, Map.of()));
+        assertInstanceOf(SettingsResolver.Version.class, SettingsResolver.resolve(new String[]{"--version"}, Map.of()));
+    }
+
+    /** config/raftlite.yml is the operator's reference: every setting in code must be documented there. */
+    @Test
+    void theReferenceFileDocumentsEverySettingWithItsDefault() throws Exception {
+        Path reference = Path.of("..", "..", "config", "raftlite.yml");
+        Map<String, String> documented = SettingsResolver.readYaml(reference);
+        for (Setting s : Setting.ALL) {
+            assertTrue(documented.containsKey(s.key()), s.key() + " is missing from config/raftlite.yml");
+            assertEquals(s.defaultValue(), documented.get(s.key()), "default of " + s.key() + " in config/raftlite.yml");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.raftlite.server.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built raftlite.jar running as a separate process on a loopback address. Tests stop it by PID in
+ * {@link #close()}, whatever happened; {@link #kill9()} sends SIGKILL.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final String host;
+    final int httpPort;
+    final int raftPort;
+    final Path dataDir;
+    final Path log;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private NodeProcess(String host, Path dataDir, List<String> extraArgs) {
+        this.host = host;
+        this.httpPort = freePort(host);
+        this.raftPort = freePort(host);
+        this.dataDir = dataDir;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Starts a node and waits until {@code /readyz} answers 200. */
+    static NodeProcess start(String host, Path dataDir, String... extraArgs) throws Exception {
+        NodeProcess node = new NodeProcess(host, dataDir, List.of(extraArgs));
+        node.launch();
+        node.awaitReady(Duration.ofSeconds(60));
+        return node;
+    }
+
+    static Path jar() {
+        String configured = System.getProperty("raftlite.jar");
+        Path jar = configured != null ? Path.of(configured) : Path.of("target", "raftlite.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("raftlite.jar not built at " + jar.toAbsolutePath()
+                    + "; run the tests with ./mvnw verify");
+        }
+        return jar;
+    }
+
+    /** Runs the jar to completion with the given arguments (for CLI tests). */
+    static Result run(Duration timeout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("raftlite " + String.join(" ", args) + " did not exit within " + timeout);
+            }
+            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                    new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    void launch() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString(),
+                "-http-addr", host + ":" + httpPort, "-raft-addr", host + ":" + raftPort));
+        cmd.addAll(extraArgs);
+        cmd.add(dataDir.toString());
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("raftlite exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            try {
+                if (get("/readyz").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("raftlite not ready within " + timeout + ":\n" + logTail());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for a clean exit; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("raftlite did not stop within 30s of SIGTERM:\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    /** Starts the same node again (same addresses and data directory) and waits until it is ready. */
+    void restart() throws Exception {
+        launch();
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    String baseUrl() {
+        return "http://" + host + ":" + httpPort;
+    }
+
+    HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> getBytes(String pathAndQuery) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<String> post(String pathAndQuery, String json) throws IOException, InterruptedException {
+        return send("POST", pathAndQuery, json.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    HttpResponse<String> send(String method, String pathAndQuery, byte[] body, String contentType)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
+                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
