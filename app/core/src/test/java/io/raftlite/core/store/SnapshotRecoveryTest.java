@@ -82,8 +82,10 @@ class SnapshotRecoveryTest {
                 base.readConnections(), Duration.ofSeconds(3));
         try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {
             createCounter(store);
+            StoreTestSupport.execute(store, "PRAGMA max_page_count = 1"); // capped at the current size: disk full
             ExecutionException e = assertThrows(ExecutionException.class, () -> store.submit(Command.execute(
-                    List.of(Statement.of("SELECT storage_failure()")), false, 0, 0)).get(30, TimeUnit.SECONDS));
+                    List.of(Statement.of("INSERT INTO counter SELECT randomblob(100000)")),
+                    false, 0, 0)).get(30, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof StoreException, String.valueOf(e.getCause()));
             for (int i = 0; i < 500 && store.isLeader(); i++) {
                 Thread.sleep(10);

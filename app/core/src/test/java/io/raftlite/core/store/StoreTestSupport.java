@@ -22,11 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Builds single-node stores on loopback for tests. */
 final class StoreTestSupport {
 
-    /**
-     * The database the tests run against. TODO when the SQLite layer is merged: switch to
-     * {@code StoreDatabase.REAL} (the real {@code io.raftlite.core.db.Database}) and delete JdbcTestDatabase.
-     */
-    static final StoreDatabase.Opener OPENER = JdbcTestDatabase::open;
+    /** The database the tests run against: the real {@code io.raftlite.core.db.Database}. */
+    static final StoreDatabase.Opener OPENER = StoreDatabase.REAL;
 
     private StoreTestSupport() {
     }
