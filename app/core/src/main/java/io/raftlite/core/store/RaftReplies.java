@@ -32,6 +32,14 @@ final class RaftReplies {
         throw toFailure(reply.getException());
     }
 
+    /** Nothing when the reply succeeded (replies without a message, e.g. setConfiguration); else throws. */
+    static Void successOrThrow(RaftClientReply reply) {
+        if (reply.isSuccess()) {
+            return null;
+        }
+        throw toFailure(reply.getException());
+    }
+
     /** True when the failure means "try again shortly": a leader that has not committed its first entry yet. */
     static boolean isTransient(Throwable t) {
         Throwable c = unwrap(t);

@@ -17,6 +17,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -181,6 +182,30 @@ public final class RaftStore implements AutoCloseable {
                 result.completeExceptionally(failure);
             }
         });
+    }
+
+    /**
+     * Leader only: adds a voting member (Ratis {@code setConfiguration} in ADD mode); completes once the
+     * new configuration is committed, after the new node caught up (by log or snapshot). The new node must
+     * have been started with {@code start(false)}. Minimal: the discovery/join flow builds on it.
+     */
+    public CompletableFuture<Void> addVoter(String nodeId, String raftAddress) {
+        if (divisionOrNull() == null) {
+            return CompletableFuture.failedFuture(
+                    new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
+        }
+        RaftPeer peer = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
+        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self.getId(), groupId,
+                callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of(peer)).setMode(SetConfigurationRequest.Mode.ADD).build());
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.setConfigurationAsync(request);
+        } catch (IOException | RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.thenApply(RaftReplies::successOrThrow)
+                .exceptionallyCompose(t -> CompletableFuture.failedFuture(RaftReplies.toFailure(t)));
     }
 
     public boolean isLeader() {

@@ -90,7 +90,11 @@ final class SqliteStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         getLifeCycle().transition(LifeCycle.State.STARTING);
-        rebuild(SnapshotFiles.newestValid(smDir));
+        Optional<SingleFileSnapshotInfo> installed = SnapshotFiles.newestValid(smDir);
+        if (installed.isEmpty()) {
+            throw new IOException("Ratis reported an installed snapshot but " + smDir + " holds no valid one");
+        }
+        rebuild(installed);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 

@@ -1,0 +1,89 @@
+package io.raftlite.core.store;
+
+import io.raftlite.core.command.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.raftlite.core.store.RaftStoreTest.NO_SNAPSHOT_ON_STOP;
+import static io.raftlite.core.store.RaftStoreTest.awaitSnapshot;
+import static io.raftlite.core.store.RaftStoreTest.counter;
+import static io.raftlite.core.store.RaftStoreTest.createCounter;
+import static io.raftlite.core.store.RaftStoreTest.increment;
+import static io.raftlite.core.store.RaftStoreTest.logStart;
+import static io.raftlite.core.store.StoreTestSupport.freePort;
+import static io.raftlite.core.store.StoreTestSupport.scalar;
+import static io.raftlite.core.store.StoreTestSupport.startStore;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A node added after the log was purged receives the leader's snapshot (reinitialize path). */
+@Timeout(120)
+class SnapshotInstallTest {
+
+    private static final List<Statement> READ_COUNTER = List.of(Statement.of("SELECT n FROM counter"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNewVoterCatchesUpFromTheLeadersSnapshot() throws Exception {
+        StoreConfig c1 = config("node1", dir.resolve("n1"), freePort());
+        StoreConfig c2 = config("node2", dir.resolve("n2"), freePort());
+        try (RaftStore leader = startStore(c1, NO_SNAPSHOT_ON_STOP)) {
+            createCounter(leader);
+            increment(leader, 60);
+            assertTrue(awaitSnapshot(leader).snapshotIndex() > 0);
+            assertTrue(logStart(c1) > 0, "the leader's log is purged, so the new node needs the snapshot");
+
+            try (RaftStore follower = new RaftStore(c2, StoreTestSupport.OPENER, NO_SNAPSHOT_ON_STOP)) {
+                follower.start(false);
+                leader.addVoter(c2.nodeId(), c2.raftAdvertisedAddress()).get(60, TimeUnit.SECONDS);
+                assertEquals(2, leader.nodes().size());
+                assertTrue(follower.awaitReady(Duration.ofSeconds(30)));
+                assertTrue(follower.status().snapshotIndex() > 0, "installed from the leader");
+                increment(leader, 1);
+                assertEquals(61L, awaitLocal(follower, 61L));
+                assertFalse(follower.isLeader());
+                // a linearizable read on the follower goes through the leader's ReadIndex
+                assertEquals(61L, scalar(follower.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
+                assertEquals("node1", follower.status().leaderId());
+                assertTrue(follower.sinceLeaderContact() != null);
+            }
+            // node2 restarts from its own snapshot + log, with the membership from its storage (with two
+            // voters either may lead after that)
+            try (RaftStore node2 = new RaftStore(c2, StoreTestSupport.OPENER, NO_SNAPSHOT_ON_STOP)) {
+                node2.start(false);
+                assertTrue(node2.awaitReady(Duration.ofSeconds(30)));
+                assertTrue(leader.awaitReady(Duration.ofSeconds(30)));
+                increment(leader.isLeader() ? leader : node2, 1);
+                assertEquals(62L, awaitLocal(node2, 62L));
+                assertEquals(62L, awaitLocal(leader, 62L));
+                assertEquals(62L, counter(node2));
+            }
+        }
+    }
+
+    private static Object awaitLocal(RaftStore store, long expected) throws InterruptedException {
+        Object v = null;
+        for (int i = 0; i < 1000; i++) {
+            v = scalar(store.readLocal(READ_COUNTER, false, null));
+            if (Long.valueOf(expected).equals(v)) {
+                return v;
+            }
+            Thread.sleep(10);
+        }
+        return v;
+    }
+
+    private static StoreConfig config(String id, Path dataDir, int port) {
+        String addr = "127.0.0.1:" + port;
+        return new StoreConfig(id, addr, addr, dataDir, "install-test", 10, 4096, 2, Duration.ofSeconds(10));
+    }
+}
