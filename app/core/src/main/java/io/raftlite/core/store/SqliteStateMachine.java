@@ -205,7 +205,11 @@ final class SqliteStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         try {
             ReadMessage read = ReadMessage.decode(request.getContent().toByteArray());
-            List<StatementResult> results = db.query(read.statements(), read.transaction(), read.dbTimeout());
+            StoreDatabase database = db;
+            if (database == null) {
+                throw new StoreException(StoreException.Reason.UNAVAILABLE, "database is closed", null);
+            }
+            List<StatementResult> results = database.query(read.statements(), read.transaction(), read.dbTimeout());
             byte[] encoded = ResultCodec.encode(new CommandResult(results, null, 0));
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(encoded)));
         } catch (RuntimeException e) {
