@@ -36,7 +36,9 @@ public final class Main {
         }
         NodeSettings settings = ((SettingsResolver.Run) outcome).settings();
         try {
-            start(settings);
+            ApplicationContext context = start(settings);
+            exitCleanlyOn(context, "TERM");
+            exitCleanlyOn(context, "INT");
         } catch (NodeIdentity.IdentityException e) {
             exit(2, e.getMessage());
         } catch (UncheckedIOException e) {
@@ -70,6 +72,22 @@ public final class Main {
             }
         }, "raftlite-shutdown"));
         return context;
+    }
+
+    /**
+     * On SIGTERM/SIGINT: stop the node (HTTP, then the store: leadership, Ratis, SQLite) and exit 0, so that
+     * systemd and scripts see a clean stop rather than the JVM's death-by-signal status 143.
+     */
+    private static void exitCleanlyOn(ApplicationContext context, String signal) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(() -> {
+            try {
+                if (context.isRunning()) {
+                    context.close();
+                }
+            } finally {
+                System.exit(0);
+            }
+        }, "raftlite-stop").start());
     }
 
     static Map<String, Object> micronautProperties(NodeSettings s) {
