@@ -71,6 +71,11 @@ class NodeFactory {
             public StoreStatus status() {
                 return store.status();
             }
+
+            @Override
+            public Duration sinceLeaderContact() {
+                return store.sinceLeaderContact();
+            }
         };
     }
 

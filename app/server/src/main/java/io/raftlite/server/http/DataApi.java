@@ -14,6 +14,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.store.StoreException;
+import io.raftlite.core.store.StoreStatus;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -213,9 +214,22 @@ public final class DataApi {
         };
     }
 
+    /**
+     * rqlite's {@code freshness}: a {@code level=none} read is refused with {@code stale read} when this node
+     * has not heard from a leader within the limit ({@code freshness_strict}: or has committed entries it has
+     * not applied yet). Ignored on the leader, as in rqlite.
+     */
     private void freshnessCheck(QueryParams p) {
-        // Freshness only matters on a node that is not the leader; rqlite ignores it on the leader.
-        if (!p.freshness().isZero() && !"LEADER".equals(store.status().role()) && store.status().leaderId() == null) {
+        if (p.freshness().isZero() || p.freshness().isNegative()) {
+            return;
+        }
+        java.time.Duration since = store.sinceLeaderContact();
+        if (since != null && since.isZero()) {
+            return;
+        }
+        StoreStatus status = store.status();
+        boolean behind = p.freshnessStrict() && status.appliedIndex() < status.commitIndex();
+        if (since == null || since.compareTo(p.freshness()) > 0 || behind) {
             throw new Refusal("stale read");
         }
     }

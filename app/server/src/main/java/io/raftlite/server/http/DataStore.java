@@ -24,4 +24,7 @@ public interface DataStore {
     List<StatementResult> readLocal(List<Statement> statements, boolean transaction, Duration dbTimeout);
 
     StoreStatus status();
+
+    /** Time since this node last heard from the leader: zero on the leader, null when no leader is known. */
+    Duration sinceLeaderContact();
 }

@@ -30,6 +30,7 @@ class DataApiTest {
         final List<String> calls = new ArrayList<>();
         String role = "LEADER";
         String leader = "n1";
+        Duration sinceLeader = Duration.ZERO;
         RuntimeException failure;
 
         @Override
@@ -59,6 +60,11 @@ class DataApiTest {
         public StoreStatus status() {
             return new StoreStatus("n1", role, 1, leader, leader == null ? null : "127.0.0.1:4002", 5, 5, 0, 0, "g",
                     leader != null);
+        }
+
+        @Override
+        public Duration sinceLeaderContact() {
+            return sinceLeader;
         }
 
         private static QueryResult row() {
@@ -112,6 +118,25 @@ class DataApiTest {
         assertEquals("leader not found\n", body(weak));
         store.failure = new StoreException(StoreException.Reason.NO_LEADER, "no leader", null);
         assertEquals(503, api.execute(params(), json("[\"DELETE FROM t\"]"), "application/json").status());
+    }
+
+    @Test
+    void freshnessRefusesLocalReadsOnAFollowerThatLostTheLeader() {
+        store.role = "FOLLOWER";
+        store.sinceLeader = Duration.ofMillis(200);
+        Reply fresh = api.query(params("level", "none", "freshness", "1s", "q", "SELECT 7"), null, null, true);
+        assertEquals(List.of("local"), store.calls);
+        assertTrue(body(fresh).startsWith("{\"results\":[{\"columns\""), body(fresh));
+        store.sinceLeader = Duration.ofSeconds(3);
+        Reply stale = api.query(params("level", "none", "freshness", "1s", "q", "SELECT 7"), null, null, true);
+        assertEquals(200, stale.status());
+        assertEquals("{\"results\":[],\"error\":\"stale read\"}", body(stale));
+        store.sinceLeader = null;
+        assertEquals("{\"results\":[],\"error\":\"stale read\"}",
+                body(api.query(params("level", "none", "freshness", "5s", "q", "SELECT 7"), null, null, true)));
+        // without freshness a follower still answers from its own copy
+        assertEquals(200, api.query(params("level", "none", "q", "SELECT 7"), null, null, true).status());
+        assertEquals(List.of("local", "local"), store.calls);
     }
 
     @Test
