@@ -42,89 +42,47 @@ public final class DataApi {
 
     /** {@code POST /db/execute}. */
     public Reply execute(Map<String, List<String>> query, byte[] body, String contentType) {
-        long start = System.nanoTime();
-        try {
-            QueryParams p = QueryParams.parse(query);
+        return serve(query, (p, start) -> {
             if (p.queue()) {
                 return queued(p, body, contentType);
             }
-            List<Statement> statements = RequestParser.parse(body, contentType);
-            Optional<String> refusal = SqlPolicy.refusal(statements);
-            if (refusal.isPresent()) {
-                return render(Response.error(refusal.get()), p, false);
-            }
+            List<Statement> statements = allowed(RequestParser.parse(body, contentType));
             CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
             return render(result(r, p, start), p, false);
-        } catch (BadRequestException e) {
-            return Reply.text(e.status(), e.getMessage());
-        } catch (StoreException e) {
-            return storeFailure(e, query);
-        }
+        });
     }
 
     /** {@code GET /db/query?q=} and {@code POST /db/query}. */
     public Reply query(Map<String, List<String>> query, byte[] body, String contentType, boolean get) {
-        long start = System.nanoTime();
-        try {
-            QueryParams p = QueryParams.parse(query);
-            List<Statement> statements;
-            if (get) {
-                if (p.q() == null || p.q().isBlank()) {
-                    throw new BadRequestException("query parameter not set");
-                }
-                statements = List.of(Statement.of(p.q()));
-            } else {
-                statements = RequestParser.parse(body, contentType);
+        return serve(query, (p, start) -> {
+            if (get && (p.q() == null || p.q().isBlank())) {
+                throw new BadRequestException("query parameter not set");
             }
-            Optional<String> refusal = SqlPolicy.refusal(statements);
-            if (refusal.isPresent()) {
-                return render(Response.error(refusal.get()), p, false);
-            }
-            List<StatementResult> results = read(statements, p);
-            return render(new Response(results, null, timing(p, start), null, null), p, false);
-        } catch (BadRequestException e) {
-            return Reply.text(e.status(), e.getMessage());
-        } catch (Refusal e) {
-            return refused(e, query);
-        } catch (StoreException e) {
-            return storeFailure(e, query);
-        }
+            List<Statement> statements = allowed(get ? List.of(Statement.of(p.q()))
+                    : RequestParser.parse(body, contentType));
+            return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
+        });
     }
 
     /** {@code POST /db/request}: reads and writes mixed; all-read requests below strong skip the log. */
     public Reply request(Map<String, List<String>> query, byte[] body, String contentType) {
-        long start = System.nanoTime();
-        try {
-            QueryParams p = QueryParams.parse(query);
+        return serve(query, (p, start) -> {
             if (p.queue()) {
                 throw new BadRequestException("queue is not supported on /db/request");
             }
-            List<Statement> statements = RequestParser.parse(body, contentType);
-            Optional<String> refusal = SqlPolicy.refusal(statements);
-            if (refusal.isPresent()) {
-                return render(Response.error(refusal.get()), p, true);
-            }
+            List<Statement> statements = allowed(RequestParser.parse(body, contentType));
             boolean allReads = statements.stream().allMatch(s -> SqlPolicy.isReadOnly(s.sql()));
             if (allReads && p.level() != ReadLevel.STRONG) {
-                List<StatementResult> results = read(statements, p);
-                return render(new Response(results, null, timing(p, start), null, null), p, true);
+                return render(new Response(read(statements, p), null, timing(p, start), null, null), p, true);
             }
             CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
             return render(result(r, p, start), p, true);
-        } catch (BadRequestException e) {
-            return Reply.text(e.status(), e.getMessage());
-        } catch (Refusal e) {
-            return refused(e, query);
-        } catch (StoreException e) {
-            return storeFailure(e, query);
-        }
+        });
     }
 
     /** {@code POST /db/load}: a SQLite file (recognised by its header) or SQL text, applied through the log. */
     public Reply load(Map<String, List<String>> query, byte[] body) {
-        long start = System.nanoTime();
-        try {
-            QueryParams p = QueryParams.parse(query);
+        return serve(query, (p, start) -> {
             if (body == null || body.length == 0) {
                 throw new BadRequestException("empty body");
             }
@@ -137,11 +95,36 @@ public final class DataApi {
             }
             return render(new Response(List.of(), r.error(), timing(p, start), null,
                     p.raftIndex() ? r.raftIndex() : null), p, false);
+        });
+    }
+
+    /** One endpoint's work, given validated parameters and the request's start time. */
+    @FunctionalInterface
+    private interface Handler {
+        Reply handle(QueryParams params, long startNanos) throws BadRequestException;
+    }
+
+    /** Validates the query parameters, runs the handler and maps every expected failure to its answer. */
+    private static Reply serve(Map<String, List<String>> query, Handler handler) {
+        long start = System.nanoTime();
+        try {
+            return handler.handle(QueryParams.parse(query), start);
         } catch (BadRequestException e) {
             return Reply.text(e.status(), e.getMessage());
+        } catch (Refusal e) {
+            return refused(e, query);
         } catch (StoreException e) {
             return storeFailure(e, query);
         }
+    }
+
+    /** The statements, unless {@link SqlPolicy} refuses them as a whole (rqlite: 200 with an error). */
+    private static List<Statement> allowed(List<Statement> statements) {
+        Optional<String> refusal = SqlPolicy.refusal(statements);
+        if (refusal.isPresent()) {
+            throw new Refusal(refusal.get());
+        }
+        return statements;
     }
 
     private Command loadSql(byte[] body) throws BadRequestException {
@@ -165,11 +148,7 @@ public final class DataApi {
 
     private Reply queued(QueryParams p, byte[] body, String contentType) throws BadRequestException {
         List<Statement> statements = p.waitForQueue() && (body == null || body.length == 0)
-                ? List.of() : RequestParser.parse(body, contentType);
-        Optional<String> refusal = SqlPolicy.refusal(statements);
-        if (refusal.isPresent()) {
-            return render(Response.error(refusal.get()), p, false);
-        }
+                ? List.of() : allowed(RequestParser.parse(body, contentType));
         if (!p.noLeader() && store.status().leaderId() == null) {
             return Reply.text(503, "leader not found");
         }

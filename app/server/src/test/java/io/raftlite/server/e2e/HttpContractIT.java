@@ -103,6 +103,24 @@ class HttpContractIT {
     }
 
     @Test
+    void blobsTimingsAndPrettyOutput() throws Exception {
+        expect(node.post("/db/execute", "[\"CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB)\", "
+                + "[\"INSERT INTO blobs(data) VALUES(?)\", \"x'0102ff'\"], [\"INSERT INTO blobs(data) VALUES(?)\", [1, 2, 255]]]"),
+                "{\"results\":[{},{\"last_insert_id\":1,\"rows_affected\":1},{\"last_insert_id\":2,\"rows_affected\":1}]}");
+        expect(node.get("/db/query?q=" + q("SELECT data, typeof(data) FROM blobs")),
+                "{\"results\":[{\"columns\":[\"data\",\"typeof(data)\"],\"types\":[\"blob\",\"text\"],"
+                        + "\"values\":[[\"AQL/\",\"blob\"],[\"AQL/\",\"blob\"]]}]}");
+        expect(node.get("/db/query?blob_array&q=" + q("SELECT data FROM blobs WHERE id = 1")),
+                "{\"results\":[{\"columns\":[\"data\"],\"types\":[\"blob\"],\"values\":[[[1,2,255]]]}]}");
+        String timed = node.get("/db/query?timings&q=" + q("SELECT 1")).body();
+        assertTrue(timed.matches("\\{\"results\":\\[\\{.*\"time\":[0-9.e-]+}],\"time\":[0-9.e-]+}"), timed);
+        String pretty = node.get("/db/query?pretty&q=" + q("SELECT 1 AS one")).body();
+        assertEquals("{\n    \"results\": [\n        {\n            \"columns\": [\n                \"one\"\n            ],\n"
+                + "            \"types\": [\n                \"integer\"\n            ],\n            \"values\": [\n"
+                + "                [\n                    1\n                ]\n            ]\n        }\n    ]\n}", pretty);
+    }
+
+    @Test
     void queuedWritesAnswerWithASequenceNumberAndWaitFlushes() throws Exception {
         expect(node.post("/db/execute", "[\"CREATE TABLE q (v INTEGER)\"]"), "{\"results\":[{}]}");
         HttpResponse<String> r = node.post("/db/execute?queue", "[\"INSERT INTO q VALUES (1)\"]");
