@@ -151,6 +151,20 @@ class HttpContractIT {
         assertEquals(200, loaded.statusCode(), loaded.body());
         expect(node.get("/db/query?q=" + q("SELECT v FROM b")),
                 "{\"results\":[{\"columns\":[\"v\"],\"types\":[\"text\"],\"values\":[[\"kept\"]]}]}");
+        // a SQL dump is applied all or nothing: this one clashes with the existing table half-way
+        String dumpLoad = "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE fresh (v TEXT);\n"
+                + "INSERT INTO fresh VALUES('new');\nCREATE TABLE b (v TEXT);\nCOMMIT;\n";
+        HttpResponse<String> clash = node.send("POST", "/db/load", dumpLoad.getBytes(StandardCharsets.UTF_8), "text/plain");
+        assertEquals(200, clash.statusCode(), clash.body());
+        assertTrue(clash.body().startsWith("{\"results\":[],\"error\":\"") && clash.body().contains("already exists"),
+                clash.body());
+        expect(node.get("/db/query?q=" + q("SELECT name FROM sqlite_master WHERE name = 'fresh'")),
+                "{\"results\":[{\"columns\":[\"name\"],\"types\":[\"text\"]}]}");
+        HttpResponse<String> good = node.send("POST", "/db/load",
+                dumpLoad.replace("CREATE TABLE b (v TEXT);\n", "").getBytes(StandardCharsets.UTF_8), "text/plain");
+        expect(good, "{\"results\":[]}");
+        expect(node.get("/db/query?q=" + q("SELECT v FROM fresh")),
+                "{\"results\":[{\"columns\":[\"v\"],\"types\":[\"text\"],\"values\":[[\"new\"]]}]}");
         HttpResponse<String> garbage = node.send("POST", "/db/load",
                 "SQLite format 3\0 but not really a database".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
         assertEquals(400, garbage.statusCode(), garbage.body());
@@ -168,6 +182,7 @@ class HttpContractIT {
         assertTrue(status.contains("\"state\":\"Leader\"") && status.contains("\"db_size\""), status);
         String nodes = node.get("/nodes?ver=2").body();
         assertTrue(nodes.startsWith("{\"nodes\":[{\"id\":\"") && nodes.contains("\"leader\":true"), nodes);
+        assertEquals(200, node.send("OPTIONS", "/db/execute", new byte[0], null).statusCode());
         String leader = node.get("/leader").body();
         assertTrue(leader.contains("\"api_addr\":\"http://127.0.0.33:" + node.httpPort + "\""), leader);
     }
