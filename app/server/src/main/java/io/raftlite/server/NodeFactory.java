@@ -15,6 +15,7 @@ import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.http.BackupSource;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
+import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.StatusApi;
 import jakarta.inject.Singleton;
 
@@ -73,8 +74,8 @@ class NodeFactory {
             }
 
             @Override
-            public Duration sinceLeaderContact() {
-                return store.sinceLeaderContact();
+            public Leadership leadership() {
+                return new Leadership(store.role(), store.sinceLeaderContact());
             }
         };
     }

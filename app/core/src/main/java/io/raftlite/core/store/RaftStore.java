@@ -213,6 +213,12 @@ public final class RaftStore implements AutoCloseable {
         return info != null && info.isLeader();
     }
 
+    /** This node's Raft role (LEADER, FOLLOWER, CANDIDATE, LISTENER), or UNKNOWN; cheap, for the request path. */
+    public String role() {
+        DivisionInfo info = divisionInfoOrNull();
+        return info == null ? "UNKNOWN" : info.getCurrentRole().name();
+    }
+
     public StoreStatus status() {
         RaftServer.Division d = division();
         DivisionInfo info = d.getInfo();

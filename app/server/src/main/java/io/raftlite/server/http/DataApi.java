@@ -149,7 +149,7 @@ public final class DataApi {
     private Reply queued(QueryParams p, byte[] body, String contentType) throws BadRequestException {
         List<Statement> statements = p.waitForQueue() && (body == null || body.length == 0)
                 ? List.of() : allowed(RequestParser.parse(body, contentType));
-        if (!p.noLeader() && store.status().leaderId() == null) {
+        if (!p.noLeader() && !store.leadership().leaderKnown()) {
             return Reply.text(503, "leader not found");
         }
         WriteQueue.Ticket ticket;
@@ -171,8 +171,10 @@ public final class DataApi {
 
     private List<StatementResult> read(List<Statement> statements, QueryParams p) throws BadRequestException {
         ReadLevel level = p.level();
+        Leadership leadership = level == ReadLevel.NONE || level == ReadLevel.STRONG
+                || level == ReadLevel.LINEARIZABLE ? null : store.leadership();
         if (level == ReadLevel.AUTO) {
-            level = "LISTENER".equals(store.status().role()) ? ReadLevel.NONE : ReadLevel.WEAK;
+            level = leadership.isListener() ? ReadLevel.NONE : ReadLevel.WEAK;
         }
         return switch (level) {
             case NONE -> {
@@ -180,7 +182,7 @@ public final class DataApi {
                 yield store.readLocal(statements, p.transaction(), dbTimeout(p));
             }
             case WEAK -> {
-                if (!"LEADER".equals(store.status().role())) {
+                if (!leadership.isLeader()) {
                     throw new StoreException(StoreException.Reason.NOT_LEADER, "not leader", null);
                 }
                 yield store.readLocal(statements, p.transaction(), dbTimeout(p));
@@ -202,12 +204,13 @@ public final class DataApi {
         if (p.freshness().isZero() || p.freshness().isNegative()) {
             return;
         }
-        java.time.Duration since = store.sinceLeaderContact();
-        if (since != null && since.isZero()) {
+        Leadership leadership = store.leadership();
+        if (leadership.isLeader()) {
             return;
         }
-        StoreStatus status = store.status();
-        boolean behind = p.freshnessStrict() && status.appliedIndex() < status.commitIndex();
+        java.time.Duration since = leadership.sinceLeaderContact();
+        StoreStatus status = p.freshnessStrict() ? store.status() : null;
+        boolean behind = status != null && status.appliedIndex() < status.commitIndex();
         if (since == null || since.compareTo(p.freshness()) > 0 || behind) {
             throw new Refusal("stale read");
         }

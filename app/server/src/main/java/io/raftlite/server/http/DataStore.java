@@ -23,8 +23,9 @@ public interface DataStore {
     /** A read of this node's database with no leader check. */
     List<StatementResult> readLocal(List<Statement> statements, boolean transaction, Duration dbTimeout);
 
+    /** The full status, for diagnostics; it reads file sizes, so keep it off the request path. */
     StoreStatus status();
 
-    /** Time since this node last heard from the leader: zero on the leader, null when no leader is known. */
-    Duration sinceLeaderContact();
+    /** This node's role and leader contact, cheap enough for every request. */
+    Leadership leadership();
 }

@@ -63,8 +63,8 @@ class DataApiTest {
         }
 
         @Override
-        public Duration sinceLeaderContact() {
-            return sinceLeader;
+        public Leadership leadership() {
+            return new Leadership(role, leader == null ? null : "LEADER".equals(role) ? Duration.ZERO : sinceLeader);
         }
 
         private static QueryResult row() {
