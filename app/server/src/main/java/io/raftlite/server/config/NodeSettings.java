@@ -2,14 +2,21 @@ package io.raftlite.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Fully validated settings of one node.
  *
  * @param requestedNodeId the id asked for, or null to keep the persisted one (or default on first start)
+ * @param join            Raft addresses to join through when the node has no Raft state yet (empty: bootstrap alone)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
                            long logSegmentSizeBytes, Duration applyTimeout, String clusterName,
-                           int readConnections, int queueCapacity, int queueBatchSize, Duration queueTimeout) {
+                           int readConnections, int queueCapacity, int queueBatchSize, Duration queueTimeout,
+                           boolean nonVoter, List<HostPort> join, Duration joinTimeout) {
+
+    public NodeSettings {
+        join = List.copyOf(join);
+    }
 }

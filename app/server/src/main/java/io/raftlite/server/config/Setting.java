@@ -11,7 +11,7 @@ import java.util.Optional;
 public record Setting(String key, String flag, String defaultValue, Kind kind, String description) {
 
     /** How a value is checked. */
-    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, COUNT, SIZE, DURATION, NAME }
+    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, ADDRESS_LIST, COUNT, SIZE, DURATION, NAME, BOOLEAN }
 
     public static final String NODE_ID = "raftlite.node.id";
     public static final String DATA_DIR = "raftlite.node.data-dir";
@@ -23,7 +23,10 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String RAFT_SNAPSHOT_THRESHOLD = "raftlite.raft.snapshot-threshold";
     public static final String RAFT_LOG_SEGMENT_SIZE = "raftlite.raft.log-segment-size";
     public static final String RAFT_APPLY_TIMEOUT = "raftlite.raft.apply-timeout";
+    public static final String RAFT_NON_VOTER = "raftlite.raft.non-voter";
     public static final String CLUSTER_NAME = "raftlite.cluster.name";
+    public static final String CLUSTER_JOIN = "raftlite.cluster.join";
+    public static final String CLUSTER_JOIN_TIMEOUT = "raftlite.cluster.join-timeout";
     public static final String DB_READ_CONNECTIONS = "raftlite.db.read-connections";
     public static final String QUEUE_CAPACITY = "raftlite.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.write-queue.batch-size";
@@ -50,8 +53,14 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "Raft log segment size; the log is purged behind snapshots a segment at a time"),
             new Setting(RAFT_APPLY_TIMEOUT, "raft-apply-timeout", "10s", Kind.DURATION,
                     "how long a write may wait to be committed and applied"),
+            new Setting(RAFT_NON_VOTER, "raft-non-voter", "false", Kind.BOOLEAN,
+                    "join as a read replica (Ratis listener): receives the whole log, never votes"),
             new Setting(CLUSTER_NAME, "cluster-name", "raftlite", Kind.NAME,
                     "cluster name; the Raft group id is derived from it, so all nodes must agree"),
+            new Setting(CLUSTER_JOIN, "join", "", Kind.ADDRESS_LIST,
+                    "Raft addresses (host:port,...) of existing nodes to join through; ignored once the node has Raft state"),
+            new Setting(CLUSTER_JOIN_TIMEOUT, "join-timeout", "60s", Kind.DURATION,
+                    "give up joining (exit 1) when no listed node has accepted the join within this time"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,

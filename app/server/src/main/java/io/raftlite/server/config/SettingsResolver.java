@@ -75,6 +75,10 @@ public final class SettingsResolver {
             if (!name.equals("config") && Setting.byFlag(name).isEmpty()) {
                 throw new UsageException("unknown flag -" + name + " (see -h)");
             }
+            boolean isBoolean = Setting.byFlag(name).map(x -> x.kind() == Setting.Kind.BOOLEAN).orElse(false);
+            if (value == null && isBoolean) {
+                value = "true"; // Go-style boolean flag: -raft-non-voter or -raft-non-voter=false
+            }
             if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new UsageException("flag -" + name + " needs a value");
@@ -162,12 +166,17 @@ public final class SettingsResolver {
                     + "' is not a valid cluster name (1-64 of letters, digits, . _ -)");
         }
         String nodeId = v.get(Setting.NODE_ID).trim();
+        boolean nonVoter = bool(v, Setting.RAFT_NON_VOTER);
+        List<HostPort> join = addressList(v, Setting.CLUSTER_JOIN);
+        if (nonVoter && join.isEmpty()) {
+            throw new UsageException("-raft-non-voter needs -join: a read replica cannot start a cluster on its own");
+        }
         return new NodeSettings(nodeId.isEmpty() ? null : nodeId, Path.of(dataDir), httpAddr, httpAdv,
                 size(v, Setting.HTTP_MAX_BODY, Integer.MAX_VALUE - 16), raftAddr, raftAdv,
                 count(v, Setting.RAFT_SNAPSHOT_THRESHOLD), size(v, Setting.RAFT_LOG_SEGMENT_SIZE, 1L << 30),
                 duration(v, Setting.RAFT_APPLY_TIMEOUT), cluster, (int) count(v, Setting.DB_READ_CONNECTIONS),
                 (int) count(v, Setting.QUEUE_CAPACITY), (int) count(v, Setting.QUEUE_BATCH_SIZE),
-                duration(v, Setting.QUEUE_TIMEOUT));
+                duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT));
     }
 
     private static String flagOf(String key) {
@@ -190,6 +199,30 @@ public final class SettingsResolver {
                     + flagOf(key) + " to an address other nodes can reach");
         }
         return adv;
+    }
+
+    private static boolean bool(Map<String, String> v, String key) throws UsageException {
+        return switch (v.get(key).trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "t", "yes" -> true;
+            case "false", "0", "f", "no", "" -> false;
+            default -> throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not true or false");
+        };
+    }
+
+    private static List<HostPort> addressList(Map<String, String> v, String key) throws UsageException {
+        List<HostPort> list = new ArrayList<>();
+        for (String part : v.get(key).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                list.add(HostPort.parse(part.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flagOf(key) + ": '" + part.trim() + "' is not a valid address ("
+                        + e.getMessage() + ")");
+            }
+        }
+        return list;
     }
 
     private static long count(Map<String, String> v, String key) throws UsageException {
@@ -248,7 +281,8 @@ public final class SettingsResolver {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"-config FILE", "YAML file with raftlite.* settings", ""});
         for (Setting s : Setting.ALL) {
-            String flag = s.flag() == null ? "[data-directory]" : "-" + s.flag() + " VALUE";
+            String flag = s.flag() == null ? "[data-directory]"
+                    : s.kind() == Setting.Kind.BOOLEAN ? "-" + s.flag() : "-" + s.flag() + " VALUE";
             rows.add(new String[]{flag, s.description() + " [" + s.envName() + "]",
                     s.defaultValue().isEmpty() ? "" : "default " + s.defaultValue()});
         }

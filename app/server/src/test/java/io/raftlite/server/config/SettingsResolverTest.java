@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,13 +71,28 @@ class SettingsResolverTest {
     }
 
     @Test
+    void joinListsAndGoStyleBooleanFlags() throws UsageException {
+        NodeSettings s = run(new String[]{"-join", "127.0.0.11:4002, 127.0.0.12:4002", "-raft-non-voter", "/d"},
+                Map.of());
+        assertEquals(List.of(HostPort.parse("127.0.0.11:4002"), HostPort.parse("127.0.0.12:4002")), s.join());
+        assertTrue(s.nonVoter());
+        assertEquals(Path.of("/d"), s.dataDir(), "a bare boolean flag does not swallow the next argument");
+        NodeSettings voter = run(new String[]{"-join=127.0.0.11:4002", "-raft-non-voter=false"}, Map.of());
+        assertTrue(!voter.nonVoter());
+        assertEquals(Duration.ofSeconds(60), voter.joinTimeout());
+        assertTrue(run(new String[0], Map.of()).join().isEmpty());
+        assertTrue(run(new String[]{"-join", "127.0.0.11:4002"}, Map.of("RAFTLITE_RAFT_NON_VOTER", "true")).nonVoter());
+    }
+
+    @Test
     void mistakesAreOneLineReasons() throws Exception {
         Path badYaml = tmp.resolve("bad.yml");
         Files.writeString(badYaml, "raftlite:\n  htp:\n    addr: x\n");
         String[][] cases = {{"-nope"}, {"-http-addr"}, {"-http-addr", "localhost"}, {"-raft-addr", "h:99999"},
                 {"-raft-snap", "many"}, {"-write-queue-timeout", "10"}, {"-http-adv-addr", "0.0.0.0:4001"},
                 {"-cluster-name", "has space"}, {"a", "b"}, {"-config", badYaml.toString()},
-                {"-config", tmp.resolve("missing.yml").toString()}};
+                {"-config", tmp.resolve("missing.yml").toString()}, {"-raft-non-voter"},
+                {"-join", "127.0.0.1:4002,nope"}, {"-join", "127.0.0.1:4002", "-raft-non-voter=maybe"}};
         for (String[] args : cases) {
             UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
                     String.join(" ", args));
