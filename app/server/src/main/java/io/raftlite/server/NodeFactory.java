@@ -3,6 +3,7 @@ package io.raftlite.server;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.raftlite.core.api.ReadLevel;
 import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.Statement;
@@ -18,6 +19,8 @@ import io.raftlite.server.http.DataStore;
 import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.StatusApi;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +28,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,24 +36,53 @@ import java.util.concurrent.ThreadLocalRandom;
 @Factory
 class NodeFactory {
 
-    /** Started eagerly ({@code @Context}) so a node that cannot open its log fails at start, not on first use. */
+    private static final Logger LOG = LoggerFactory.getLogger(NodeFactory.class);
+
+    /**
+     * Started eagerly ({@code @Context}) so a node that cannot open its log, or cannot join, fails at start.
+     * A node with Raft state recovers from it and ignores {@code -join}; a new node joins through {@code -join}
+     * or, without it, bootstraps a single-node cluster.
+     */
     @Context
     @Bean(preDestroy = "close")
     RaftStore raftStore(NodeSettings s, NodeInfo info) {
         RaftStore store = new RaftStore(new StoreConfig(info.nodeId(), s.raftAddr().toString(),
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
-                s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout()));
+                s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s)));
         try {
-            store.start();
+            boolean hasState = store.hasState();
+            if (hasState && !s.join().isEmpty()) {
+                LOG.info("node has Raft state: ignoring -join and recovering from its own log");
+            }
+            if (!hasState && !s.join().isEmpty()) {
+                store.start(false);
+                List<String> targets = s.join().stream().map(Object::toString).toList();
+                LOG.info("joining the cluster through {} as a {}", targets, s.nonVoter() ? "read replica" : "voter");
+                store.join(targets, s.nonVoter(), s.joinTimeout());
+            } else {
+                store.start(true);
+            }
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("cannot start the Raft store in " + s.dataDir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
         return store;
     }
 
+    static String apiAddress(NodeSettings s) {
+        return "http://" + s.httpAdvAddr();
+    }
+
     @Singleton
-    DataStore dataStore(RaftStore store) {
+    ClusterDirectory clusterDirectory(RaftStore store, NodeSettings s, NodeInfo info) {
+        return new ClusterDirectory(store, info.nodeId(), apiAddress(s));
+    }
+
+    @Singleton
+    DataStore dataStore(RaftStore store, ClusterDirectory directory) {
         return new DataStore() {
             @Override
             public CompletableFuture<CommandResult> submit(Command command) {
@@ -57,15 +90,13 @@ class NodeFactory {
             }
 
             @Override
-            public CompletableFuture<List<StatementResult>> readLinearizable(List<Statement> statements,
-                                                                             boolean transaction, Duration dbTimeout) {
-                return store.readLinearizable(statements, transaction, dbTimeout);
-            }
-
-            @Override
-            public List<StatementResult> readLocal(List<Statement> statements, boolean transaction,
-                                                   Duration dbTimeout) {
-                return store.readLocal(statements, transaction, dbTimeout);
+            public CompletableFuture<List<StatementResult>> read(ReadLevel level, List<Statement> statements,
+                                                                 boolean transaction, Duration dbTimeout) {
+                return switch (level) {
+                    case NONE -> CompletableFuture.completedFuture(store.readLocal(statements, transaction, dbTimeout));
+                    case LINEARIZABLE -> store.readLinearizable(statements, transaction, dbTimeout);
+                    default -> store.readWeak(statements, transaction, dbTimeout);
+                };
             }
 
             @Override
@@ -76,6 +107,11 @@ class NodeFactory {
             @Override
             public Leadership leadership() {
                 return new Leadership(store.role(), store.sinceLeaderContact());
+            }
+
+            @Override
+            public Optional<String> leaderApiAddress() {
+                return directory.leaderApiAddress();
             }
         };
     }
@@ -109,7 +145,7 @@ class NodeFactory {
     }
 
     @Singleton
-    StatusApi statusApi(DataStore store, NodeSettings settings, NodeInfo info) {
-        return new StatusApi(store, settings, info);
+    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info) {
+        return new StatusApi(directory, settings, info);
     }
 }

@@ -41,8 +41,12 @@ public final class DataApi {
     }
 
     /** {@code POST /db/execute}. */
-    public Reply execute(Map<String, List<String>> query, byte[] body, String contentType) {
+    public Reply execute(String uri, Map<String, List<String>> query, byte[] body, String contentType) {
         return serve(query, (p, start) -> {
+            Reply redirect = redirect(p, uri);
+            if (redirect != null) {
+                return redirect;
+            }
             if (p.queue()) {
                 return queued(p, body, contentType);
             }
@@ -53,8 +57,12 @@ public final class DataApi {
     }
 
     /** {@code GET /db/query?q=} and {@code POST /db/query}. */
-    public Reply query(Map<String, List<String>> query, byte[] body, String contentType, boolean get) {
+    public Reply query(String uri, Map<String, List<String>> query, byte[] body, String contentType, boolean get) {
         return serve(query, (p, start) -> {
+            Reply redirect = p.level() == ReadLevel.NONE ? null : redirect(p, uri);
+            if (redirect != null) {
+                return redirect;
+            }
             if (get && (p.q() == null || p.q().isBlank())) {
                 throw new BadRequestException("query parameter not set");
             }
@@ -65,8 +73,12 @@ public final class DataApi {
     }
 
     /** {@code POST /db/request}: reads and writes mixed; all-read requests below strong skip the log. */
-    public Reply request(Map<String, List<String>> query, byte[] body, String contentType) {
+    public Reply request(String uri, Map<String, List<String>> query, byte[] body, String contentType) {
         return serve(query, (p, start) -> {
+            Reply redirect = p.level() == ReadLevel.NONE ? null : redirect(p, uri);
+            if (redirect != null) {
+                return redirect;
+            }
             if (p.queue()) {
                 throw new BadRequestException("queue is not supported on /db/request");
             }
@@ -81,8 +93,12 @@ public final class DataApi {
     }
 
     /** {@code POST /db/load}: a SQLite file (recognised by its header) or SQL text, applied through the log. */
-    public Reply load(Map<String, List<String>> query, byte[] body) {
+    public Reply load(String uri, Map<String, List<String>> query, byte[] body) {
         return serve(query, (p, start) -> {
+            Reply redirect = redirect(p, uri);
+            if (redirect != null) {
+                return redirect;
+            }
             if (body == null || body.length == 0) {
                 throw new BadRequestException("empty body");
             }
@@ -171,28 +187,33 @@ public final class DataApi {
 
     private List<StatementResult> read(List<Statement> statements, QueryParams p) throws BadRequestException {
         ReadLevel level = p.level();
-        Leadership leadership = level == ReadLevel.NONE || level == ReadLevel.STRONG
-                || level == ReadLevel.LINEARIZABLE ? null : store.leadership();
         if (level == ReadLevel.AUTO) {
-            level = leadership.isListener() ? ReadLevel.NONE : ReadLevel.WEAK;
+            level = store.leadership().isListener() ? ReadLevel.NONE : ReadLevel.WEAK;
         }
-        return switch (level) {
-            case NONE -> {
-                freshnessCheck(p);
-                yield store.readLocal(statements, p.transaction(), dbTimeout(p));
-            }
-            case WEAK -> {
-                if (!leadership.isLeader()) {
-                    throw new StoreException(StoreException.Reason.NOT_LEADER, "not leader", null);
-                }
-                yield store.readLocal(statements, p.transaction(), dbTimeout(p));
-            }
-            case LINEARIZABLE -> await(store.readLinearizable(statements, p.transaction(), dbTimeout(p)), p);
-            case STRONG, AUTO -> {
-                CommandResult r = await(store.submit(newCommand(Command.Kind.QUERY, statements, p)), p);
-                yield r.results();
-            }
-        };
+        if (level == ReadLevel.STRONG) {
+            return await(store.submit(newCommand(Command.Kind.QUERY, statements, p)), p).results();
+        }
+        if (level == ReadLevel.NONE) {
+            freshnessCheck(p);
+        }
+        return await(store.read(level, statements, p.transaction(), dbTimeout(p)), p);
+    }
+
+    /**
+     * rqlite's {@code redirect}: instead of forwarding to the leader, answer 301 with the leader's API URL.
+     * Null when the request is to be served (or forwarded) as usual.
+     */
+    private Reply redirect(QueryParams p, String uri) {
+        if (!p.redirect() || store.leadership().isLeader()) {
+            return null;
+        }
+        Optional<String> leader = store.leaderApiAddress();
+        if (leader.isEmpty()) {
+            return Reply.text(503, "leader not found");
+        }
+        String location = leader.get() + uri;
+        return new Reply(301, Reply.TEXT, ("Moved Permanently: " + location + "\n").getBytes(StandardCharsets.UTF_8),
+                Map.of("Location", location));
     }
 
     /**

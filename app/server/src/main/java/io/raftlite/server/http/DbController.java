@@ -24,26 +24,26 @@ class DbController {
 
     @Post(uri = "/execute", consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> execute(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        return Replies.toHttp(api.execute(Replies.params(request), body, Replies.contentType(request)));
+        return Replies.toHttp(api.execute(Replies.target(request), Replies.params(request), body, Replies.contentType(request)));
     }
 
     @Get(uri = "/query", produces = MediaType.ALL)
     HttpResponse<byte[]> queryGet(HttpRequest<?> request) {
-        return Replies.toHttp(api.query(Replies.params(request), null, null, true));
+        return Replies.toHttp(api.query(Replies.target(request), Replies.params(request), null, null, true));
     }
 
     @Post(uri = "/query", consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> queryPost(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        return Replies.toHttp(api.query(Replies.params(request), body, Replies.contentType(request), false));
+        return Replies.toHttp(api.query(Replies.target(request), Replies.params(request), body, Replies.contentType(request), false));
     }
 
     @Post(uri = "/request", consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> request(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        return Replies.toHttp(api.request(Replies.params(request), body, Replies.contentType(request)));
+        return Replies.toHttp(api.request(Replies.target(request), Replies.params(request), body, Replies.contentType(request)));
     }
 
     @Post(uri = "/load", consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> load(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        return Replies.toHttp(api.load(Replies.params(request), body));
+        return Replies.toHttp(api.load(Replies.target(request), Replies.params(request), body));
     }
 }

@@ -25,6 +25,12 @@ final class Replies {
         return request.getParameters().asMap();
     }
 
+    /** The request target as the client sent it, path and query, for rqlite's {@code redirect}. */
+    static String target(HttpRequest<?> request) {
+        java.net.URI uri = request.getUri();
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
     static String contentType(HttpRequest<?> request) {
         return request.getHeaders().get("Content-Type");
     }

@@ -8,6 +8,8 @@ import io.raftlite.server.config.NodeSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +17,11 @@ import java.util.Map;
 /** Diagnostics in rqlite's shapes, from the store's status and this node's settings. */
 public final class StatusApi {
 
-    private final DataStore store;
+    private final ClusterView store;
     private final NodeSettings settings;
     private final NodeInfo info;
 
-    public StatusApi(DataStore store, NodeSettings settings, NodeInfo info) {
+    public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info) {
         this.store = store;
         this.settings = settings;
         this.info = info;
@@ -47,6 +49,15 @@ public final class StatusApi {
         storeMap.put("fsm_index", s.appliedIndex());
         storeMap.put("db_size", s.dbSizeBytes());
         storeMap.put("dir", settings.dataDir().toAbsolutePath().toString());
+        List<Object> configuration = new ArrayList<>();
+        for (ClusterView.Member m : store.members(false)) {
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("id", m.id());
+            member.put("addr", m.raftAddress());
+            member.put("voter", m.voter());
+            configuration.add(member);
+        }
+        storeMap.put("nodes", configuration);
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("id", info.nodeId());
         node.put("start_time", info.startedAt().toString());
@@ -70,39 +81,45 @@ public final class StatusApi {
         return json(root, query);
     }
 
+    /** rqlite's {@code /nodes}: voters (and, with {@code nonvoters}, read replicas), each probed for reachability. */
     public Reply nodes(Map<String, List<String>> query) {
-        StoreStatus s = store.status();
-        Map<String, Object> self = new LinkedHashMap<>();
-        self.put("id", info.nodeId());
-        self.put("api_addr", apiAddr());
-        self.put("addr", settings.raftAdvAddr().toString());
-        self.put("version", info.version());
-        self.put("voter", !"LISTENER".equals(s.role()));
-        self.put("reachable", true);
-        self.put("leader", "LEADER".equals(s.role()));
+        boolean nonVoters = query.containsKey("nonvoters");
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (ClusterView.Member m : store.members(true)) {
+            if (m.voter() || nonVoters) {
+                nodes.add(node(m));
+            }
+        }
+        nodes.sort(Comparator.comparing(n -> (String) n.get("id")));
         if ("2".equals(first(query, "ver"))) {
-            return json(Map.of("nodes", List.of(self)), query);
+            return json(Map.of("nodes", nodes), query);
         }
         Map<String, Object> byId = new LinkedHashMap<>();
-        byId.put(info.nodeId(), self);
+        nodes.forEach(n -> byId.put((String) n.get("id"), n));
         return json(byId, query);
     }
 
     public Reply leader(Map<String, List<String>> query) {
-        StoreStatus s = store.status();
-        if (s.leaderId() == null) {
-            return Reply.text(503, "leader not found");
+        for (ClusterView.Member m : store.members(true)) {
+            if (m.leader()) {
+                return json(node(m), query);
+            }
         }
-        Map<String, Object> leader = new LinkedHashMap<>();
-        leader.put("id", s.leaderId());
-        boolean self = s.leaderId().equals(info.nodeId());
-        leader.put("api_addr", self ? apiAddr() : "");
-        leader.put("addr", s.leaderAddress() == null ? "" : s.leaderAddress());
-        leader.put("version", self ? info.version() : "");
-        leader.put("voter", true);
-        leader.put("reachable", true);
-        leader.put("leader", true);
-        return json(leader, query);
+        return Reply.text(503, "leader not found");
+    }
+
+    private Map<String, Object> node(ClusterView.Member m) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("id", m.id());
+        node.put("api_addr", m.apiAddress());
+        node.put("addr", m.raftAddress());
+        node.put("voter", m.voter());
+        node.put("reachable", m.reachable());
+        node.put("leader", m.leader());
+        if (m.error() != null) {
+            node.put("error", m.error());
+        }
+        return node;
     }
 
     public Reply readyz(Map<String, List<String>> query) {

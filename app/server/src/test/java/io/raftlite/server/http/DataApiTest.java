@@ -1,5 +1,6 @@
 package io.raftlite.server.http;
 
+import io.raftlite.core.api.ReadLevel;
 import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.ExecuteResult;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,15 +47,18 @@ class DataApiTest {
         }
 
         @Override
-        public CompletableFuture<List<StatementResult>> readLinearizable(List<Statement> s, boolean tx, Duration t) {
-            calls.add("linearizable");
+        public CompletableFuture<List<StatementResult>> read(ReadLevel level, List<Statement> s, boolean tx,
+                                                             Duration t) {
+            calls.add(level.name().toLowerCase(java.util.Locale.ROOT));
+            if (failure != null && level != ReadLevel.NONE) {
+                return CompletableFuture.failedFuture(failure);
+            }
             return CompletableFuture.completedFuture(List.of(row()));
         }
 
         @Override
-        public List<StatementResult> readLocal(List<Statement> s, boolean tx, Duration t) {
-            calls.add("local");
-            return List.of(row());
+        public Optional<String> leaderApiAddress() {
+            return leader == null ? Optional.empty() : Optional.of("http://127.0.0.9:4001");
         }
 
         @Override
@@ -100,10 +105,10 @@ class DataApiTest {
 
     @Test
     void eachReadLevelTakesItsPath() {
-        for (var c : List.of(List.of("none", "local"), List.of("weak", "local"), List.of("auto", "local"),
+        for (var c : List.of(List.of("none", "none"), List.of("weak", "weak"), List.of("auto", "weak"),
                 List.of("linearizable", "linearizable"), List.of("strong", "submit:QUERY:false"))) {
             store.calls.clear();
-            Reply r = api.query(params("level", c.get(0), "q", "SELECT 7"), null, null, true);
+            Reply r = api.query("/db/query", params("level", c.get(0), "q", "SELECT 7"), null, null, true);
             assertEquals(200, r.status(), body(r));
             assertEquals(List.of(c.get(1)), store.calls, "level " + c.get(0));
             assertEquals("{\"results\":[{\"columns\":[\"v\"],\"types\":[\"integer\"],\"values\":[[7]]}]}", body(r));
@@ -111,37 +116,59 @@ class DataApiTest {
     }
 
     @Test
-    void weakReadsOnAFollowerAndWritesWithoutALeaderAreRefusedWith503() {
+    void withoutALeaderWritesAndLeaderReadsAre503ButLocalReadsAnswer() {
         store.role = "FOLLOWER";
-        Reply weak = api.query(params("q", "SELECT 1"), null, null, true);
+        store.leader = null;
+        store.failure = new StoreException(StoreException.Reason.NO_LEADER, "no leader", null);
+        Reply weak = api.query("/db/query", params("q", "SELECT 1"), null, null, true);
         assertEquals(503, weak.status());
         assertEquals("leader not found\n", body(weak));
-        store.failure = new StoreException(StoreException.Reason.NO_LEADER, "no leader", null);
-        assertEquals(503, api.execute(params(), json("[\"DELETE FROM t\"]"), "application/json").status());
+        assertEquals(503, api.execute("/db/execute", params(), json("[\"DELETE FROM t\"]"), "application/json").status());
+        assertEquals(200, api.query("/db/query", params("level", "none", "q", "SELECT 1"), null, null, true).status());
+    }
+
+    @Test
+    void redirectAnswers301WithTheLeadersAddressInsteadOfForwarding() {
+        store.role = "FOLLOWER";
+        Reply r = api.execute("/db/execute?redirect&transaction", params("redirect", "", "transaction", ""),
+                json("[\"DELETE FROM t\"]"), "application/json");
+        assertEquals(301, r.status());
+        assertEquals("http://127.0.0.9:4001/db/execute?redirect&transaction", r.headers().get("Location"));
+        assertTrue(store.calls.isEmpty(), store.calls.toString());
+        // a local read needs no leader, so it is not redirected
+        assertEquals(200, api.query("/db/query?redirect&level=none", params("redirect", "", "level", "none", "q", "SELECT 1"),
+                null, null, true).status());
+        store.leader = null;
+        assertEquals(503, api.execute("/db/execute?redirect", params("redirect", ""), json("[\"DELETE FROM t\"]"),
+                "application/json").status());
+        store.role = "LEADER";
+        store.leader = "n1";
+        assertEquals(200, api.execute("/db/execute?redirect", params("redirect", ""), json("[\"DELETE FROM t\"]"),
+                "application/json").status(), "the leader serves a redirect request itself");
     }
 
     @Test
     void freshnessRefusesLocalReadsOnAFollowerThatLostTheLeader() {
         store.role = "FOLLOWER";
         store.sinceLeader = Duration.ofMillis(200);
-        Reply fresh = api.query(params("level", "none", "freshness", "1s", "q", "SELECT 7"), null, null, true);
-        assertEquals(List.of("local"), store.calls);
+        Reply fresh = api.query("/db/query", params("level", "none", "freshness", "1s", "q", "SELECT 7"), null, null, true);
+        assertEquals(List.of("none"), store.calls);
         assertTrue(body(fresh).startsWith("{\"results\":[{\"columns\""), body(fresh));
         store.sinceLeader = Duration.ofSeconds(3);
-        Reply stale = api.query(params("level", "none", "freshness", "1s", "q", "SELECT 7"), null, null, true);
+        Reply stale = api.query("/db/query", params("level", "none", "freshness", "1s", "q", "SELECT 7"), null, null, true);
         assertEquals(200, stale.status());
         assertEquals("{\"results\":[],\"error\":\"stale read\"}", body(stale));
         store.sinceLeader = null;
         assertEquals("{\"results\":[],\"error\":\"stale read\"}",
-                body(api.query(params("level", "none", "freshness", "5s", "q", "SELECT 7"), null, null, true)));
+                body(api.query("/db/query", params("level", "none", "freshness", "5s", "q", "SELECT 7"), null, null, true)));
         // without freshness a follower still answers from its own copy
-        assertEquals(200, api.query(params("level", "none", "q", "SELECT 7"), null, null, true).status());
-        assertEquals(List.of("local", "local"), store.calls);
+        assertEquals(200, api.query("/db/query", params("level", "none", "q", "SELECT 7"), null, null, true).status());
+        assertEquals(List.of("none", "none"), store.calls);
     }
 
     @Test
     void theTransactionFlagAndRaftIndexReachTheLogAndTheResponse() {
-        Reply r = api.execute(params("transaction", "", "raft_index", ""), json("[\"INSERT INTO t VALUES (1)\"]"),
+        Reply r = api.execute("/db/execute", params("transaction", "", "raft_index", ""), json("[\"INSERT INTO t VALUES (1)\"]"),
                 "application/json");
         assertEquals(List.of("submit:EXECUTE:true"), store.calls);
         assertEquals("{\"results\":[{\"last_insert_id\":1,\"rows_affected\":1}],\"raft_index\":42}", body(r));
@@ -149,7 +176,7 @@ class DataApiTest {
 
     @Test
     void refusedStatementsNeverReachTheLog() {
-        Reply r = api.execute(params(), json("[\"PRAGMA synchronous=OFF\"]"), "application/json");
+        Reply r = api.execute("/db/execute", params(), json("[\"PRAGMA synchronous=OFF\"]"), "application/json");
         assertEquals(200, r.status());
         assertEquals("{\"results\":[],\"error\":\"disallowed pragma\"}", body(r));
         assertTrue(store.calls.isEmpty(), store.calls.toString());
@@ -158,35 +185,35 @@ class DataApiTest {
     @Test
     void aTimeoutIsRqlites200WithAnError() {
         store.failure = new StoreException(StoreException.Reason.TIMEOUT, "timeout", null);
-        Reply r = api.execute(params(), json("[\"DELETE FROM t\"]"), "application/json");
+        Reply r = api.execute("/db/execute", params(), json("[\"DELETE FROM t\"]"), "application/json");
         assertEquals(200, r.status());
         assertEquals("{\"results\":[],\"error\":\"timeout\"}", body(r));
     }
 
     @Test
     void unifiedRequestsReadLocallyWhenTheyOnlyReadAndThroughTheLogOtherwise() {
-        api.request(params(), json("[\"SELECT 1\", \"SELECT 2\"]"), "application/json");
-        assertEquals(List.of("local"), store.calls);
+        api.request("/db/request", params(), json("[\"SELECT 1\", \"SELECT 2\"]"), "application/json");
+        assertEquals(List.of("weak"), store.calls);
         store.calls.clear();
-        api.request(params(), json("[\"SELECT 1\", \"DELETE FROM t\"]"), "application/json");
+        api.request("/db/request", params(), json("[\"SELECT 1\", \"DELETE FROM t\"]"), "application/json");
         assertEquals(List.of("submit:EXECUTE:false"), store.calls);
     }
 
     @Test
     void queuedWritesNeedALeaderUnlessNoleader() throws Exception {
         store.leader = null;
-        assertEquals(503, api.execute(params("queue", ""), json("[\"DELETE FROM t\"]"), "application/json").status());
-        Reply r = api.execute(params("queue", "", "noleader", ""), json("[\"DELETE FROM t\"]"), "application/json");
+        assertEquals(503, api.execute("/db/execute", params("queue", ""), json("[\"DELETE FROM t\"]"), "application/json").status());
+        Reply r = api.execute("/db/execute", params("queue", "", "noleader", ""), json("[\"DELETE FROM t\"]"), "application/json");
         assertEquals(200, r.status());
         assertTrue(body(r).matches("\\{\"results\":\\[],\"sequence_number\":\\d+}"), body(r));
     }
 
     @Test
     void clientMistakesAreFourHundreds() {
-        assertEquals(400, api.execute(params(), json("not json"), "application/json").status());
-        assertEquals(400, api.execute(params("bogus", "1"), json("[\"SELECT 1\"]"), "application/json").status());
-        assertEquals(400, api.query(params(), null, null, true).status());
-        assertEquals(400, api.load(params(), new byte[0]).status());
+        assertEquals(400, api.execute("/db/execute", params(), json("not json"), "application/json").status());
+        assertEquals(400, api.execute("/db/execute", params("bogus", "1"), json("[\"SELECT 1\"]"), "application/json").status());
+        assertEquals(400, api.query("/db/query", params(), null, null, true).status());
+        assertEquals(400, api.load("/db/load", params(), new byte[0]).status());
         assertTrue(store.calls.isEmpty(), store.calls.toString());
     }
 }

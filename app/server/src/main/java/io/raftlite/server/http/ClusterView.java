@@ -1,0 +1,22 @@
+package io.raftlite.server.http;
+
+import io.raftlite.core.store.StoreStatus;
+
+import java.util.List;
+
+/** What the status endpoints need to know about the cluster. */
+public interface ClusterView {
+
+    StoreStatus status();
+
+    /**
+     * Every member of the current configuration, voters first. With {@code probe}, each other member is asked
+     * for its metadata over the Raft side (bounded wait) to fill in {@code apiAddress} and {@code reachable}.
+     */
+    List<Member> members(boolean probe);
+
+    /** One member as rqlite's {@code /nodes} shows it. */
+    record Member(String id, String apiAddress, String raftAddress, boolean voter, boolean reachable,
+                  boolean leader, String error) {
+    }
+}

@@ -1,0 +1,218 @@
+package io.raftlite.server.e2e;
+
+import io.raftlite.core.json.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static io.raftlite.server.e2e.CrashRecoveryIT.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Three real processes on 127.0.0.11-13 joined with -join; forwarding, failover under kill -9, restarts. */
+class ClusterIT {
+
+    @TempDir
+    Path tmp;
+
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+    }
+
+    private void startCluster(String... extra) throws Exception {
+        NodeProcess n1 = NodeProcess.start("127.0.0.11", tmp.resolve("n1"), with(extra, "-node-id", "n1"));
+        nodes.add(n1);
+        NodeProcess n2 = NodeProcess.start("127.0.0.12", tmp.resolve("n2"),
+                with(extra, "-node-id", "n2", "-join", "127.0.0.11:" + n1.raftPort));
+        nodes.add(n2);
+        // the third joins through a follower, which passes the join on to the leader
+        NodeProcess n3 = NodeProcess.start("127.0.0.13", tmp.resolve("n3"),
+                with(extra, "-node-id", "n3", "-join", "127.0.0.12:" + n2.raftPort + ",127.0.0.11:" + n1.raftPort));
+        nodes.add(n3);
+    }
+
+    private static String[] with(String[] extra, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void followersForwardWritesAndEveryNodeServesLocalReads() throws Exception {
+        startCluster();
+        NodeProcess follower = nodes.get(2);
+        assertTrue(!isLeader(follower));
+        ok(follower.post("/db/execute", "[\"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)\", "
+                + "\"INSERT INTO t(v) VALUES ('from a follower')\"]"));
+        for (NodeProcess n : nodes) {
+            await("the write reaches " + n.host, () -> query(n, "none", "SELECT v FROM t").contains("from a follower"));
+        }
+        // weak, linearizable and strong reads on a follower are served with the leader's data
+        for (String level : new String[]{"weak", "linearizable", "strong"}) {
+            assertTrue(query(follower, level, "SELECT v FROM t").contains("from a follower"), level);
+        }
+        // redirect: 301 to the leader's API instead of forwarding
+        HttpResponse<String> redirected = follower.post("/db/execute?redirect", "[\"INSERT INTO t(v) VALUES ('x')\"]");
+        assertEquals(301, redirected.statusCode(), redirected.body());
+        NodeProcess leader = leader();
+        assertEquals("http://" + leader.host + ":" + leader.httpPort + "/db/execute?redirect",
+                redirected.headers().firstValue("Location").orElseThrow());
+        String members = follower.get("/nodes?ver=2").body();
+        assertEquals(3, members.split("\"reachable\":true").length - 1, members);
+        assertEquals(1, members.split("\"leader\":true").length - 1, members);
+        assertTrue(members.contains("\"api_addr\":\"http://127.0.0.11:" + nodes.get(0).httpPort + "\""), members);
+    }
+
+    @Test
+    void killingTheLeaderLosesNoAcknowledgedWriteAndReplicasEndIdentical() throws Exception {
+        startCluster("-raft-snap", "100");
+        ok(nodes.get(0).post("/db/execute", "[\"CREATE TABLE w (id INTEGER PRIMARY KEY, r INTEGER, at TEXT DEFAULT CURRENT_TIMESTAMP)\"]"));
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicLong nextId = new AtomicLong(1);
+        for (int round = 0; round < 2; round++) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong lastAck = new AtomicLong();
+            ExecutorService writers = Executors.newFixedThreadPool(3);
+            for (NodeProcess target : nodes) {
+                writers.submit(() -> write(target, stop, nextId, acknowledged, lastAck));
+            }
+            Thread.sleep(1500);
+            NodeProcess leader = leader();
+            long killedAt = System.nanoTime();
+            leader.kill9();
+            await("a new leader takes writes", () -> lastAck.get() > killedAt);
+            System.out.printf("round %d: failover (kill -9 -> first acknowledged write on the new leader) %d ms%n",
+                    round, (lastAck.get() - killedAt) / 1_000_000);
+            Thread.sleep(1000);
+            leader.restart();
+            Thread.sleep(500);
+            stop.set(true);
+            writers.shutdown();
+            assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS));
+        }
+        assertTrue(acknowledged.size() > 50, "too few writes to mean anything: " + acknowledged.size());
+        String reference = dumpWhenConverged();
+        for (long id : acknowledged) {
+            assertTrue(reference.contains("INSERT INTO \"w\" VALUES(" + id + ","), "acknowledged row " + id + " lost");
+        }
+        // and all nodes restarted at once with their original command lines come back as the same cluster
+        for (NodeProcess n : nodes) {
+            assertEquals(0, n.stop());
+        }
+        for (NodeProcess n : nodes) {
+            n.launch();
+        }
+        for (NodeProcess n : nodes) {
+            n.awaitReady(java.time.Duration.ofSeconds(60));
+        }
+        ok(nodes.get(1).post("/db/execute", "[\"INSERT INTO w (r) VALUES (random())\"]"));
+        String afterRestart = dumpWhenConverged();
+        assertTrue(afterRestart.startsWith(reference.substring(0, reference.lastIndexOf("COMMIT;"))),
+                "the restarted cluster kept its data");
+    }
+
+    private static void write(NodeProcess target, AtomicBoolean stop, AtomicLong nextId, Set<Long> acknowledged,
+                              AtomicLong lastAck) {
+        while (!stop.get()) {
+            long id = nextId.getAndIncrement();
+            try {
+                HttpResponse<String> r = target.post("/db/execute",
+                        "[[\"INSERT INTO w (id, r) VALUES (?, random())\", " + id + "]]");
+                if (r.statusCode() == 200 && !r.body().contains("error")) {
+                    acknowledged.add(id);
+                    lastAck.accumulateAndGet(System.nanoTime(), Math::max);
+                }
+            } catch (Exception e) {
+                sleepQuietly(100); // that node is down for now
+            }
+        }
+    }
+
+    /** Waits until every node's SQL dump is the same, and returns it. */
+    private String dumpWhenConverged() throws Exception {
+        String[] last = new String[1];
+        await("all replicas identical", () -> {
+            List<String> dumps = new ArrayList<>();
+            for (NodeProcess n : nodes) {
+                try {
+                    dumps.add(n.get("/db/backup?fmt=sql").body());
+                } catch (Exception e) {
+                    return false;
+                }
+            }
+            last[0] = dumps.get(0);
+            return dumps.stream().distinct().count() == 1;
+        });
+        return last[0];
+    }
+
+    private NodeProcess leader() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            for (NodeProcess n : nodes) {
+                if (n.isAlive() && isLeader(n)) {
+                    return n;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader");
+    }
+
+    private static boolean isLeader(NodeProcess n) {
+        try {
+            return n.get("/status").body().contains("\"state\":\"Leader\"");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String query(NodeProcess n, String level, String sql) {
+        try {
+            HttpResponse<String> r = n.get("/db/query?level=" + level + "&q=" + URLEncoder.encode(sql, StandardCharsets.UTF_8));
+            Map<String, Object> body = (Map<String, Object>) Json.parse(r.body().getBytes(StandardCharsets.UTF_8));
+            return String.valueOf(body.get("results"));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
