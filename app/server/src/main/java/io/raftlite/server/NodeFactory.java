@@ -65,6 +65,10 @@ class NodeFactory {
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("cannot start the Raft store in " + s.dataDir() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.close();
+            throw new IllegalStateException("interrupted while joining the cluster", e);
         } catch (RuntimeException e) {
             store.close();
             throw e;
