@@ -82,6 +82,22 @@ class ClusterIT {
         assertEquals(3, members.split("\"reachable\":true").length - 1, members);
         assertEquals(1, members.split("\"leader\":true").length - 1, members);
         assertTrue(members.contains("\"api_addr\":\"http://127.0.0.11:" + nodes.get(0).httpPort + "\""), members);
+
+        // a read replica: receives the whole log, serves level=auto locally, forwards writes, never votes
+        NodeProcess replica = NodeProcess.start("127.0.0.14", tmp.resolve("n4"), "-node-id", "n4", "-raft-non-voter",
+                "-join", "127.0.0.11:" + nodes.get(0).raftPort);
+        nodes.add(replica);
+        await("the replica has the data", () -> query(replica, "auto", "SELECT v FROM t").contains("from a follower"));
+        ok(replica.post("/db/execute", "[\"INSERT INTO t(v) VALUES ('via the replica')\"]"));
+        for (NodeProcess n : nodes) {
+            await("the replica's write reaches " + n.host, () -> query(n, "none", "SELECT v FROM t").contains("via the replica"));
+        }
+        assertTrue(replica.get("/status").body().contains("\"state\":\"Listener\""), replica.get("/status").body());
+        String voters = follower.get("/nodes?ver=2").body();
+        assertTrue(!voters.contains("\"id\":\"n4\""), "/nodes lists voters only unless nonvoters: " + voters);
+        String all = follower.get("/nodes?ver=2&nonvoters").body();
+        assertTrue(all.contains("{\"id\":\"n4\",\"api_addr\":\"http://127.0.0.14:" + replica.httpPort + "\",\"addr\":\"127.0.0.14:"
+                + replica.raftPort + "\",\"voter\":false,\"reachable\":true,\"leader\":false}"), all);
     }
 
     @Test
