@@ -1,0 +1,165 @@
+package io.raftlite.core.store;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Adds this node to an existing group through any member (rqlite's join). The members are reached with a
+ * {@link RaftClient} whose peers carry placeholder ids mapped to the given addresses: Ratis routes client
+ * requests by group id only, and the client follows NotLeaderException to the real leader.
+ *
+ * <p>Per attempt: read the membership from the first address that answers (group info), then
+ * <ul>
+ *   <li>same id, address and role already there: nothing to do (idempotent re-join);</li>
+ *   <li>id absent: {@code setConfiguration} in {@code ADD} mode;</li>
+ *   <li>same id, other address or role: {@code COMPARE_AND_SET} replacing that entry (ADD would see "no
+ *       change": Ratis compares ids and priorities, not addresses). A stale view just fails the compare.</li>
+ * </ul>
+ * Failures are retried with jittered backoff until the timeout.
+ */
+final class Joiner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
+    private static final Duration MAX_RPC_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RaftGroupId groupId;
+    private final RaftPeer self;
+    private final List<String> addresses;
+    private final Duration interval;
+
+    Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no join address");
+        }
+        this.groupId = groupId;
+        this.self = self;
+        this.addresses = List.copyOf(addresses);
+        this.interval = interval;
+    }
+
+    /**
+     * Blocks until the membership holds this node (confirmed by the leader) and, within the same deadline,
+     * this node sees itself in its own configuration ({@code seesSelf}).
+     */
+    void join(Duration timeout, BooleanSupplier seesSelf) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastError = "no attempt made";
+        while (true) {
+            Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+            try {
+                attempt(remaining.compareTo(MAX_RPC_TIMEOUT) < 0 ? remaining : MAX_RPC_TIMEOUT);
+                awaitSelf(deadline, seesSelf);
+                return;
+            } catch (IOException | RuntimeException e) {
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.debug("join via {} failed, retrying: {}", addresses, lastError);
+            }
+            long jittered = (long) (interval.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new StoreException(StoreException.Reason.UNAVAILABLE,
+                        "could not join via " + addresses + ": " + lastError, null);
+            }
+            Thread.sleep(Math.max(1, Math.min(jittered, left)));
+        }
+    }
+
+    private void attempt(Duration rpcTimeout) throws IOException {
+        List<RaftPeer> placeholders = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            placeholders.add(RaftPeer.newBuilder().setId("join-" + i).setAddress(addresses.get(i)).build());
+        }
+        Duration timeout = rpcTimeout.toMillis() < 100 ? Duration.ofMillis(100) : rpcTimeout;
+        try (RaftClient client = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, timeout,
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))) {
+            Collection<RaftPeer> members = currentMembers(client, placeholders);
+            List<RaftPeer> voters = new ArrayList<>();
+            List<RaftPeer> listeners = new ArrayList<>();
+            members.forEach(p -> (p.getStartupRole() == RaftPeerRole.LISTENER ? listeners : voters).add(p));
+            Optional<RaftPeer> existing = find(voters).or(() -> find(listeners));
+            boolean wantListener = self.getStartupRole() == RaftPeerRole.LISTENER;
+            SetConfigurationRequest.Arguments.Builder args = SetConfigurationRequest.Arguments.newBuilder();
+            if (existing.isEmpty()) {
+                args.setMode(SetConfigurationRequest.Mode.ADD);
+                args.setServersInNewConf(wantListener ? List.of() : List.of(self));
+                args.setListenersInNewConf(wantListener ? List.of(self) : List.of());
+            } else if (existing.get().getAddress().equals(self.getAddress())
+                    && find(listeners).isPresent() == wantListener) {
+                LOG.info("{} is already a member at {}", self.getId(), self.getAddress());
+                return;
+            } else {
+                List<RaftPeer> newVoters = without(voters);
+                List<RaftPeer> newListeners = without(listeners);
+                (wantListener ? newListeners : newVoters).add(self);
+                args.setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                        .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
+                        .setServersInNewConf(newVoters).setListenersInNewConf(newListeners);
+                LOG.info("replacing {} by {}", existing.get(), self);
+            }
+            RaftReplies.successOrThrow(client.admin().setConfiguration(args.build()));
+        }
+    }
+
+    /**
+     * The membership as the first reachable member sees it (possibly stale: the leader arbitrates). Read from
+     * the group info's peers (voters then listeners, which carry the LISTENER startup role): the 3.2.2 gRPC
+     * reply drops the group info's {@code conf} field.
+     */
+    private Collection<RaftPeer> currentMembers(RaftClient client, List<RaftPeer> placeholders) throws IOException {
+        IOException last = null;
+        for (RaftPeer p : placeholders) {
+            try {
+                GroupInfoReply info = client.getGroupManagementApi(p.getId()).info(groupId);
+                if (info.isSuccess() && !info.getGroup().getPeers().isEmpty()) {
+                    return info.getGroup().getPeers();
+                }
+                last = new IOException(p.getAddress() + " is not a member of a group yet");
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private Optional<RaftPeer> find(List<RaftPeer> peers) {
+        return peers.stream().filter(p -> p.getId().equals(self.getId())).findFirst();
+    }
+
+    private List<RaftPeer> without(List<RaftPeer> peers) {
+        List<RaftPeer> rest = new ArrayList<>();
+        for (RaftPeer p : peers) {
+            if (!p.getId().equals(self.getId())) {
+                rest.add(p);
+            }
+        }
+        return rest;
+    }
+
+    private static void awaitSelf(long deadline, BooleanSupplier seesSelf) throws InterruptedException {
+        while (!seesSelf.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (!seesSelf.getAsBoolean()) {
+            LOG.warn("the leader confirmed the join but this node does not see itself in its configuration yet");
+        }
+    }
+}
