@@ -30,11 +30,13 @@ import java.util.function.BooleanSupplier;
  * <p>Per attempt: read the membership from the first address that answers (group info), then
  * <ul>
  *   <li>same id, address and role already there: nothing to do (idempotent re-join);</li>
- *   <li>id absent: {@code setConfiguration} in {@code ADD} mode;</li>
- *   <li>same id, other address or role: {@code COMPARE_AND_SET} replacing that entry (ADD would see "no
- *       change": Ratis compares ids and priorities, not addresses). A stale view just fails the compare.</li>
+ *   <li>id absent: {@code setConfiguration} in {@code ADD} mode (never the array overload);</li>
+ *   <li>same id with another address or role: refused at once, not retried. Ratis 3.2.2 cannot move a
+ *       member: {@code setConfiguration} treats a known id with the same priority as "no change", and every
+ *       server keeps its gRPC proxy per peer id with the address it first saw ({@code PeerProxyMap}), so
+ *       even remove-then-add would keep dialing the old address until each server restarts.</li>
  * </ul>
- * Failures are retried with jittered backoff until the timeout.
+ * Other failures are retried with jittered backoff until the timeout.
  */
 final class Joiner {
 
@@ -69,6 +71,9 @@ final class Joiner {
                 attempt(remaining.compareTo(MAX_RPC_TIMEOUT) < 0 ? remaining : MAX_RPC_TIMEOUT);
                 awaitSelf(deadline, seesSelf);
                 return;
+            } catch (Refused e) {
+                throw new StoreException(StoreException.Reason.UNAVAILABLE,
+                        "could not join via " + addresses + ": " + e.getMessage(), null);
             } catch (IOException | RuntimeException e) {
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.debug("join via {} failed, retrying: {}", addresses, lastError);
@@ -97,25 +102,21 @@ final class Joiner {
             members.forEach(p -> (p.getStartupRole() == RaftPeerRole.LISTENER ? listeners : voters).add(p));
             Optional<RaftPeer> existing = find(voters).or(() -> find(listeners));
             boolean wantListener = self.getStartupRole() == RaftPeerRole.LISTENER;
-            SetConfigurationRequest.Arguments.Builder args = SetConfigurationRequest.Arguments.newBuilder();
-            if (existing.isEmpty()) {
-                args.setMode(SetConfigurationRequest.Mode.ADD);
-                args.setServersInNewConf(wantListener ? List.of() : List.of(self));
-                args.setListenersInNewConf(wantListener ? List.of(self) : List.of());
-            } else if (existing.get().getAddress().equals(self.getAddress())
-                    && find(listeners).isPresent() == wantListener) {
-                LOG.info("{} is already a member at {}", self.getId(), self.getAddress());
-                return;
-            } else {
-                List<RaftPeer> newVoters = without(voters);
-                List<RaftPeer> newListeners = without(listeners);
-                (wantListener ? newListeners : newVoters).add(self);
-                args.setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                        .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
-                        .setServersInNewConf(newVoters).setListenersInNewConf(newListeners);
-                LOG.info("replacing {} by {}", existing.get(), self);
+            if (existing.isPresent()) {
+                boolean isListener = find(listeners).isPresent();
+                if (existing.get().getAddress().equals(self.getAddress()) && isListener == wantListener) {
+                    LOG.info("{} is already a member at {}", self.getId(), self.getAddress());
+                    return;
+                }
+                throw new Refused("node id " + self.getId() + " is already a " + (isListener ? "listener" : "voter")
+                        + " at " + existing.get().getAddress() + "; remove it first or use another node id");
             }
-            RaftReplies.successOrThrow(client.admin().setConfiguration(args.build()));
+            SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                    .setMode(SetConfigurationRequest.Mode.ADD)
+                    .setServersInNewConf(wantListener ? List.of() : List.of(self))
+                    .setListenersInNewConf(wantListener ? List.of(self) : List.of())
+                    .build();
+            RaftReplies.successOrThrow(client.admin().setConfiguration(args));
         }
     }
 
@@ -144,14 +145,11 @@ final class Joiner {
         return peers.stream().filter(p -> p.getId().equals(self.getId())).findFirst();
     }
 
-    private List<RaftPeer> without(List<RaftPeer> peers) {
-        List<RaftPeer> rest = new ArrayList<>();
-        for (RaftPeer p : peers) {
-            if (!p.getId().equals(self.getId())) {
-                rest.add(p);
-            }
+    /** This id is a member in another place or role: retrying cannot help. */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
         }
-        return rest;
     }
 
     private static void awaitSelf(long deadline, BooleanSupplier seesSelf) throws InterruptedException {

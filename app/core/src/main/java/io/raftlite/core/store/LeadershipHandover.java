@@ -45,7 +45,8 @@ final class LeadershipHandover {
                     d.getId(), d.getMemberId().getGroupId(), caller.callId(), target, timeout.toMillis());
             RaftClientReply reply = server.transferLeadershipAsync(request)
                     .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            LOG.info("leadership transfer to {} on stop: {}", target, reply.isSuccess() ? "done" : reply.getException());
+            LOG.info("leadership transfer to {} on stop: {}", target,
+                    reply.isSuccess() ? "done" : String.valueOf(reply.getException()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

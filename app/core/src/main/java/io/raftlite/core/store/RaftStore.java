@@ -58,7 +58,7 @@ public final class RaftStore implements AutoCloseable {
     private final StoreDatabase.Opener opener;
     private volatile SqliteStateMachine stateMachine;
     private final NodeMeta meta;
-    private final ClusterClient cluster;
+    private final Forwarder forwarder;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,7 +79,8 @@ public final class RaftStore implements AutoCloseable {
         tuning.accept(properties);
         this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION);
         this.opener = opener;
-        this.cluster = new ClusterClient(groupId, config.applyTimeout());
+        this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout()), this::divisionOrNull,
+                config.applyTimeout());
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -151,7 +152,7 @@ public final class RaftStore implements AutoCloseable {
     void join(List<String> raftAddresses, boolean asListener, Duration timeout, Duration retryInterval)
             throws InterruptedException, IOException {
         RaftServer.Division d = division(); // must be running, so that the leader can replicate to it
-        if (asListener && members(d).isEmpty() && !d.getInfo().getLifeCycleState().isRunning()) {
+        if (asListener && Forwarder.members(d).isEmpty() && !d.getInfo().getLifeCycleState().isRunning()) {
             restartAsListener();
         }
         RaftPeer peer = RaftPeer.newBuilder().setId(self.getId()).setAddress(self.getAddress())
@@ -193,7 +194,7 @@ public final class RaftStore implements AutoCloseable {
     public CompletableFuture<CommandResult> submit(Command command) {
         byte[] bytes = CommandCodec.encode(command);
         return send(bytes, RaftClientRequest.writeRequestType())
-                .exceptionallyCompose(t -> forwardIfNotLeader(t, (peers, leader) -> cluster.write(peers, leader, bytes)))
+                .exceptionallyCompose(t -> forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes)))
                 .thenApply(ResultCodec::decode);
     }
 
@@ -205,8 +206,8 @@ public final class RaftStore implements AutoCloseable {
                                                                      Duration dbTimeout) {
         byte[] bytes = new ReadMessage(statements, transaction, dbTimeout).encode();
         return send(bytes, RaftClientRequest.readRequestType())
-                .exceptionallyCompose(t -> forwardIfNotLeader(t,
-                        (peers, leader) -> cluster.readLinearizable(peers, leader, bytes)))
+                .exceptionallyCompose(t -> forwarder.ifNotLeader(t,
+                        (c, peers, leader) -> c.readLinearizable(peers, leader, bytes)))
                 .thenApply(b -> ResultCodec.decode(b).results());
     }
 
@@ -224,7 +225,7 @@ public final class RaftStore implements AutoCloseable {
             }
         }
         byte[] bytes = new ReadMessage(statements, transaction, dbTimeout).encode();
-        return forward((peers, leader) -> cluster.readOnLeader(peers, leader, bytes))
+        return forwarder.toLeader((c, peers, leader) -> c.readOnLeader(peers, leader, bytes))
                 .thenApply(b -> ResultCodec.decode(b).results());
     }
 
@@ -237,83 +238,7 @@ public final class RaftStore implements AutoCloseable {
         if (config.nodeId().equals(nodeId)) {
             return CompletableFuture.completedFuture(meta);
         }
-        RaftServer.Division d = divisionOrNull();
-        RaftPeerId target = RaftPeerId.valueOf(nodeId);
-        if (d == null || d.getRaftConf().getPeer(target, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) == null) {
-            return CompletableFuture.failedFuture(new StoreException(StoreException.Reason.UNAVAILABLE,
-                    d == null ? "store is not running" : "no member " + nodeId, null));
-        }
-        CompletableFuture<byte[]> reply;
-        try {
-            reply = cluster.staleRead(members(d), target, NodeMeta.request());
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.thenApply(NodeMeta::decode).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(t -> CompletableFuture.failedFuture(new StoreException(
-                        StoreException.Reason.UNAVAILABLE, "node " + nodeId + " unreachable: " + unwrap(t), t)));
-    }
-
-    /** Forwards when the local attempt failed only because this node is not the leader. */
-    private CompletableFuture<byte[]> forwardIfNotLeader(Throwable t, Forward call) {
-        Throwable c = unwrap(t);
-        if (c instanceof StoreException s && s.reason() == StoreException.Reason.NOT_LEADER && !closed.get()) {
-            return forward(call);
-        }
-        return CompletableFuture.failedFuture(c);
-    }
-
-    /** Runs {@code call} against the current configuration with the known leader as the first target. */
-    private CompletableFuture<byte[]> forward(Forward call) {
-        RaftServer.Division d = divisionOrNull();
-        if (d == null) {
-            return CompletableFuture.failedFuture(
-                    new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
-        }
-        RaftPeerId leader = d.getInfo().getLeaderId();
-        if (leader == null) {
-            return CompletableFuture.failedFuture(new StoreException(StoreException.Reason.NO_LEADER, "leader not found", null));
-        }
-        CompletableFuture<byte[]> reply;
-        try {
-            reply = call.send(members(d), leader);
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.orTimeout(config.applyTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(t -> CompletableFuture.failedFuture(forwardFailure(t)));
-    }
-
-    private RuntimeException forwardFailure(Throwable t) {
-        RuntimeException mapped = RaftReplies.toFailure(t);
-        if (mapped instanceof StoreException) {
-            return mapped;
-        }
-        if (leaderId() == null) {
-            return new StoreException(StoreException.Reason.NO_LEADER, "leader not found: " + mapped.getMessage(), t);
-        }
-        return new StoreException(StoreException.Reason.UNAVAILABLE, "forwarding to the leader failed: "
-                + mapped.getMessage(), t);
-    }
-
-    private static List<RaftPeer> members(RaftServer.Division d) {
-        List<RaftPeer> peers = new ArrayList<>(d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER));
-        peers.addAll(d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER));
-        return peers;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /** One request through the cluster client: the members and the leader to try first. */
-    @FunctionalInterface
-    private interface Forward {
-        CompletableFuture<byte[]> send(List<RaftPeer> peers, RaftPeerId leader);
+        return forwarder.nodeMeta(nodeId, timeout);
     }
 
     /** A read of the local database, with no leader check. */
@@ -341,7 +266,7 @@ public final class RaftStore implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
         }
-        if (members(d).isEmpty()) { // started to join but not added yet: no leader will ever answer
+        if (Forwarder.members(d).isEmpty()) { // started to join but not added yet: no leader will ever answer
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.NO_LEADER, "leader not found: not a member yet", null));
         }
@@ -504,7 +429,7 @@ public final class RaftStore implements AutoCloseable {
             LeadershipHandover.transfer(s, d, new LeadershipHandover.Caller(clientId, callIds.incrementAndGet()),
                     TRANSFER_TIMEOUT);
         }
-        cluster.close();
+        forwarder.close();
         try {
             if (s != null) {
                 s.close();
