@@ -51,6 +51,7 @@ final class ClusterClient implements AutoCloseable {
     private String key;
     private RaftClient client;
     private RaftClient direct;
+    private final List<RaftClient> retired = new java.util.ArrayList<>();
     private boolean closed;
     private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "raftlite-direct-rpc-" + THREADS.incrementAndGet());
@@ -112,8 +113,9 @@ final class ClusterClient implements AutoCloseable {
                     : DIRECT_RPC_TIMEOUT, RetryPolicies.retryUpToMaximumCountWithFixedSleep(2, RETRY_SLEEP));
             key = newKey;
             if (!old.isEmpty()) {
+                retired.addAll(old);
                 CompletableFuture.delayedExecutor(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-                        .execute(() -> old.forEach(ClusterClient::closeQuietly));
+                        .execute(() -> retire(old));
             }
         }
         return addressed ? direct : client;
@@ -137,6 +139,12 @@ final class ClusterClient implements AutoCloseable {
         return b.build();
     }
 
+    private synchronized void retire(List<RaftClient> old) {
+        if (retired.removeAll(old)) {
+            old.forEach(ClusterClient::closeQuietly);
+        }
+    }
+
     static Message message(byte[] bytes) {
         return Message.valueOf(ByteString.copyFrom(bytes));
     }
@@ -153,6 +161,8 @@ final class ClusterClient implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         blocking.shutdownNow();
+        retired.forEach(ClusterClient::closeQuietly);
+        retired.clear();
         if (client != null) {
             closeQuietly(client);
             closeQuietly(direct);

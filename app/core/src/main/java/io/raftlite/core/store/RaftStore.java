@@ -41,8 +41,11 @@ import java.util.function.Consumer;
 
 /**
  * One node's replicated SQLite database: a Ratis server with one group whose state machine is
- * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop).
- * Thread-safe; see {@code package-info} for the restart-safety design and readiness rule.
+ * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop); what only the
+ * leader can serve is forwarded ({@link Forwarder}). Thread-safe; see {@code package-info} for the
+ * restart-safety design, clustering and the readiness rule. Longer than the usual 400 lines because it is the
+ * package's whole public surface; the mechanisms live in {@link Joiner}, {@link Forwarder},
+ * {@link ClusterClient} and {@link LeadershipHandover}.
  */
 public final class RaftStore implements AutoCloseable {
 
