@@ -2,12 +2,15 @@ package io.raftlite.core.store;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Adds this node to an existing group through any member (rqlite's join). The members are reached with a
- * {@link RaftClient} whose peers carry placeholder ids mapped to the given addresses: Ratis routes client
- * requests by group id only, and the client follows NotLeaderException to the real leader.
+ * Adds this node to an existing group through any member (rqlite's join). The given addresses are reached
+ * with a {@link RaftClient} whose peers carry placeholder ids (Ratis routes requests by group id only) to ask
+ * the first one that answers for the group info; {@code setConfiguration} then goes through a client over
+ * the real members, starting with the leader that member knows of, and follows NotLeaderException.
  *
- * <p>Per attempt: read the membership from the first address that answers (group info), then
+ * <p>Per attempt, with the membership as that member sees it:
  * <ul>
  *   <li>same id, address and role already there: nothing to do (idempotent re-join);</li>
  *   <li>id absent: {@code setConfiguration} in {@code ADD} mode (never the array overload);</li>
@@ -42,6 +46,8 @@ final class Joiner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
     private static final Duration MAX_RPC_TIMEOUT = Duration.ofSeconds(30);
+    private static final RetryPolicy RETRY =
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
 
     private final RaftGroupId groupId;
     private final RaftPeer self;
@@ -94,9 +100,13 @@ final class Joiner {
             placeholders.add(RaftPeer.newBuilder().setId("join-" + i).setAddress(addresses.get(i)).build());
         }
         Duration timeout = rpcTimeout.toMillis() < 100 ? Duration.ofMillis(100) : rpcTimeout;
-        try (RaftClient client = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, timeout,
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))) {
-            Collection<RaftPeer> members = currentMembers(client, placeholders);
+        GroupInfoReply info;
+        try (RaftClient probe = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, timeout, RETRY)) {
+            info = currentInfo(probe, placeholders);
+        }
+        Collection<RaftPeer> members = info.getGroup().getPeers();
+        // the real members, starting with the leader the answering member knows of (it follows NotLeader)
+        try (RaftClient client = ClusterClient.build(info.getGroup(), leaderOf(info.getRoleInfoProto()), timeout, RETRY)) {
             List<RaftPeer> voters = new ArrayList<>();
             List<RaftPeer> listeners = new ArrayList<>();
             members.forEach(p -> (p.getStartupRole() == RaftPeerRole.LISTENER ? listeners : voters).add(p));
@@ -125,20 +135,31 @@ final class Joiner {
      * the group info's peers (voters then listeners, which carry the LISTENER startup role): the 3.2.2 gRPC
      * reply drops the group info's {@code conf} field.
      */
-    private Collection<RaftPeer> currentMembers(RaftClient client, List<RaftPeer> placeholders) throws IOException {
+    private GroupInfoReply currentInfo(RaftClient client, List<RaftPeer> placeholders) throws IOException {
         IOException last = null;
         for (RaftPeer p : placeholders) {
             try {
                 GroupInfoReply info = client.getGroupManagementApi(p.getId()).info(groupId);
                 if (info.isSuccess() && !info.getGroup().getPeers().isEmpty()) {
-                    return info.getGroup().getPeers();
+                    return info;
                 }
                 last = new IOException(p.getAddress() + " is not a member of a group yet");
-            } catch (IOException e) {
-                last = e;
+            } catch (IOException | RuntimeException e) { // an unreachable address fails with a gRPC runtime exception
+                last = e instanceof IOException io ? io : new IOException(p.getAddress() + ": " + e.getMessage(), e);
             }
         }
         throw last;
+    }
+
+    /** The leader as the answering member sees it, or null. */
+    private static RaftPeerId leaderOf(RoleInfoProto role) {
+        if (role.getRole() == RaftPeerRole.LEADER) {
+            return RaftPeerId.valueOf(role.getSelf().getId());
+        }
+        if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+            return RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId());
+        }
+        return null;
     }
 
     private Optional<RaftPeer> find(List<RaftPeer> peers) {

@@ -193,11 +193,19 @@ public final class RaftStore implements AutoCloseable {
     /**
      * Appends a command to the log; completes once it is durable on a majority and applied (on the leader,
      * and here when this node is the leader). A follower or listener forwards it to the leader.
+     *
+     * <p>Only a node that was not the leader when the write arrived forwards it: there Ratis rejects it
+     * before the log. A leader that steps down fails its pending entries with NotLeaderException too, and
+     * such an entry may still commit under the next leader, so forwarding it could apply it twice; that
+     * write fails with {@link StoreException.Reason#NOT_LEADER} instead (outcome unknown to the caller).
      */
     public CompletableFuture<CommandResult> submit(Command command) {
         byte[] bytes = CommandCodec.encode(command);
+        boolean mayForward = !isLeader();
         return send(bytes, RaftClientRequest.writeRequestType())
-                .exceptionallyCompose(t -> forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes)))
+                .exceptionallyCompose(t -> mayForward
+                        ? forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes))
+                        : CompletableFuture.failedFuture(Forwarder.unwrap(t)))
                 .thenApply(ResultCodec::decode);
     }
 

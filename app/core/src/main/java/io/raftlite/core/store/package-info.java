@@ -26,7 +26,9 @@
  *       wait for the new node; one far behind a purged log gets the leader's snapshot (see below).</li>
  *   <li><b>Forwarding.</b> Writes go to the local server first; a NotLeaderException that names a leader makes
  *       {@code Forwarder} send the same bytes through the long-lived {@code ClusterClient} (real peer ids, rebuilt
- *       when the membership changes) so the leader applies them and its encoded result comes back. No leader
+ *       when the membership changes) so the leader applies them and its encoded result comes back. A write that reached this node while
+ *       it led is never forwarded (a deposed leader's pending entry may still commit: forwarding could apply
+ *       it twice); it fails with {@code NOT_LEADER}. No leader
  *       known here → {@code NO_LEADER} at once; no answer within {@code applyTimeout} → {@code TIMEOUT}.
  *       Linearizable reads run ReadIndex on the local server (followers and listeners ask the leader for the
  *       index, then wait for their own apply). Weak reads run on the leader's database without ReadIndex.</li>
