@@ -15,7 +15,9 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +29,6 @@ import static io.raftlite.core.store.RaftStoreTest.logStart;
 import static io.raftlite.core.store.StoreTestSupport.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,52 +72,57 @@ class ClusterTest {
         RaftStore n3 = joiner(c3);
         n3.join(List.of(c2.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // via a follower
         await("three voters", () -> voters(n1).equals(Set.of("n1", "n2", "n3")));
-        assertTrue(n1.isLeader());
-        assertEquals("n1", n3.leaderId());
+        Map<String, RaftStore> voters = Map.of("n1", n1, "n2", n2, "n3", n3);
+        Map<String, StoreConfig> configs = Map.of("n1", c1, "n2", c2, "n3", c3);
+        String leaderId = awaitAgreedLeader(voters.values());
+        List<RaftStore> followers = voters.entrySet().stream().filter(e -> !e.getKey().equals(leaderId))
+                .map(Map.Entry::getValue).toList();
+        RaftStore f1 = followers.get(0);
+        RaftStore f2 = followers.get(1);
 
-        execute(n3, "CREATE TABLE counter (n INTEGER)"); // on a follower: forwarded
-        CommandResult r = execute(n2, "INSERT INTO counter(n) VALUES(1)");
+        execute(f1, "CREATE TABLE counter (n INTEGER)"); // on a follower: forwarded
+        CommandResult r = execute(f2, "INSERT INTO counter(n) VALUES(1)");
         assertTrue(r.raftIndex() > 0, "the leader's result came back");
-        for (RaftStore s : List.of(n1, n2, n3)) {
+        for (RaftStore s : voters.values()) {
             awaitCounter(s, 1L);
         }
-        assertEquals(1L, scalar(n2.readWeak(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
-        assertEquals(1L, scalar(n2.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
+        assertEquals(1L, scalar(f1.readWeak(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
+        assertEquals(1L, scalar(f1.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
 
         n2.join(List.of(c3.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // again: a no-op
         assertEquals(Set.of("n1", "n2", "n3"), voters(n1));
 
         for (StoreConfig c : List.of(c1, c2, c3)) {
-            NodeMeta meta = n2.nodeMeta(c.nodeId(), Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS);
+            NodeMeta meta = f1.nodeMeta(c.nodeId(), Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS);
             assertEquals(new NodeMeta(c.nodeId(), c.apiAddress(), NodeMeta.CURRENT_VERSION), meta);
         }
 
         RaftStore n4 = joiner(c4);
         n4.join(List.of(c3.raftAdvertisedAddress()), true, WAIT, JOIN_INTERVAL);
         awaitCounter(n4, 1L);
-        await("a listener in the leader's view", () -> n1.nodes().contains(
-                new StoreNode("n4", c4.raftAdvertisedAddress(), false)));
+        await("a listener in everyone's view", () -> voters.values().stream().allMatch(s -> s.nodes().contains(
+                new StoreNode("n4", c4.raftAdvertisedAddress(), false))));
         assertEquals(Set.of("n1", "n2", "n3"), voters(n1));
         execute(n4, "UPDATE counter SET n = 2"); // a listener forwards too
         assertEquals(2L, scalar(n4.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
         assertEquals("http://127.0.0.54:4004",
-                n1.nodeMeta("n4", Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS).apiAddress());
+                f2.nodeMeta("n4", Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS).apiAddress());
 
-        n1.close(); // hands leadership over first
-        await("a new leader", () -> n2.leaderId() != null && !n2.leaderId().equals("n1"));
-        assertNotEquals("n1", n3.leaderId());
-        execute(n3, "UPDATE counter SET n = 3");
-        awaitCounter(n2, 3L);
-        Throwable unreachable = causeOf(() -> n2.nodeMeta("n1", Duration.ofSeconds(2)).get(30, TimeUnit.SECONDS));
+        voters.get(leaderId).close(); // hands leadership over first
+        String next = awaitAgreedLeader(followers);
+        assertNotEquals(leaderId, next);
+        execute(followers.get(0), "UPDATE counter SET n = 3");
+        awaitCounter(followers.get(1), 3L);
+        Throwable unreachable = causeOf(() -> f1.nodeMeta(leaderId, Duration.ofSeconds(2)).get(30, TimeUnit.SECONDS));
         assertEquals(StoreException.Reason.UNAVAILABLE, ((StoreException) unreachable).reason());
 
-        RaftStore n1again = new RaftStore(c1, StoreTestSupport.OPENER, p -> { });
-        stores.add(n1again);
-        assertTrue(n1again.hasState());
-        n1again.start();
-        assertTrue(n1again.awaitReady(WAIT));
-        awaitCounter(n1again, 3L);
-        execute(n1again, "UPDATE counter SET n = 4");
+        RaftStore again = new RaftStore(configs.get(leaderId), StoreTestSupport.OPENER, p -> { });
+        stores.add(again);
+        assertTrue(again.hasState());
+        again.start();
+        assertTrue(again.awaitReady(WAIT));
+        awaitCounter(again, 3L);
+        execute(again, "UPDATE counter SET n = 4");
         awaitCounter(n4, 4L);
     }
 
@@ -218,11 +224,35 @@ class ClusterTest {
         }
     }
 
+    /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
     private static CommandResult execute(RaftStore store, String sql) throws Exception {
-        CommandResult r = store.submit(Command.execute(List.of(Statement.of(sql)), false,
-                System.currentTimeMillis(), 1)).get(30, TimeUnit.SECONDS);
-        assertNull(r.error());
-        return r;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                CommandResult r = store.submit(Command.execute(List.of(Statement.of(sql)), false,
+                        System.currentTimeMillis(), 1)).get(30, TimeUnit.SECONDS);
+                assertNull(r.error());
+                return r;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof StoreException se && se.reason() == StoreException.Reason.NO_LEADER)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Waits until every given store knows the same leader, one of them; returns its id. */
+    private static String awaitAgreedLeader(Collection<RaftStore> group) throws Exception {
+        String[] leader = new String[1];
+        await("an agreed leader", () -> {
+            Set<String> seen = group.stream().map(RaftStore::leaderId).collect(Collectors.toSet());
+            boolean leads = group.stream().anyMatch(RaftStore::isLeader);
+            leader[0] = seen.size() == 1 ? seen.iterator().next() : null;
+            return leader[0] != null && leads;
+        });
+        return leader[0];
     }
 
     private static Set<String> voters(RaftStore s) {
