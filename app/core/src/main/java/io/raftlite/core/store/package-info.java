@@ -23,7 +23,9 @@
  *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
  *       configuration.</li>
  *   <li><b>Catch-up.</b> The leader's staging (catch-up gap 1000, staging timeout) makes {@code setConfiguration}
- *       wait for the new node; one far behind a purged log gets the leader's snapshot (see below).</li>
+ *       wait for the new node; one far behind a purged log gets the leader's snapshot (see below). The staging
+ *       timeout is raised to {@code applyTimeout} (the default, under a second, fails a change with NOPROGRESS
+ *       while the new node installs a snapshot); the joiner retries a failed change anyway.</li>
  *   <li><b>Forwarding.</b> Writes go to the local server first; a NotLeaderException that names a leader makes
  *       {@code Forwarder} send the same bytes through the long-lived {@code ClusterClient} (real peer ids, rebuilt
  *       when the membership changes) so the leader applies them and its encoded result comes back. A write that reached this node while
