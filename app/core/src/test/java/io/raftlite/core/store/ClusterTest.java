@@ -72,6 +72,7 @@ class ClusterTest {
         RaftStore n3 = joiner(c3);
         n3.join(List.of(c2.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // via a follower
         await("three voters", () -> voters(n1).equals(Set.of("n1", "n2", "n3")));
+        assertTrue(n2.hasState() && n3.hasState(), "joined nodes recover their membership after a restart");
         Map<String, RaftStore> voters = Map.of("n1", n1, "n2", n2, "n3", n3);
         Map<String, StoreConfig> configs = Map.of("n1", c1, "n2", c2, "n3", c3);
         String leaderId = awaitAgreedLeader(voters.values());
@@ -181,6 +182,7 @@ class ClusterTest {
         assertEquals(StoreException.Reason.UNAVAILABLE, e.reason());
         assertTrue(e.getMessage().startsWith("could not join via [" + nobody + "]: "), e.getMessage());
         assertNull(lonely.leaderId());
+        assertFalse(lonely.hasState(), "a node that never joined would join again after a restart");
         Throwable noLeader = causeOf(() -> lonely.submit(Command.execute(
                 List.of(Statement.of("CREATE TABLE t (x)")), false, 0, 0)).get(30, TimeUnit.SECONDS));
         assertEquals(StoreException.Reason.NO_LEADER, ((StoreException) noLeader).reason());
