@@ -41,6 +41,12 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(config.applyTimeout().toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS));
 
+        // Membership: a node being added may go quiet while it installs the leader's snapshot; the default
+        // staging timeout (3 x rpc.timeout.max, under a second) then fails the change with NOPROGRESS. Allow
+        // it as long as a write may take; a joiner that is really gone blocks reconfiguration that long.
+        RaftServerConfigKeys.setStagingTimeout(p, TimeDuration.valueOf(config.applyTimeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+
         // Snapshots every snapshotThreshold applied entries; the log behind the newest one is purged.
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());

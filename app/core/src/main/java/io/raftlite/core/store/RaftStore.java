@@ -41,19 +41,27 @@ import java.util.function.Consumer;
 
 /**
  * One node's replicated SQLite database: a Ratis server with one group whose state machine is
- * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop).
- * Thread-safe; see {@code package-info} for the restart-safety design and readiness rule.
+ * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop); what only the
+ * leader can serve is forwarded ({@link Forwarder}). Thread-safe; see {@code package-info} for the
+ * restart-safety design, clustering and the readiness rule. Longer than the usual 400 lines because it is the
+ * package's whole public surface; the mechanisms live in {@link Joiner}, {@link Forwarder},
+ * {@link ClusterClient} and {@link LeadershipHandover}.
  */
 public final class RaftStore implements AutoCloseable {
 
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(20);
+    private static final Duration JOIN_RETRY_INTERVAL = Duration.ofMillis(500);
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(3);
 
     private final StoreConfig config;
     private final RaftGroupId groupId;
     private final RaftPeer self;
     private final Path raftDir;
     private final RaftProperties properties;
-    private final SqliteStateMachine stateMachine;
+    private final StoreDatabase.Opener opener;
+    private volatile SqliteStateMachine stateMachine;
+    private final NodeMeta meta;
+    private final Forwarder forwarder;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,7 +80,10 @@ public final class RaftStore implements AutoCloseable {
         this.raftDir = config.dataDir().resolve("raft");
         this.properties = RaftPropertiesFactory.build(config, raftDir);
         tuning.accept(properties);
-        this.stateMachine = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(), opener);
+        this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION);
+        this.opener = opener;
+        this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout()), this::divisionOrNull,
+                config.applyTimeout());
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -93,11 +104,19 @@ public final class RaftStore implements AutoCloseable {
         RaftGroup group = hasRaftState() || !bootstrapSelf
                 ? RaftGroup.valueOf(groupId, List.of())
                 : RaftGroup.valueOf(groupId, self);
+        startServer(group);
+    }
+
+    /** Builds and starts the Ratis server with a new state machine; on failure closes the store. */
+    private void startServer(RaftGroup group) throws IOException {
+        SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
+                opener, meta);
+        stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(self.getId())
                 .setGroup(group)
                 .setProperties(properties)
-                .setStateMachine(stateMachine)
+                .setStateMachine(sm)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server = s;
@@ -113,22 +132,124 @@ public final class RaftStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this data dir already holds Raft state for this group (callable before {@link #start}): a
+     * restarted node recovers its membership from it and must not join again.
+     */
+    public boolean hasState() {
+        return hasRaftState();
+    }
+
+    /**
+     * Adds this node (started with {@code start(false)}) to the group through any member at
+     * {@code raftAddresses}, as a voter or a listener; blocks until the leader confirmed it and this node
+     * sees itself in its configuration. Idempotent; retries with jittered backoff until {@code timeout}.
+     *
+     * @throws StoreException UNAVAILABLE "could not join via ...: last error" when the timeout passes
+     */
+    public void join(List<String> raftAddresses, boolean asListener, Duration timeout)
+            throws InterruptedException, IOException {
+        join(raftAddresses, asListener, timeout, JOIN_RETRY_INTERVAL);
+    }
+
+    void join(List<String> raftAddresses, boolean asListener, Duration timeout, Duration retryInterval)
+            throws InterruptedException, IOException {
+        RaftServer.Division d = division(); // must be running, so that the leader can replicate to it
+        if (asListener && Forwarder.members(d).isEmpty() && !d.getInfo().getLifeCycleState().isRunning()) {
+            restartAsListener();
+        }
+        RaftPeer peer = RaftPeer.newBuilder().setId(self.getId()).setAddress(self.getAddress())
+                .setStartupRole(asListener ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
+        new Joiner(groupId, peer, raftAddresses, retryInterval).join(timeout, () -> {
+            RaftServer.Division now = divisionOrNull();
+            return now != null && now.getRaftConf().getPeer(self.getId(),
+                    asListener ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER) != null;
+        });
+    }
+
+    /**
+     * Ratis 3.2.2 leaves a listener added to a node started with an empty group in STARTING for good: the
+     * leader marks only voters caught up ({@code LeaderStateImpl.checkStaging} filters on FOLLOWER), so it
+     * keeps sending {@code initializing=true} and the node never turns RUNNING (no client requests, no
+     * stale reads) until the next leader change. A server whose initial group lists it as a LISTENER starts
+     * RUNNING as a listener (listeners never campaign), so a fresh node joining as a listener restarts its
+     * (empty) server that way before asking to be added; the leader's log then replaces that conf.
+     */
+    private synchronized void restartAsListener() throws IOException {
+        RaftServer old = server;
+        if (closed.get() || old == null) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
+        }
+        old.close();
+        startServer(RaftGroup.valueOf(groupId, RaftPeer.newBuilder().setId(self.getId())
+                .setAddress(self.getAddress()).setStartupRole(RaftPeerRole.LISTENER).build()));
+    }
+
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */
     private boolean hasRaftState() {
         return Files.exists(raftDir.resolve(groupId.getUuid().toString()).resolve("current").resolve("raft-meta.conf"));
     }
 
-    /** Appends a command to the log; completes once it is durable on a majority and applied here. */
+    /**
+     * Appends a command to the log; completes once it is durable on a majority and applied (on the leader,
+     * and here when this node is the leader). A follower or listener forwards it to the leader.
+     *
+     * <p>Only a node that was not the leader when the write arrived forwards it: there Ratis rejects it
+     * before the log. A leader that steps down fails its pending entries with NotLeaderException too, and
+     * such an entry may still commit under the next leader, so forwarding it could apply it twice; that
+     * write fails with {@link StoreException.Reason#NOT_LEADER} instead (outcome unknown to the caller).
+     */
     public CompletableFuture<CommandResult> submit(Command command) {
         byte[] bytes = CommandCodec.encode(command);
-        return send(bytes, RaftClientRequest.writeRequestType()).thenApply(ResultCodec::decode);
+        boolean mayForward = !isLeader();
+        return send(bytes, RaftClientRequest.writeRequestType())
+                .exceptionallyCompose(t -> mayForward
+                        ? forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes))
+                        : CompletableFuture.failedFuture(Forwarder.unwrap(t)))
+                .thenApply(ResultCodec::decode);
     }
 
-    /** A ReadIndex read: reflects every write acknowledged before it started. */
+    /**
+     * A ReadIndex read: reflects every write acknowledged before it started. On a follower or listener
+     * Ratis asks the leader for the read index and runs the query here once it has been applied.
+     */
     public CompletableFuture<List<StatementResult>> readLinearizable(List<Statement> statements, boolean transaction,
                                                                      Duration dbTimeout) {
         byte[] bytes = new ReadMessage(statements, transaction, dbTimeout).encode();
-        return send(bytes, RaftClientRequest.readRequestType()).thenApply(b -> ResultCodec.decode(b).results());
+        return send(bytes, RaftClientRequest.readRequestType())
+                .exceptionallyCompose(t -> forwarder.ifNotLeader(t,
+                        (c, peers, leader) -> c.readLinearizable(peers, leader, bytes)))
+                .thenApply(b -> ResultCodec.decode(b).results());
+    }
+
+    /**
+     * rqlite's {@code weak} read: the leader's database without a ReadIndex round (it checks it is the
+     * leader, nothing more). Runs locally on the leader, otherwise on the leader through the client.
+     */
+    public CompletableFuture<List<StatementResult>> readWeak(List<Statement> statements, boolean transaction,
+                                                             Duration dbTimeout) {
+        if (isLeader()) {
+            try {
+                return CompletableFuture.completedFuture(readLocal(statements, transaction, dbTimeout));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        byte[] bytes = new ReadMessage(statements, transaction, dbTimeout).encode();
+        return forwarder.toLeader((c, peers, leader) -> c.readOnLeader(peers, leader, bytes))
+                .thenApply(b -> ResultCodec.decode(b).results());
+    }
+
+    /**
+     * Asks member {@code nodeId} for its metadata (a stale read addressed to that server, answered from its
+     * own config). Fails with {@link StoreException.Reason#UNAVAILABLE} when it is unknown or does not
+     * answer within {@code timeout}.
+     */
+    public CompletableFuture<NodeMeta> nodeMeta(String nodeId, Duration timeout) {
+        if (config.nodeId().equals(nodeId)) {
+            return CompletableFuture.completedFuture(meta);
+        }
+        return forwarder.nodeMeta(nodeId, timeout);
     }
 
     /** A read of the local database, with no leader check. */
@@ -151,9 +272,14 @@ public final class RaftStore implements AutoCloseable {
      * {@link StoreException.Reason#TIMEOUT} when no reply arrives within {@code applyTimeout}.
      */
     private CompletableFuture<byte[]> send(byte[] bytes, RaftClientRequest.Type type) {
-        if (divisionOrNull() == null) {
+        RaftServer.Division d = divisionOrNull();
+        if (d == null) {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
+        }
+        if (Forwarder.members(d).isEmpty()) { // started to join but not added yet: no leader will ever answer
+            return CompletableFuture.failedFuture(
+                    new StoreException(StoreException.Reason.NO_LEADER, "leader not found: not a member yet", null));
         }
         long deadline = System.nanoTime() + config.applyTimeout().toNanos();
         CompletableFuture<byte[]> result = new CompletableFuture<>();
@@ -206,6 +332,13 @@ public final class RaftStore implements AutoCloseable {
         }
         return reply.thenApply(RaftReplies::successOrThrow)
                 .exceptionallyCompose(t -> CompletableFuture.failedFuture(RaftReplies.toFailure(t)));
+    }
+
+    /** The current leader's node id, or null when none is known. */
+    public String leaderId() {
+        DivisionInfo info = divisionInfoOrNull();
+        RaftPeerId leader = info == null ? null : info.getLeaderId();
+        return leader == null ? null : leader.toString();
     }
 
     public boolean isLeader() {
@@ -291,13 +424,23 @@ public final class RaftStore implements AutoCloseable {
         return groupId.getUuid().toString();
     }
 
-    /** Closes Ratis (which closes the state machine), then the database; idempotent. */
+    /**
+     * Hands leadership to another voter when this node leads (bounded by a few seconds, so a rolling restart
+     * costs no election timeout), then closes Ratis (which closes the state machine) and the database;
+     * idempotent.
+     */
     @Override
     public void close() {
+        RaftServer.Division d = divisionOrNull();
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         RaftServer s = server;
+        if (d != null) {
+            LeadershipHandover.transfer(s, d, new LeadershipHandover.Caller(clientId, callIds.incrementAndGet()),
+                    TRANSFER_TIMEOUT);
+        }
+        forwarder.close();
         try {
             if (s != null) {
                 s.close();
@@ -305,12 +448,16 @@ public final class RaftStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            stateMachine.close();
+            SqliteStateMachine sm = stateMachine;
+            if (sm != null) {
+                sm.close();
+            }
         }
     }
 
     private StoreDatabase database() {
-        StoreDatabase db = closed.get() ? null : stateMachine.database();
+        SqliteStateMachine sm = stateMachine;
+        StoreDatabase db = closed.get() || sm == null ? null : sm.database();
         if (db == null) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
         }

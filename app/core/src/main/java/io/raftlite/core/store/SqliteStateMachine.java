@@ -48,12 +48,14 @@ final class SqliteStateMachine extends BaseStateMachine {
     private final Path dbFile;
     private final int readConnections;
     private final StoreDatabase.Opener opener;
+    private final NodeMeta self;
     private volatile StoreDatabase db;
     private volatile Path smDir;
     private volatile Path logDir;
 
-    SqliteStateMachine(Path dbFile, int readConnections, StoreDatabase.Opener opener) {
+    SqliteStateMachine(Path dbFile, int readConnections, StoreDatabase.Opener opener, NodeMeta self) {
         this.dbFile = dbFile;
+        this.self = self;
         this.readConnections = readConnections;
         this.opener = opener;
     }
@@ -200,11 +202,18 @@ final class SqliteStateMachine extends BaseStateMachine {
         }
     }
 
-    /** A linearizable read: Ratis calls this once the ReadIndex has been applied here. */
+    /**
+     * A read: linearizable (Ratis calls this once the ReadIndex has been applied here), non-linearizable on
+     * the leader, or the node-metadata request (a stale read addressed to this server), answered from config.
+     */
     @Override
     public CompletableFuture<Message> query(Message request) {
         try {
-            ReadMessage read = ReadMessage.decode(request.getContent().toByteArray());
+            byte[] bytes = request.getContent().toByteArray();
+            if (NodeMeta.isRequest(bytes)) {
+                return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(self.encode())));
+            }
+            ReadMessage read = ReadMessage.decode(bytes);
             StoreDatabase database = db;
             if (database == null) {
                 throw new StoreException(StoreException.Reason.UNAVAILABLE, "database is closed", null);

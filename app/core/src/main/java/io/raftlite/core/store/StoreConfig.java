@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param logSegmentSizeBytes Raft log segment size; the log is purged a whole segment at a time
  * @param readConnections    size of the read-only connection pool
  * @param applyTimeout       how long a write may wait to be committed and applied
+ * @param apiAddress         this node's advertised HTTP API URL (e.g. {@code http://127.0.0.1:4001}), served
+ *                           to other nodes by the node-metadata RPC; may be empty
  */
 public record StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
                           String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
-                          int readConnections, Duration applyTimeout) {
+                          int readConnections, Duration applyTimeout, String apiAddress) {
 
     public StoreConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -28,11 +30,20 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(applyTimeout, "applyTimeout");
+        apiAddress = apiAddress == null ? "" : apiAddress;
         if (snapshotThreshold < 1) {
             throw new IllegalArgumentException("snapshotThreshold must be at least 1");
         }
         if (readConnections < 1) {
             throw new IllegalArgumentException("readConnections must be at least 1");
         }
+    }
+
+    /** Without an API address (kept so existing call sites compile until they pass one). */
+    public StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
+                       String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
+                       int readConnections, Duration applyTimeout) {
+        this(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, "");
     }
 }

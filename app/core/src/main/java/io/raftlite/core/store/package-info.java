@@ -7,6 +7,40 @@
  * decode the entry ({@link io.raftlite.core.command.CommandCodec}), call the SQLite layer, encode the
  * result ({@link io.raftlite.core.command.ResultCodec}).
  *
+ * <h2>Clustering</h2>
+ * <ul>
+ *   <li><b>Bootstrap and join.</b> The first node starts with {@code start(true)} (a one-node group). Any other
+ *       node starts with {@code start(false)} (empty group, so it never campaigns before it is known) and calls
+ *       {@code join}: {@code Joiner} reaches any member through a {@code RaftClient} whose peers have
+ *       placeholder ids (Ratis routes client requests by group id only; the client follows NotLeaderException
+ *       to the leader) and asks for {@code setConfiguration} in ADD mode through the {@code Arguments} builder
+ *       (never the array overload, which drops the servers). Re-joining with the same id, address and role is
+ *       a no-op; the same id at another address or role is refused at once (Ratis 3.2.2 keeps one gRPC proxy
+ *       per peer id with the first address it saw, so it cannot move a member). A restarted node has state
+ *       ({@code hasState()}) and recovers its membership from its own log instead of joining.</li>
+ *   <li><b>Listeners.</b> In 3.2.2 a listener added to a server started with an empty group stays in STARTING
+ *       (the leader never marks listeners caught up), so a fresh node joining as a listener first restarts its
+ *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
+ *       configuration.</li>
+ *   <li><b>Catch-up.</b> The leader's staging (catch-up gap 1000, staging timeout) makes {@code setConfiguration}
+ *       wait for the new node; one far behind a purged log gets the leader's snapshot (see below). The staging
+ *       timeout is raised to {@code applyTimeout} (the default, under a second, fails a change with NOPROGRESS
+ *       while the new node installs a snapshot); the joiner retries a failed change anyway.</li>
+ *   <li><b>Forwarding.</b> Writes go to the local server first; a NotLeaderException that names a leader makes
+ *       {@code Forwarder} send the same bytes through the long-lived {@code ClusterClient} (real peer ids, rebuilt
+ *       when the membership changes) so the leader applies them and its encoded result comes back. A write that reached this node while
+ *       it led is never forwarded (a deposed leader's pending entry may still commit: forwarding could apply
+ *       it twice); it fails with {@code NOT_LEADER}. No leader
+ *       known here → {@code NO_LEADER} at once; no answer within {@code applyTimeout} → {@code TIMEOUT}.
+ *       Linearizable reads run ReadIndex on the local server (followers and listeners ask the leader for the
+ *       index, then wait for their own apply). Weak reads run on the leader's database without ReadIndex.</li>
+ *   <li><b>Node metadata.</b> A one-byte request sent as a stale read addressed to one member (blocking API,
+ *       unordered stream) is answered by its {@code SqliteStateMachine.query} from its own config
+ *       ({@link io.raftlite.core.store.NodeMeta}); it never enters the log.</li>
+ *   <li><b>Stop.</b> A leader with other voters first transfers leadership (bounded, 3 s, best effort) so the
+ *       others do not wait an election timeout.</li>
+ * </ul>
+ *
  * <h2>Restart safety: rebuild from the newest snapshot, then replay the log</h2>
  * <ul>
  *   <li>The live database is {@code <dataDir>/db.sqlite}, outside Ratis' {@code raft/<group>/sm/} directory
@@ -38,6 +72,10 @@
  *
  * <h2>Invariants</h2>
  * <ul>
+ *   <li>Only log entries change a database; forwarded requests and node-metadata queries never write, and a
+ *       forwarded write is applied exactly as if submitted on the leader (same bytes, the leader's result).</li>
+ *   <li>A node is added only through {@code setConfiguration} on the leader, one at a time (a reconfiguration
+ *       in progress is retried); a node never starts with a group listing other members.</li>
  *   <li>The last applied index advances only together with the database change it stands for, or is reset
  *       together with a restore.</li>
  *   <li>A deterministic failure (SQL error, invalid load) is a successful result carrying the error, the same

@@ -1,0 +1,71 @@
+package io.raftlite.core.store;
+
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * On a clean stop, a leader hands leadership to another voter first, so the rest of the cluster does not
+ * wait an election timeout. Best effort and bounded: any failure is logged and the stop goes on.
+ */
+final class LeadershipHandover {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeadershipHandover.class);
+
+    record Caller(ClientId clientId, long callId) {
+    }
+
+    private LeadershipHandover() {
+    }
+
+    static void transfer(RaftServer server, RaftServer.Division d, Caller caller, Duration timeout) {
+        try {
+            if (!d.getInfo().isLeader()) {
+                return;
+            }
+            RaftPeerId target = pickTarget(d);
+            if (target == null) {
+                return;
+            }
+            TransferLeadershipRequest request = new TransferLeadershipRequest(caller.clientId(),
+                    d.getId(), d.getMemberId().getGroupId(), caller.callId(), target, timeout.toMillis());
+            RaftClientReply reply = server.transferLeadershipAsync(request)
+                    .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            LOG.info("leadership transfer to {} on stop: {}", target,
+                    reply.isSuccess() ? "done" : String.valueOf(reply.getException()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("leadership transfer on stop failed; stopping anyway: {}", e.toString());
+        }
+    }
+
+    /** The other voter the leader heard from most recently, or null when this is the only voter. */
+    private static RaftPeerId pickTarget(RaftServer.Division d) {
+        Set<RaftPeerId> voters = d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).stream()
+                .map(RaftPeer::getId).filter(id -> !id.equals(d.getId())).collect(Collectors.toSet());
+        if (voters.isEmpty()) {
+            return null;
+        }
+        RoleInfoProto role = d.getInfo().getRoleInfoProto();
+        return role.getLeaderInfo().getFollowerInfoList().stream()
+                .filter(f -> voters.contains(RaftPeerId.valueOf(f.getId().getId())))
+                .min(Comparator.comparingLong(ServerRpcProto::getLastRpcElapsedTimeMs))
+                .map(f -> RaftPeerId.valueOf(f.getId().getId()))
+                .orElse(voters.iterator().next());
+    }
+}

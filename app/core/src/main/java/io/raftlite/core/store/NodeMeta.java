@@ -1,0 +1,68 @@
+package io.raftlite.core.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * What a node tells the others about itself over the Raft transport (rqlite's node-metadata RPC): used for
+ * the leader's API address ({@code redirect}) and {@code /nodes} ({@code api_addr}, {@code reachable}).
+ *
+ * @param id         the node id (Raft peer id)
+ * @param apiAddress its advertised HTTP API URL, possibly empty
+ * @param version    the raftlite version it runs
+ */
+public record NodeMeta(String id, String apiAddress, String version) {
+
+    /** This build's version: the jar's Implementation-Version, or {@code dev} when run from classes. */
+    public static final String CURRENT_VERSION = Objects.requireNonNullElse(
+            NodeMeta.class.getPackage().getImplementationVersion(), "dev");
+
+    /** First byte of a metadata request; a {@link ReadMessage} starts with its version byte 1 instead. */
+    private static final byte REQUEST_MARKER = 'M';
+    private static final byte REPLY_VERSION = 1;
+
+    public NodeMeta {
+        Objects.requireNonNull(id, "id");
+        apiAddress = apiAddress == null ? "" : apiAddress;
+        version = version == null ? "" : version;
+    }
+
+    /** The request message: a single marker byte (never a valid {@link ReadMessage}). */
+    static byte[] request() {
+        return new byte[] {REQUEST_MARKER};
+    }
+
+    static boolean isRequest(byte[] bytes) {
+        return bytes.length == 1 && bytes[0] == REQUEST_MARKER;
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(REPLY_VERSION);
+            out.writeUTF(id);
+            out.writeUTF(apiAddress);
+            out.writeUTF(version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not an encoded {@link NodeMeta} */
+    static NodeMeta decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readByte() != REPLY_VERSION) {
+                throw new IllegalArgumentException("unknown node metadata version");
+            }
+            return new NodeMeta(in.readUTF(), in.readUTF(), in.readUTF());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not node metadata: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.raftlite.core.store;
+
+import io.raftlite.core.command.Command;
+import io.raftlite.core.command.CommandResult;
+import io.raftlite.core.command.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.raftlite.core.store.RaftStoreTest.awaitSnapshot;
+import static io.raftlite.core.store.RaftStoreTest.logStart;
+import static io.raftlite.core.store.StoreTestSupport.scalar;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** In-process clusters of several stores on 127.0.0.51-59: join, forwarding, node metadata, failover. */
+@Timeout(300)
+class ClusterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration JOIN_INTERVAL = Duration.ofMillis(50);
+    private static final List<Statement> READ_COUNTER = List.of(Statement.of("SELECT n FROM counter"));
+
+    @TempDir
+    Path dir;
+
+    private final List<RaftStore> stores = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        for (int i = stores.size() - 1; i >= 0; i--) {
+            try {
+                stores.get(i).close();
+            } catch (RuntimeException e) {
+                // keep closing the others
+            }
+        }
+    }
+
+    @Test
+    void nodesJoinForwardReadAndSurviveTheLeaderStopping() throws Exception {
+        StoreConfig c1 = config(1, 10_000);
+        StoreConfig c2 = config(2, 10_000);
+        StoreConfig c3 = config(3, 10_000);
+        StoreConfig c4 = config(4, 10_000);
+        RaftStore n1 = bootstrap(c1);
+        RaftStore n2 = joiner(c2);
+        String nobody = "127.0.0.58:" + freePort("127.0.0.58");
+        n2.join(List.of(nobody, c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // one address is dead
+        RaftStore n3 = joiner(c3);
+        n3.join(List.of(c2.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // via a follower
+        await("three voters", () -> voters(n1).equals(Set.of("n1", "n2", "n3")));
+        assertTrue(n2.hasState() && n3.hasState(), "joined nodes recover their membership after a restart");
+        Map<String, RaftStore> voters = Map.of("n1", n1, "n2", n2, "n3", n3);
+        Map<String, StoreConfig> configs = Map.of("n1", c1, "n2", c2, "n3", c3);
+        String leaderId = awaitAgreedLeader(voters.values());
+        List<RaftStore> followers = voters.entrySet().stream().filter(e -> !e.getKey().equals(leaderId))
+                .map(Map.Entry::getValue).toList();
+        RaftStore f1 = followers.get(0);
+        RaftStore f2 = followers.get(1);
+
+        execute(f1, "CREATE TABLE counter (n INTEGER)"); // on a follower: forwarded
+        CommandResult r = execute(f2, "INSERT INTO counter(n) VALUES(1)");
+        assertTrue(r.raftIndex() > 0, "the leader's result came back");
+        for (RaftStore s : voters.values()) {
+            awaitCounter(s, 1L);
+        }
+        assertEquals(1L, scalar(f1.readWeak(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
+        assertEquals(1L, scalar(f1.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
+
+        n2.join(List.of(c3.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // again: a no-op
+        assertEquals(Set.of("n1", "n2", "n3"), voters(n1));
+
+        for (StoreConfig c : List.of(c1, c2, c3)) {
+            NodeMeta meta = f1.nodeMeta(c.nodeId(), Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS);
+            assertEquals(new NodeMeta(c.nodeId(), c.apiAddress(), NodeMeta.CURRENT_VERSION), meta);
+        }
+
+        RaftStore n4 = joiner(c4);
+        n4.join(List.of(c3.raftAdvertisedAddress()), true, WAIT, JOIN_INTERVAL);
+        awaitCounter(n4, 1L);
+        await("a listener in everyone's view", () -> voters.values().stream().allMatch(s -> s.nodes().contains(
+                new StoreNode("n4", c4.raftAdvertisedAddress(), false))));
+        assertEquals(Set.of("n1", "n2", "n3"), voters(n1));
+        execute(n4, "UPDATE counter SET n = 2"); // a listener forwards too
+        assertEquals(2L, scalar(n4.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
+        assertEquals("http://127.0.0.54:4004",
+                f2.nodeMeta("n4", Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS).apiAddress());
+
+        voters.get(leaderId).close(); // hands leadership over first
+        String next = awaitAgreedLeader(followers);
+        assertNotEquals(leaderId, next);
+        execute(followers.get(0), "UPDATE counter SET n = 3");
+        awaitCounter(followers.get(1), 3L);
+        Throwable unreachable = causeOf(() -> f1.nodeMeta(leaderId, Duration.ofSeconds(2)).get(30, TimeUnit.SECONDS));
+        assertEquals(StoreException.Reason.UNAVAILABLE, ((StoreException) unreachable).reason());
+
+        RaftStore again = new RaftStore(configs.get(leaderId), StoreTestSupport.OPENER, p -> { });
+        stores.add(again);
+        assertTrue(again.hasState());
+        again.start();
+        assertTrue(again.awaitReady(WAIT));
+        awaitCounter(again, 3L);
+        execute(again, "UPDATE counter SET n = 4");
+        awaitCounter(n4, 4L);
+    }
+
+    @Test
+    void aNodeJoiningAfterTheLeaderPurgedItsLogGetsTheSnapshot() throws Exception {
+        StoreConfig c1 = config(5, 10);
+        StoreConfig c2 = config(6, 10);
+        RaftStore n1 = bootstrap(c1);
+        execute(n1, "CREATE TABLE counter (n INTEGER)");
+        execute(n1, "INSERT INTO counter(n) VALUES(0)");
+        for (int i = 0; i < 60; i++) {
+            execute(n1, "UPDATE counter SET n = n + 1");
+        }
+        assertTrue(awaitSnapshot(n1).snapshotIndex() > 0);
+        await("the leader's log purged", () -> logStart(c1) > 0);
+        RaftStore n2 = joiner(c2);
+        n2.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
+        awaitCounter(n2, 60L);
+        assertEquals(dump(n1), dump(n2));
+        assertTrue(n2.status().snapshotIndex() > 0, "installed from the leader's snapshot");
+    }
+
+    @Test
+    void aKnownIdAtAnotherAddressIsRefusedAndTheClusterIsUnaffected() throws Exception {
+        StoreConfig c1 = config(1, 10_000);
+        StoreConfig c2 = config(2, 10_000);
+        StoreConfig c3 = config(3, 10_000);
+        RaftStore n1 = bootstrap(c1);
+        RaftStore n2 = joiner(c2);
+        n2.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
+        RaftStore n3 = joiner(c3);
+        n3.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
+        execute(n1, "CREATE TABLE counter (n INTEGER)");
+        execute(n1, "INSERT INTO counter(n) VALUES(1)");
+        n3.close();
+
+        StoreConfig moved = config("n3", 9, "n3-moved", 10_000); // same id, new address and empty data dir
+        RaftStore n3moved = joiner(moved);
+        StoreException e = assertThrows(StoreException.class, () -> n3moved.join(
+                List.of(c2.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL));
+        assertEquals(StoreException.Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage().contains("node id n3 is already a voter at " + c3.raftAdvertisedAddress()),
+                e.getMessage());
+        assertTrue(n1.nodes().contains(new StoreNode("n3", c3.raftAdvertisedAddress(), true)));
+        assertEquals(3, n1.nodes().size());
+        execute(n2, "UPDATE counter SET n = 2"); // the cluster is unaffected
+        awaitCounter(n1, 2L);
+    }
+
+    @Test
+    void joinGivesUpAfterItsTimeoutAndAnUnjoinedNodeHasNoLeader() throws Exception {
+        RaftStore lonely = joiner(config(7, 10_000));
+        String nobody = "127.0.0.58:" + freePort("127.0.0.58");
+        StoreException e = assertThrows(StoreException.class,
+                () -> lonely.join(List.of(nobody), false, Duration.ofSeconds(2), JOIN_INTERVAL));
+        assertEquals(StoreException.Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage().startsWith("could not join via [" + nobody + "]: "), e.getMessage());
+        assertNull(lonely.leaderId());
+        assertFalse(lonely.hasState(), "a node that never joined would join again after a restart");
+        Throwable noLeader = causeOf(() -> lonely.submit(Command.execute(
+                List.of(Statement.of("CREATE TABLE t (x)")), false, 0, 0)).get(30, TimeUnit.SECONDS));
+        assertEquals(StoreException.Reason.NO_LEADER, ((StoreException) noLeader).reason());
+        assertEquals(StoreException.Reason.NO_LEADER, ((StoreException) causeOf(
+                () -> lonely.readWeak(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS))).reason());
+    }
+
+    // ---- helpers
+
+    private StoreConfig config(int n, long snapshotThreshold) throws IOException {
+        return config("n" + n, n, "n" + n, snapshotThreshold);
+    }
+
+    private StoreConfig config(String id, int n, String dirName, long snapshotThreshold) throws IOException {
+        String host = "127.0.0.5" + n;
+        String addr = host + ":" + freePort(host);
+        return new StoreConfig(id, addr, addr, dir.resolve(dirName), "cluster-test", snapshotThreshold,
+                snapshotThreshold < 100 ? 4096 : 1 << 20, 2, Duration.ofSeconds(10), "http://" + host + ":400" + n);
+    }
+
+    private RaftStore bootstrap(StoreConfig c) throws Exception {
+        RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
+        stores.add(s);
+        assertFalse(s.hasState());
+        s.start(true);
+        assertTrue(s.awaitReady(WAIT));
+        return s;
+    }
+
+    private RaftStore joiner(StoreConfig c) throws Exception {
+        RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
+        stores.add(s);
+        assertFalse(s.hasState());
+        s.start(false);
+        return s;
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
+    private static CommandResult execute(RaftStore store, String sql) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                CommandResult r = store.submit(Command.execute(List.of(Statement.of(sql)), false,
+                        System.currentTimeMillis(), 1)).get(30, TimeUnit.SECONDS);
+                assertNull(r.error());
+                return r;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof StoreException se && se.reason() == StoreException.Reason.NO_LEADER)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Waits until every given store knows the same leader, one of them; returns its id. */
+    private static String awaitAgreedLeader(Collection<RaftStore> group) throws Exception {
+        String[] leader = new String[1];
+        await("an agreed leader", () -> {
+            Set<String> seen = group.stream().map(RaftStore::leaderId).collect(Collectors.toSet());
+            boolean leads = group.stream().anyMatch(RaftStore::isLeader);
+            leader[0] = seen.size() == 1 ? seen.iterator().next() : null;
+            return leader[0] != null && leads;
+        });
+        return leader[0];
+    }
+
+    private static Set<String> voters(RaftStore s) {
+        return s.nodes().stream().filter(StoreNode::voter).map(StoreNode::id).collect(Collectors.toSet());
+    }
+
+    private static void awaitCounter(RaftStore s, long expected) throws Exception {
+        await("counter = " + expected + " on " + s.status().nodeId(), () -> {
+            try {
+                return Long.valueOf(expected).equals(scalar(s.readLocal(READ_COUNTER, false, null)));
+            } catch (RuntimeException e) {
+                return false; // the table is not there yet
+            }
+        });
+    }
+
+    private static String dump(RaftStore s) {
+        StringWriter out = new StringWriter();
+        s.dumpSql(out);
+        return out.toString();
+    }
+
+    private static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static Throwable causeOf(Callable<?> call) throws Exception {
+        try {
+            call.call();
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        fail("expected a failure");
+        return null;
+    }
+}
