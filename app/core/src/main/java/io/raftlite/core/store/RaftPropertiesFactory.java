@@ -47,11 +47,16 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.setStagingTimeout(p, TimeDuration.valueOf(config.applyTimeout().toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS));
 
-        // Snapshots every snapshotThreshold applied entries; the log behind the newest one is purged.
+        // Snapshots every snapshotThreshold applied entries; the log behind them is purged (see below).
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // Purge only what every follower has (Ratis' default). Purging up to the snapshot regardless trips a
+        // Ratis 3.2.2 bug (RATIS-2487, fixed after 3.2.2): a restarted follower whose log ends exactly where
+        // the leader's remaining log begins gets neither entries nor a snapshot ("Previous TermIndex not
+        // found"), which is what happens to a killed leader. With this, a follower that was down catches up
+        // from the log; new members still get the snapshot.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(MAX_PURGE_GAP, config.snapshotThreshold()));
 
         long segment = config.logSegmentSizeBytes();
