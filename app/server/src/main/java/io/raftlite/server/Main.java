@@ -3,11 +3,15 @@ package io.raftlite.server;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.raftlite.core.node.NodeIdentity;
+import io.raftlite.server.config.HostPort;
 import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.config.SettingsResolver;
 import io.raftlite.server.config.UsageException;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +47,8 @@ public final class Main {
             exit(2, e.getMessage());
         } catch (UncheckedIOException e) {
             exit(1, e.getMessage());
+        } catch (IllegalStateException e) {
+            exit(1, e.getMessage());
         } catch (RuntimeException e) {
             exit(1, "could not start: " + rootMessage(e));
         }
@@ -50,6 +56,9 @@ public final class Main {
 
     /** Starts a node in this JVM; the returned context stops it when closed. */
     public static ApplicationContext start(NodeSettings settings) {
+        // Ratis ends the JVM with a stack trace when its port is taken; say it in one line instead.
+        checkFree("-raft-addr", settings.raftAddr());
+        checkFree("-http-addr", settings.httpAddr());
         String nodeId = NodeIdentity.resolve(settings.dataDir(), settings.requestedNodeId(),
                 settings.raftAdvAddr().toString());
         NodeInfo info = new NodeInfo(nodeId, NodeInfo.buildVersion(), Instant.now());
@@ -88,6 +97,16 @@ public final class Main {
                 System.exit(0);
             }
         }, "raftlite-stop").start());
+    }
+
+    private static void checkFree(String flag, HostPort address) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address.host(), address.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException(flag + " " + address + " cannot be used: " + e.getMessage()
+                    + " (is another node running there?)");
+        }
     }
 
     static Map<String, Object> micronautProperties(NodeSettings s) {

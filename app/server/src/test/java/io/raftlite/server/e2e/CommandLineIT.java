@@ -29,6 +29,18 @@ class CommandLineIT {
     }
 
     @Test
+    void aTakenPortIsOneLineAndExitOne() throws Exception {
+        int port = NodeProcess.freePort("127.0.0.34");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.34"))) {
+            NodeProcess.Result r = NodeProcess.run(Duration.ofSeconds(30), "-raft-addr", "127.0.0.34:" + port,
+                    "-http-addr", "127.0.0.34:" + NodeProcess.freePort("127.0.0.34"), tmp.resolve("d").toString());
+            assertEquals(1, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().strip().lines().count() == 1 && r.stderr().contains("-raft-addr 127.0.0.34:" + port),
+                    r.stderr());
+        }
+    }
+
+    @Test
     void helpAndVersion() throws Exception {
         NodeProcess.Result help = NodeProcess.run(Duration.ofSeconds(30), "-h");
         assertEquals(0, help.exitCode());
