@@ -103,7 +103,7 @@ class ClusterIT {
     @Test
     void killingTheLeaderLosesNoAcknowledgedWriteAndReplicasEndIdentical() throws Exception {
         startCluster("-raft-snap", "100");
-        ok(nodes.get(0).post("/db/execute", "[\"CREATE TABLE w (id INTEGER PRIMARY KEY, r INTEGER, at TEXT DEFAULT CURRENT_TIMESTAMP)\"]"));
+        ok(nodes.get(0).post("/db/execute", "[\"CREATE TABLE w (id INTEGER PRIMARY KEY, r INTEGER, at TEXT DEFAULT CURRENT_TIMESTAMP, d TEXT)\"]"));
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicLong nextId = new AtomicLong(1);
         for (int round = 0; round < 2; round++) {
@@ -154,7 +154,8 @@ class ClusterIT {
             long id = nextId.getAndIncrement();
             try {
                 HttpResponse<String> r = target.post("/db/execute",
-                        "[[\"INSERT INTO w (id, r) VALUES (?, random())\", " + id + "]]");
+                        "[[\"INSERT INTO w (id, r, d) VALUES (?, random(), strftime('%Y-%m-%d %H:%M:%f', 'now'))\", "
+                                + id + "]]");
                 if (r.statusCode() == 200 && !r.body().contains("error")) {
                     acknowledged.add(id);
                     lastAck.accumulateAndGet(System.nanoTime(), Math::max);
