@@ -56,6 +56,22 @@ final class ClusterDirectory implements ClusterView {
     }
 
     @Override
+    public Optional<Member> leader() {
+        String leader = store.leaderId();
+        if (leader == null) {
+            return Optional.empty();
+        }
+        Optional<String> api = leaderApiAddress();
+        for (StoreNode n : store.nodes()) {
+            if (n.id().equals(leader)) {
+                return Optional.of(new Member(n.id(), api.orElse(""), n.address(), n.voter(), api.isPresent(), true,
+                        api.isPresent() ? null : "unreachable"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public List<Member> members(boolean probe) {
         String leader = store.leaderId();
         List<StoreNode> nodes = store.nodes();

@@ -15,6 +15,9 @@ public interface ClusterView {
      */
     List<Member> members(boolean probe);
 
+    /** The leader, with its API address (asked of the leader alone, cached); empty when no leader is known. */
+    java.util.Optional<Member> leader();
+
     /** One member as rqlite's {@code /nodes} shows it. */
     record Member(String id, String apiAddress, String raftAddress, boolean voter, boolean reachable,
                   boolean leader, String error) {

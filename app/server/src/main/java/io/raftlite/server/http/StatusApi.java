@@ -100,12 +100,7 @@ public final class StatusApi {
     }
 
     public Reply leader(Map<String, List<String>> query) {
-        for (ClusterView.Member m : store.members(true)) {
-            if (m.leader()) {
-                return json(node(m), query);
-            }
-        }
-        return Reply.text(503, "leader not found");
+        return store.leader().map(m -> json(node(m), query)).orElseGet(() -> Reply.text(503, "leader not found"));
     }
 
     private Map<String, Object> node(ClusterView.Member m) {

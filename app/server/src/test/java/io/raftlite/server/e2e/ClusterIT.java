@@ -78,6 +78,9 @@ class ClusterIT {
         NodeProcess leader = leader();
         assertEquals("http://" + leader.host + ":" + leader.httpPort + "/db/execute?redirect",
                 redirected.headers().firstValue("Location").orElseThrow());
+        String leaderSeenByFollower = follower.get("/leader").body();
+        assertTrue(leaderSeenByFollower.contains("\"api_addr\":\"http://" + leader.host + ":" + leader.httpPort + "\"")
+                && leaderSeenByFollower.contains("\"leader\":true"), leaderSeenByFollower);
         String members = follower.get("/nodes?ver=2").body();
         assertEquals(3, members.split("\"reachable\":true").length - 1, members);
         assertEquals(1, members.split("\"leader\":true").length - 1, members);
