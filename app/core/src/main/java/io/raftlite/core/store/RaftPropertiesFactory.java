@@ -57,6 +57,11 @@ final class RaftPropertiesFactory {
         // found"), which is what happens to a killed leader. With this, a follower that was down catches up
         // from the log; new members still get the snapshot.
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
+        // ...and keep one snapshot threshold's worth of entries behind that point: a stopped node's log ends
+        // at a segment boundary (a term change), and if the leader purged that very segment it could send
+        // neither the entry before the follower's next index nor a snapshot (the same bug, reached by
+        // stopping all nodes and restarting them).
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.snapshotThreshold());
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(MAX_PURGE_GAP, config.snapshotThreshold()));
 
         long segment = config.logSegmentSizeBytes();

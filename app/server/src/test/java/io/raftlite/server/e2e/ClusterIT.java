@@ -172,7 +172,7 @@ class ClusterIT {
     /** Waits until every node's SQL dump is the same, and returns it. */
     private String dumpWhenConverged() throws Exception {
         String[] last = new String[1];
-        await("all replicas identical", () -> {
+        await(() -> "all replicas identical; nodes:\n" + describeNodes(), () -> {
             List<String> dumps = new ArrayList<>();
             for (NodeProcess n : nodes) {
                 try {
@@ -219,13 +219,58 @@ class ClusterIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(() -> what, condition);
+    }
+
+    private static void await(java.util.function.Supplier<String> what, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
+                throw new AssertionError("timed out waiting: " + what.get());
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Each node's Raft state, row count and log tail, for a failure message. */
+    private String describeNodes() {
+        StringBuilder sb = new StringBuilder();
+        List<List<String>> dumps = new ArrayList<>();
+        for (NodeProcess n : nodes) {
+            try {
+                dumps.add(n.get("/db/backup?fmt=sql").body().lines().toList());
+            } catch (Exception e) {
+                dumps.add(List.of("(no dump: " + e + ")"));
+            }
+        }
+        for (int i = 1; i < dumps.size(); i++) {
+            List<String> a = dumps.get(0);
+            List<String> b = dumps.get(i);
+            for (int line = 0; line < Math.max(a.size(), b.size()); line++) {
+                String x = line < a.size() ? a.get(line) : "(end)";
+                String y = line < b.size() ? b.get(line) : "(end)";
+                if (!x.equals(y)) {
+                    sb.append("dump of node 1 and node ").append(i + 1).append(" differ at line ").append(line + 1)
+                            .append(":\n  ").append(x).append("\n  ").append(y).append('\n');
+                    break;
+                }
+            }
+        }
+        for (NodeProcess n : nodes) {
+            sb.append("== ").append(n.host).append(" alive=").append(n.isAlive()).append('\n');
+            try {
+                String status = n.get("/status").body();
+                int raft = status.indexOf("\"raft\":");
+                sb.append(raft < 0 ? status : status.substring(raft, Math.min(status.length(), raft + 220))).append('\n');
+            } catch (Exception e) {
+                sb.append("status: ").append(e).append('\n');
+            }
+            sb.append(query(n, "none", "SELECT COUNT(*), MAX(id) FROM w")).append('\n');
+            String tail = n.logTail();
+            sb.append(tail, Math.max(0, tail.length() - 3000), tail.length()).append('\n');
+        }
+        return sb.toString();
     }
 
     private static void sleepQuietly(long ms) {
