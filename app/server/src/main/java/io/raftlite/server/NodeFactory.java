@@ -40,8 +40,9 @@ class NodeFactory {
 
     /**
      * Started eagerly ({@code @Context}) so a node that cannot open its log, or cannot join, fails at start.
-     * A node with Raft state recovers from it and ignores {@code -join}; a new node joins through {@code -join}
-     * or, without it, bootstraps a single-node cluster.
+     * A node with Raft state recovers from it and ignores {@code -join} and {@code -bootstrap-expect}; a new
+     * node with {@code -bootstrap-expect} joins the cluster or forms it with the other listed nodes, a new
+     * node with only {@code -join} joins through it, and one without either bootstraps a single-node cluster.
      */
     @Context
     @Bean(preDestroy = "close")
@@ -52,9 +53,16 @@ class NodeFactory {
         try {
             boolean hasState = store.hasState();
             if (hasState && !s.join().isEmpty()) {
-                LOG.info("node has Raft state: ignoring -join and recovering from its own log");
+                LOG.info("node has Raft state: ignoring -join{} and recovering from its own log",
+                        s.bootstrapExpect() > 0 ? " and -bootstrap-expect" : "");
             }
-            if (!hasState && !s.join().isEmpty()) {
+            if (!hasState && s.bootstrapExpect() > 0) {
+                store.start(false);
+                List<String> targets = s.join().stream().map(Object::toString).toList();
+                LOG.info("joining the cluster through {}, or forming it once {} of them are up", targets,
+                        s.bootstrapExpect());
+                store.bootstrap(targets, s.bootstrapExpect(), s.bootstrapExpectTimeout());
+            } else if (!hasState && !s.join().isEmpty()) {
                 store.start(false);
                 List<String> targets = s.join().stream().map(Object::toString).toList();
                 LOG.info("joining the cluster through {} as a {}", targets, s.nonVoter() ? "read replica" : "voter");

@@ -51,6 +51,7 @@ public final class RaftStore implements AutoCloseable {
 
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(20);
     private static final Duration JOIN_RETRY_INTERVAL = Duration.ofMillis(500);
+    private static final Duration BOOTSTRAP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(3);
 
     private final StoreConfig config;
@@ -168,6 +169,43 @@ public final class RaftStore implements AutoCloseable {
     }
 
     /**
+     * rqlite's {@code -bootstrap-expect}: for a node started with {@code start(false)} and no Raft state.
+     * Joins the cluster that answers at any of {@code raftAddresses} (always tried first); otherwise, once
+     * {@code expect} nodes there (this one included) wait with an empty group, forms the cluster with them:
+     * every node computes the same initial group (see {@link Bootstrapper}). Returns once this node is in
+     * the group's configuration it starts with (a leader may not be elected yet).
+     *
+     * @throws StoreException UNAVAILABLE "bootstrap-expect N: only k of N nodes found via [...] within Ts"
+     */
+    public void bootstrap(List<String> raftAddresses, int expect, Duration timeout)
+            throws InterruptedException, IOException {
+        bootstrap(raftAddresses, expect, Bootstrapper.DEFAULT_MAX_VOTERS, timeout, BOOTSTRAP_INTERVAL);
+    }
+
+    void bootstrap(List<String> raftAddresses, int expect, int maxVoters, Duration timeout, Duration interval)
+            throws InterruptedException, IOException {
+        division(); // must be running with its empty group, so that the others see it waiting
+        new Bootstrapper(groupId, self.getId(), raftAddresses, expect, maxVoters, interval).run(new Bootstrapper.Node() {
+            @Override
+            public boolean isMember() {
+                RaftServer.Division d = divisionOrNull();
+                return d != null && d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER,
+                        RaftPeerRole.LISTENER) != null;
+            }
+
+            @Override
+            public void restartWith(RaftGroup group) throws IOException {
+                RaftStore.this.restartWith(group);
+            }
+
+            @Override
+            public void join(Duration left) throws InterruptedException, IOException {
+                RaftStore.this.join(raftAddresses, false, left, interval);
+            }
+        }, timeout);
+    }
+
+    /**
      * Ratis 3.2.2 leaves a listener added to a node started with an empty group in STARTING for good: the
      * leader marks only voters caught up ({@code LeaderStateImpl.checkStaging} filters on FOLLOWER), so it
      * keeps sending {@code initializing=true} and the node never turns RUNNING (no client requests, no
@@ -175,14 +213,19 @@ public final class RaftStore implements AutoCloseable {
      * RUNNING as a listener (listeners never campaign), so a fresh node joining as a listener restarts its
      * (empty) server that way before asking to be added; the leader's log then replaces that conf.
      */
-    private synchronized void restartAsListener() throws IOException {
+    private void restartAsListener() throws IOException {
+        restartWith(RaftGroup.valueOf(groupId, RaftPeer.newBuilder().setId(self.getId())
+                .setAddress(self.getAddress()).setStartupRole(RaftPeerRole.LISTENER).build()));
+    }
+
+    /** Closes the server (started with an empty group) and starts a new one with this initial group. */
+    private synchronized void restartWith(RaftGroup group) throws IOException {
         RaftServer old = server;
         if (closed.get() || old == null) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
         }
         old.close();
-        startServer(RaftGroup.valueOf(groupId, RaftPeer.newBuilder().setId(self.getId())
-                .setAddress(self.getAddress()).setStartupRole(RaftPeerRole.LISTENER).build()));
+        startServer(group);
     }
 
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */

@@ -18,6 +18,17 @@
  *       a no-op; the same id at another address or role is refused at once (Ratis 3.2.2 keeps one gRPC proxy
  *       per peer id with the first address it saw, so it cannot move a member). A restarted node has state
  *       ({@code hasState()}) and recovers its membership from its own log instead of joining.</li>
+ *   <li><b>Bootstrap-expect.</b> {@code bootstrap} ({@link io.raftlite.core.store.Bootstrapper}) runs on a node
+ *       started with {@code start(false)}: its empty-group server answers a group-info request with no peers
+ *       and its own id, which is how the waiting nodes find each other over Ratis RPCs. An existing group is
+ *       always joined (or, when it already lists this node, adopted as the initial group: another node formed
+ *       it with us). Otherwise, once this node and {@code expect} ids wait, the server restarts with the
+ *       group computed from that set (sorted ids, the first odd number up to the voter cap as voters, the
+ *       rest listeners). All nodes that saw the same set start with identical initial configurations, so one
+ *       election makes one group; a node that restarted with a group persists it ({@code raft-meta.conf}) only
+ *       when the leader's first configuration entry commits, so a crash before that simply bootstraps again
+ *       and finds the group. The set is the same everywhere only when {@code -join} lists exactly the N nodes
+ *       (rqlite's rule, documented for operators).</li>
  *   <li><b>Listeners.</b> In 3.2.2 a listener added to a server started with an empty group stays in STARTING
  *       (the leader never marks listeners caught up), so a fresh node joining as a listener first restarts its
  *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
@@ -75,7 +86,9 @@
  *   <li>Only log entries change a database; forwarded requests and node-metadata queries never write, and a
  *       forwarded write is applied exactly as if submitted on the leader (same bytes, the leader's result).</li>
  *   <li>A node is added only through {@code setConfiguration} on the leader, one at a time (a reconfiguration
- *       in progress is retried); a node never starts with a group listing other members.</li>
+ *       in progress is retried); a node never starts with a group listing other members, except under
+ *       bootstrap-expect: with the group computed identically by every founding node, or the group a founding
+ *       node already started with.</li>
  *   <li>The last applied index advances only together with the database change it stands for, or is reset
  *       together with a restore.</li>
  *   <li>A deterministic failure (SQL error, invalid load) is a successful result carrying the error, the same

@@ -220,14 +220,14 @@ class ClusterTest {
         return s;
     }
 
-    private static int freePort(String host) throws IOException {
+    static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return s.getLocalPort();
         }
     }
 
     /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
-    private static CommandResult execute(RaftStore store, String sql) throws Exception {
+    static CommandResult execute(RaftStore store, String sql) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {
@@ -246,7 +246,7 @@ class ClusterTest {
     }
 
     /** Waits until every given store knows the same leader, one of them; returns its id. */
-    private static String awaitAgreedLeader(Collection<RaftStore> group) throws Exception {
+    static String awaitAgreedLeader(Collection<RaftStore> group) throws Exception {
         String[] leader = new String[1];
         await("an agreed leader", () -> {
             Set<String> seen = group.stream().map(RaftStore::leaderId).collect(Collectors.toSet());
@@ -257,11 +257,11 @@ class ClusterTest {
         return leader[0];
     }
 
-    private static Set<String> voters(RaftStore s) {
+    static Set<String> voters(RaftStore s) {
         return s.nodes().stream().filter(StoreNode::voter).map(StoreNode::id).collect(Collectors.toSet());
     }
 
-    private static void awaitCounter(RaftStore s, long expected) throws Exception {
+    static void awaitCounter(RaftStore s, long expected) throws Exception {
         await("counter = " + expected + " on " + s.status().nodeId(), () -> {
             try {
                 return Long.valueOf(expected).equals(scalar(s.readLocal(READ_COUNTER, false, null)));
@@ -277,7 +277,7 @@ class ClusterTest {
         return out.toString();
     }
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
+    static void await(String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {

@@ -9,12 +9,14 @@ import java.util.List;
  *
  * @param requestedNodeId the id asked for, or null to keep the persisted one (or default on first start)
  * @param join            Raft addresses to join through when the node has no Raft state yet (empty: bootstrap alone)
+ * @param bootstrapExpect form a cluster with this many of the {@code join} nodes when none exists (0: off)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
                            long logSegmentSizeBytes, Duration applyTimeout, String clusterName,
                            int readConnections, int queueCapacity, int queueBatchSize, Duration queueTimeout,
-                           boolean nonVoter, List<HostPort> join, Duration joinTimeout) {
+                           boolean nonVoter, List<HostPort> join, Duration joinTimeout,
+                           int bootstrapExpect, Duration bootstrapExpectTimeout) {
 
     public NodeSettings {
         join = List.copyOf(join);

@@ -11,7 +11,7 @@ import java.util.Optional;
 public record Setting(String key, String flag, String defaultValue, Kind kind, String description) {
 
     /** How a value is checked. */
-    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, ADDRESS_LIST, COUNT, SIZE, DURATION, NAME, BOOLEAN }
+    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, ADDRESS_LIST, COUNT, OPTIONAL_COUNT, SIZE, DURATION, NAME, BOOLEAN }
 
     public static final String NODE_ID = "raftlite.node.id";
     public static final String DATA_DIR = "raftlite.node.data-dir";
@@ -27,6 +27,8 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String CLUSTER_NAME = "raftlite.cluster.name";
     public static final String CLUSTER_JOIN = "raftlite.cluster.join";
     public static final String CLUSTER_JOIN_TIMEOUT = "raftlite.cluster.join-timeout";
+    public static final String CLUSTER_BOOTSTRAP_EXPECT = "raftlite.cluster.bootstrap-expect";
+    public static final String CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT = "raftlite.cluster.bootstrap-expect-timeout";
     public static final String DB_READ_CONNECTIONS = "raftlite.db.read-connections";
     public static final String QUEUE_CAPACITY = "raftlite.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.write-queue.batch-size";
@@ -61,6 +63,11 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "Raft addresses (host:port,...) of existing nodes to join through; ignored once the node has Raft state"),
             new Setting(CLUSTER_JOIN_TIMEOUT, "join-timeout", "60s", Kind.DURATION,
                     "give up joining (exit 1) when no listed node has accepted the join within this time"),
+            new Setting(CLUSTER_BOOTSTRAP_EXPECT, "bootstrap-expect", "0", Kind.OPTIONAL_COUNT,
+                    "form a cluster once this many nodes listed in -join (all of them, self included) are up;"
+                            + " an existing cluster is joined instead; 0: off"),
+            new Setting(CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT, "bootstrap-expect-timeout", "120s", Kind.DURATION,
+                    "give up (exit 1) when -bootstrap-expect has neither formed nor joined a cluster within this time"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,

@@ -171,12 +171,22 @@ public final class SettingsResolver {
         if (nonVoter && join.isEmpty()) {
             throw new UsageException("-raft-non-voter needs -join: a read replica cannot start a cluster on its own");
         }
+        int bootstrapExpect = (int) countOrZero(v, Setting.CLUSTER_BOOTSTRAP_EXPECT);
+        if (bootstrapExpect > 0 && nonVoter) {
+            throw new UsageException("-bootstrap-expect cannot be used with -raft-non-voter: a read replica never"
+                    + " forms a cluster (start it with -join only)");
+        }
+        if (bootstrapExpect > 0 && join.isEmpty()) {
+            throw new UsageException("-bootstrap-expect needs -join listing the Raft addresses of all "
+                    + bootstrapExpect + " nodes");
+        }
         return new NodeSettings(nodeId.isEmpty() ? null : nodeId, Path.of(dataDir), httpAddr, httpAdv,
                 size(v, Setting.HTTP_MAX_BODY, Integer.MAX_VALUE - 16), raftAddr, raftAdv,
                 count(v, Setting.RAFT_SNAPSHOT_THRESHOLD), size(v, Setting.RAFT_LOG_SEGMENT_SIZE, 1L << 30),
                 duration(v, Setting.RAFT_APPLY_TIMEOUT), cluster, (int) count(v, Setting.DB_READ_CONNECTIONS),
                 (int) count(v, Setting.QUEUE_CAPACITY), (int) count(v, Setting.QUEUE_BATCH_SIZE),
-                duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT));
+                duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT),
+                bootstrapExpect, duration(v, Setting.CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT));
     }
 
     private static String flagOf(String key) {
@@ -235,6 +245,17 @@ public final class SettingsResolver {
             // reported below
         }
         throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a positive whole number");
+    }
+
+    private static long countOrZero(Map<String, String> v, String key) throws UsageException {
+        if (v.get(key).trim().equals("0")) {
+            return 0;
+        }
+        try {
+            return count(v, key);
+        } catch (UsageException e) {
+            throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a whole number (0: off)");
+        }
     }
 
     private static long size(Map<String, String> v, String key, long max) throws UsageException {

@@ -85,6 +85,26 @@ class SettingsResolverTest {
     }
 
     @Test
+    void bootstrapExpectIsOffByDefaultAndNeedsAJoinListAndAVoter() throws UsageException {
+        NodeSettings off = run(new String[0], Map.of());
+        assertEquals(0, off.bootstrapExpect());
+        assertEquals(Duration.ofSeconds(120), off.bootstrapExpectTimeout());
+        NodeSettings s = run(new String[]{"-bootstrap-expect", "3", "-bootstrap-expect-timeout=5s",
+                "-join", "127.0.0.11:4002,127.0.0.12:4002,127.0.0.13:4002"}, Map.of());
+        assertEquals(3, s.bootstrapExpect());
+        assertEquals(Duration.ofSeconds(5), s.bootstrapExpectTimeout());
+        UsageException noJoin = assertThrows(UsageException.class,
+                () -> SettingsResolver.resolve(new String[]{"-bootstrap-expect", "3"}, Map.of()));
+        assertEquals("-bootstrap-expect needs -join listing the Raft addresses of all 3 nodes", noJoin.getMessage());
+        UsageException replica = assertThrows(UsageException.class, () -> SettingsResolver.resolve(
+                new String[]{"-bootstrap-expect", "2", "-join", "127.0.0.11:4002", "-raft-non-voter"}, Map.of()));
+        assertTrue(replica.getMessage().startsWith("-bootstrap-expect cannot be used with -raft-non-voter"),
+                replica.getMessage());
+        assertEquals(0, run(new String[]{"-bootstrap-expect", "0", "-raft-non-voter", "-join", "127.0.0.11:4002"},
+                Map.of()).bootstrapExpect(), "0 is off, so a read replica may say it");
+    }
+
+    @Test
     void mistakesAreOneLineReasons() throws Exception {
         Path badYaml = tmp.resolve("bad.yml");
         Files.writeString(badYaml, "raftlite:\n  htp:\n    addr: x\n");
@@ -92,7 +112,9 @@ class SettingsResolverTest {
                 {"-raft-snap", "many"}, {"-write-queue-timeout", "10"}, {"-http-adv-addr", "0.0.0.0:4001"},
                 {"-cluster-name", "has space"}, {"a", "b"}, {"-config", badYaml.toString()},
                 {"-config", tmp.resolve("missing.yml").toString()}, {"-raft-non-voter"},
-                {"-join", "127.0.0.1:4002,nope"}, {"-join", "127.0.0.1:4002", "-raft-non-voter=maybe"}};
+                {"-join", "127.0.0.1:4002,nope"}, {"-join", "127.0.0.1:4002", "-raft-non-voter=maybe"},
+                {"-join", "127.0.0.1:4002", "-bootstrap-expect", "-1"}, {"-join", "127.0.0.1:4002", "-bootstrap-expect", "x"},
+                {"-join", "127.0.0.1:4002", "-bootstrap-expect", "2", "-bootstrap-expect-timeout", "0s"}};
         for (String[] args : cases) {
             UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
                     String.join(" ", args));

@@ -29,7 +29,7 @@ final class NodeProcess implements AutoCloseable {
     final int raftPort;
     final Path dataDir;
     final Path log;
-    private final List<String> extraArgs;
+    private List<String> extraArgs;
     private Process process;
 
     private NodeProcess(String host, Path dataDir, List<String> extraArgs) {
@@ -47,6 +47,17 @@ final class NodeProcess implements AutoCloseable {
         node.launch();
         node.awaitReady(Duration.ofSeconds(60));
         return node;
+    }
+
+    /** A node not launched yet: its ports are chosen, so other nodes' arguments can name them. */
+    static NodeProcess prepare(String host, Path dataDir) {
+        return new NodeProcess(host, dataDir, List.of());
+    }
+
+    /** Launches this node with these arguments (kept for {@link #restart()}) without waiting for it. */
+    void launch(String... args) throws IOException {
+        extraArgs = List.of(args);
+        launch();
     }
 
     static Path jar() {
