@@ -44,8 +44,8 @@ import java.util.function.Consumer;
  * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop); what only the
  * leader can serve is forwarded ({@link Forwarder}). Thread-safe; see {@code package-info} for the
  * restart-safety design, clustering and the readiness rule. Longer than the usual 400 lines because it is the
- * package's whole public surface; the mechanisms live in {@link Joiner}, {@link Forwarder},
- * {@link ClusterClient} and {@link LeadershipHandover}.
+ * package's whole public surface; the mechanisms live in {@link Joiner}, {@link Bootstrapper},
+ * {@link Forwarder}, {@link ClusterClient} and {@link LeadershipHandover}.
  */
 public final class RaftStore implements AutoCloseable {
 
@@ -179,7 +179,13 @@ public final class RaftStore implements AutoCloseable {
      */
     public void bootstrap(List<String> raftAddresses, int expect, Duration timeout)
             throws InterruptedException, IOException {
-        bootstrap(raftAddresses, expect, Bootstrapper.DEFAULT_MAX_VOTERS, timeout, BOOTSTRAP_INTERVAL);
+        bootstrap(raftAddresses, expect, Bootstrapper.DEFAULT_MAX_VOTERS, timeout);
+    }
+
+    /** As above, with at most {@code maxVoters} voters in the group formed (the rest start as listeners). */
+    public void bootstrap(List<String> raftAddresses, int expect, int maxVoters, Duration timeout)
+            throws InterruptedException, IOException {
+        bootstrap(raftAddresses, expect, maxVoters, timeout, BOOTSTRAP_INTERVAL);
     }
 
     void bootstrap(List<String> raftAddresses, int expect, int maxVoters, Duration timeout, Duration interval)
