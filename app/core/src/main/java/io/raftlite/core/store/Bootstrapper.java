@@ -95,6 +95,9 @@ final class Bootstrapper {
         while (!node.isMember()) {
             Round round = probe(Duration.ofNanos(Math.min(MAX_PROBE_TIMEOUT.toNanos(),
                     Math.max(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime()))));
+            if (node.isMember()) { // a leader reached this node while it probed: nothing to restart
+                return;
+            }
             if (round.existing() != null) {
                 if (round.existing().getPeer(self) != null) {
                     LOG.info("the cluster was formed with this node in it; starting with {}", round.existing().getPeers());
