@@ -92,6 +92,11 @@ final class Bootstrapper {
      */
     void run(Node node, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (addresses.size() != expect) {
+            LOG.warn("bootstrap-expect {} with {} join addresses: {}", expect, addresses.size(), addresses.size() > expect
+                    ? "list exactly the nodes that form the cluster, or two nodes may form two clusters"
+                    : "too few to form a cluster; this node can only join one that exists");
+        }
         while (!node.isMember()) {
             Round round = probe(Duration.ofNanos(Math.min(MAX_PROBE_TIMEOUT.toNanos(),
                     Math.max(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime()))));
