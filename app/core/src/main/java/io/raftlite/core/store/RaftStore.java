@@ -192,11 +192,17 @@ public final class RaftStore implements AutoCloseable {
             throws InterruptedException, IOException {
         division(); // must be running with its empty group, so that the others see it waiting
         new Bootstrapper(groupId, self.getId(), raftAddresses, expect, maxVoters, interval).run(new Bootstrapper.Node() {
+            /**
+             * A listener the leader reached before it restarted with the group runs with the FOLLOWER role in
+             * 3.2.2 (a server started outside the conf never turns LISTENER); it counts as a member only once
+             * restarted, which starts it as a listener from its log.
+             */
             @Override
             public boolean isMember() {
                 RaftServer.Division d = divisionOrNull();
-                return d != null && d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER,
-                        RaftPeerRole.LISTENER) != null;
+                return d != null && (d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER) != null
+                        || d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) != null
+                        && d.getInfo().getCurrentRole() == RaftPeerRole.LISTENER);
             }
 
             @Override

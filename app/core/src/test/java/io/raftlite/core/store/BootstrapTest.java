@@ -121,16 +121,23 @@ class BootstrapTest {
     }
 
     @Test
-    void theInitialGroupRespectsTheVoterCap() throws Exception {
+    void theInitialGroupRespectsTheVoterCapAndALateListenerRunsAsAListener() throws Exception {
         List<StoreConfig> configs = List.of(config(8), config(9));
-        List<RaftStore> two = startTogether(configs, 2);
-        assertEquals("n8", awaitAgreedLeader(two), "two nodes: one voter (the first id), one listener");
-        execute(two.get(1), "CREATE TABLE counter (n INTEGER)"); // forwarded by the listener
-        execute(two.get(1), "INSERT INTO counter(n) VALUES (2)");
-        awaitCounter(two.get(1), 2L);
+        List<String> join = configs.stream().map(StoreConfig::raftAdvertisedAddress).toList();
+        RaftStore voter = store(configs.get(0));
+        RaftStore listener = store(configs.get(1));
+        voter.start(false);
+        listener.start(false); // waits, but runs its bootstrap loop only after the leader has reached it
+        voter.bootstrap(join, 2, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+        assertEquals("n8", awaitAgreedLeader(List.of(voter, listener)), "two nodes: one voter (the first id)");
+        listener.bootstrap(join, 2, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+        assertEquals("LISTENER", listener.role());
+        execute(listener, "CREATE TABLE counter (n INTEGER)"); // forwarded by the listener
+        execute(listener, "INSERT INTO counter(n) VALUES (2)");
+        awaitCounter(listener, 2L);
         assertEquals(List.of(new StoreNode("n8", configs.get(0).raftAdvertisedAddress(), true),
-                new StoreNode("n9", configs.get(1).raftAdvertisedAddress(), false)), two.get(0).nodes());
-        assertEquals("LISTENER", two.get(1).role());
+                new StoreNode("n9", configs.get(1).raftAdvertisedAddress(), false)), voter.nodes());
+        assertEquals("LISTENER", listener.role());
     }
 
     @Test
