@@ -27,8 +27,10 @@
  *       rest listeners). All nodes that saw the same set start with identical initial configurations, so one
  *       election makes one group; a node that restarted with a group persists it ({@code raft-meta.conf}) only
  *       when the leader's first configuration entry commits, so a crash before that simply bootstraps again
- *       and finds the group. The set is the same everywhere only when {@code -join} lists exactly the N nodes
- *       (rqlite's rule, documented for operators).</li>
+ *       and finds the group. A listener of that group that the leader reached before it restarted runs with
+ *       the FOLLOWER role (3.2.2 never turns a server started outside the conf into a listener), so it still
+ *       restarts, then starts from its log as a LISTENER. The set is the same everywhere only when
+ *       {@code -join} lists exactly the N nodes (rqlite's rule, documented for operators).</li>
  *   <li><b>Listeners.</b> In 3.2.2 a listener added to a server started with an empty group stays in STARTING
  *       (the leader never marks listeners caught up), so a fresh node joining as a listener first restarts its
  *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
