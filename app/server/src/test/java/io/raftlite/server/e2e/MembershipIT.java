@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.raftlite.server.e2e.CrashRecoveryIT.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Five real processes on 127.0.0.41-45 with {@code -raft-max-voters 3}: a two-node cluster is one voter and one
  * listener; the third node makes three voters; the fourth and fifth are listeners; a killed voter removed
- * through a surviving follower is replaced by a listener, and writes still reach every node.
+ * through a surviving follower is replaced by a listener, and writes still reach every node. And a leader
+ * stopped with SIGTERM hands leadership over.
  */
 class MembershipIT {
 
@@ -89,6 +93,28 @@ class MembershipIT {
         String status = nodes.get(Integer.parseInt(promoted.substring(1)) - 1).get("/status").body();
         assertTrue(!status.contains("\"state\":\"Listener\""), promoted + " runs as a voter: " + status);
         assertEquals(200, via.get("/nodes?nonvoters").statusCode());
+    }
+
+    /**
+     * SIGTERM on the leader of three voters: it hands leadership to another voter before it exits (Ratis'
+     * transferLeadership succeeded, as its log says) and that voter is the next leader, so the others did not
+     * wait for an election timeout.
+     */
+    @Test
+    void aLeaderStoppedWithSigtermHandsLeadershipOver() throws Exception {
+        NodeProcess n1 = start(1, null);
+        start(2, n1);
+        start(3, n1);
+        await(() -> "three voters: " + roles(n1), () -> roles(n1).equals(Map.of("n1", true, "n2", true, "n3", true)));
+        NodeProcess leader = leader();
+        assertEquals(0, leader.stop());
+        Matcher handover = Pattern.compile("leadership transfer to (n\\d) on stop: (\\S+)")
+                .matcher(Files.readString(leader.log));
+        assertTrue(handover.find(), "no handover logged:\n" + leader.logTail());
+        assertEquals("done", handover.group(2), handover.group());
+        NodeProcess next = leader();
+        assertEquals(handover.group(1), id(next), "the transfer target leads");
+        ok(next.post("/db/execute", "[\"CREATE TABLE after_handover (x)\"]"));
     }
 
     // ---- helpers
