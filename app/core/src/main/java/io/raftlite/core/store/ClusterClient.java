@@ -1,7 +1,6 @@
 package io.raftlite.core.store;
 
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.api.AdminApi;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
@@ -89,16 +88,6 @@ final class ClusterClient implements AutoCloseable {
                 throw new java.util.concurrent.CompletionException(e);
             }
         }, blocking));
-    }
-
-    /** A Ratis admin call (setConfiguration, transferLeadership), blocking; it follows NotLeader to the leader. */
-    @FunctionalInterface
-    interface AdminCall {
-        RaftClientReply send(AdminApi admin) throws IOException;
-    }
-
-    RaftClientReply admin(Collection<RaftPeer> peers, RaftPeerId leaderHint, AdminCall call) throws IOException {
-        return call.send(clientFor(peers, leaderHint, false).admin());
     }
 
     private CompletableFuture<byte[]> call(Collection<RaftPeer> peers, RaftPeerId leaderHint, boolean addressed,

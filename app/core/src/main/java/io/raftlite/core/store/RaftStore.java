@@ -51,8 +51,9 @@ import java.util.function.Consumer;
  * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop); what only the
  * leader can serve is forwarded ({@link Forwarder}). Thread-safe; see {@code package-info} for the
  * restart-safety design, clustering and the readiness rule. Longer than the usual 400 lines because it is the
- * package's whole public surface; the mechanisms live in {@link Joiner}, {@link Forwarder},
- * {@link ClusterClient} and {@link LeadershipHandover}.
+ * package's whole public surface and owns the Ratis server's lifecycle (including restarting it as a
+ * listener); the mechanisms live in {@link Joiner}, {@link Forwarder}, {@link ClusterClient},
+ * {@link LeadershipHandover}, {@link VoterBalancer} and {@link Remover}.
  */
 public final class RaftStore implements AutoCloseable {
 
@@ -104,9 +105,9 @@ public final class RaftStore implements AutoCloseable {
         this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION,
                 config.membership().nonVoter());
         this.opener = opener;
-        ClusterClient cluster = new ClusterClient(groupId, config.applyTimeout());
-        this.forwarder = new Forwarder(cluster, this::divisionOrNull, config.applyTimeout());
-        this.remover = new Remover(this::divisionOrNull, cluster, RETRY_INTERVAL.multipliedBy(5));
+        this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout()), this::divisionOrNull,
+                config.applyTimeout());
+        this.remover = new Remover(this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
                 id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG);
     }

@@ -1,7 +1,9 @@
 package io.raftlite.core.store;
 
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
@@ -9,7 +11,10 @@ import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.protocol.exceptions.SetConfigurationException;
 import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +23,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Removes a member (rqlite's {@code DELETE /remove}) from any node: a compare-and-set {@code setConfiguration}
- * computed from this node's view of the configuration, sent through the {@link ClusterClient}, which follows
- * NotLeader to the leader. A stale view fails the compare and is retried once this node has caught up.
+ * computed from this node's view of the configuration, sent through a Raft client that follows NotLeader to
+ * the leader. A stale view fails the compare and is retried once this node has caught up.
  * <ul>
  *   <li>An id that is not a member fails with NOT_FOUND at once.</li>
  *   <li>The only voter cannot be removed (INVALID): the group would have nobody to commit anything.</li>
@@ -38,13 +44,15 @@ final class Remover {
 
     private static final Logger LOG = LoggerFactory.getLogger(Remover.class);
 
+    private static final Duration MAX_RPC_TIMEOUT = Duration.ofSeconds(5);
+    private static final RetryPolicy RETRY =
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(3, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+
     private final Supplier<RaftServer.Division> division;
-    private final ClusterClient client;
     private final Duration retryInterval;
 
-    Remover(Supplier<RaftServer.Division> division, ClusterClient client, Duration retryInterval) {
+    Remover(Supplier<RaftServer.Division> division, Duration retryInterval) {
         this.division = division;
-        this.client = client;
         this.retryInterval = retryInterval;
     }
 
@@ -79,10 +87,10 @@ final class Remover {
                 try {
                     if (id.equals(leader) && !transferTried) {
                         transferTried = true;
-                        handOver(voters, leader, id, deadline);
+                        handOver(d, voters, leader, id, deadline);
                         continue;
                     }
-                    send(voters, listeners, leader, id);
+                    send(d, voters, listeners, leader, id, deadline);
                     LOG.info("removed node {} from the cluster", nodeId);
                     return;
                 } catch (IOException | RuntimeException e) {
@@ -103,15 +111,18 @@ final class Remover {
         }
     }
 
-    private void send(List<RaftPeer> voters, List<RaftPeer> listeners, RaftPeerId leader, RaftPeerId id)
-            throws IOException {
+    private void send(RaftServer.Division d, List<RaftPeer> voters, List<RaftPeer> listeners, RaftPeerId leader,
+                      RaftPeerId id, long deadline) throws IOException {
         SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
                 .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
                 .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
                 .setServersInNewConf(voters.stream().filter(p -> !p.getId().equals(id)).toList())
                 .setListenersInNewConf(listeners.stream().filter(p -> !p.getId().equals(id)).toList())
                 .build();
-        RaftClientReply reply = client.admin(Forwarder.members(division.get()), leader, a -> a.setConfiguration(args));
+        RaftClientReply reply;
+        try (RaftClient client = client(d, leader, deadline)) {
+            reply = client.admin().setConfiguration(args);
+        }
         if (!reply.isSuccess()) {
             Throwable e = reply.getException();
             if (e instanceof SetConfigurationException || e instanceof ReconfigurationInProgressException
@@ -122,16 +133,27 @@ final class Remover {
         }
     }
 
+    /**
+     * A short-lived client over this node's view of the members, starting with the leader (it follows
+     * NotLeader); each call is bounded by a few RPCs of at most {@link #MAX_RPC_TIMEOUT}, so a removal never
+     * outlives its deadline by much.
+     */
+    private static RaftClient client(RaftServer.Division d, RaftPeerId leader, long deadline) {
+        long left = Math.max(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        Duration rpc = Duration.ofMillis(Math.min(left, MAX_RPC_TIMEOUT.toMillis()));
+        return ClusterClient.build(RaftGroup.valueOf(d.getMemberId().getGroupId(), Forwarder.members(d)), leader, rpc,
+                RETRY);
+    }
+
     /** Asks the leader to hand leadership to another voter; best effort, the removal goes on either way. */
-    private void handOver(List<RaftPeer> voters, RaftPeerId leader, RaftPeerId id, long deadline) {
+    private void handOver(RaftServer.Division d, List<RaftPeer> voters, RaftPeerId leader, RaftPeerId id, long deadline) {
         Optional<RaftPeer> target = voters.stream().filter(p -> !p.getId().equals(id)).findFirst();
         if (target.isEmpty()) {
             return;
         }
         long ms = Math.max(500, Math.min(3_000, (deadline - System.nanoTime()) / 2_000_000));
-        try {
-            RaftClientReply reply = client.admin(Forwarder.members(division.get()), leader,
-                    a -> a.transferLeadership(target.get().getId(), ms));
+        try (RaftClient client = client(d, leader, deadline)) {
+            RaftClientReply reply = client.admin().transferLeadership(target.get().getId(), ms);
             LOG.info("removing leader {}: leadership transfer to {}: {}", id, target.get().getId(),
                     reply.isSuccess() ? "done" : String.valueOf(reply.getException()));
         } catch (IOException | RuntimeException e) {

@@ -40,8 +40,8 @@
  *       that sees itself demoted in a settled configuration restarts its Ratis server in place, which then
  *       starts as a LISTENER from its own log.</li>
  *   <li><b>Removal and reaping.</b> {@code remove} works from any node: a CAS {@code setConfiguration} without
- *       the member, computed from this node's view and sent through the {@code ClusterClient} (it follows
- *       NotLeader; the HTTP API is never used between nodes). An unknown id is NOT_FOUND, the only voter
+ *       the member, computed from this node's view and sent through a short-lived Raft client that follows
+ *       NotLeader to the leader (the HTTP API is never used between nodes). An unknown id is NOT_FOUND, the only voter
  *       INVALID. Removing the leader first transfers leadership to another voter (bounded, best effort), then
  *       removes it; Ratis would also let a leader commit its own removal and step down, at the price of an
  *       election timeout. Reaping (off by default) removes members the leader has not heard from for longer
