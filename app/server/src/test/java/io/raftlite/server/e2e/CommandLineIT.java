@@ -20,7 +20,8 @@ class CommandLineIT {
     @Test
     void badFlagsAndValuesExitTwoWithOneLine() throws Exception {
         for (String[] args : new String[][]{{"-no-such-flag", "x"}, {"-http-addr", "nowhere"}, {"-raft-snap", "-1"},
-                {"-raft-apply-timeout", "forever"}, {"-http-addr", "127.0.0.34:4001", "-raft-addr", "127.0.0.34:4001"}}) {
+                {"-raft-apply-timeout", "forever"}, {"-http-addr", "127.0.0.34:4001", "-raft-addr", "127.0.0.34:4001"},
+                {"-raft-max-voters", "4"}}) {
             NodeProcess.Result r = NodeProcess.run(Duration.ofSeconds(30), args);
             assertEquals(2, r.exitCode(), String.join(" ", args) + " -> " + r.stderr());
             assertEquals(1, r.stderr().strip().lines().count(), "one line: " + r.stderr());
