@@ -585,7 +585,7 @@ public final class RaftStore implements AutoCloseable {
      * idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() { // synchronized: never interleaves with restartAsListener
         RaftServer.Division d = divisionOrNull();
         if (!closed.compareAndSet(false, true)) {
             return;
