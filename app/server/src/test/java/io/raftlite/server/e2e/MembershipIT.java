@@ -2,7 +2,9 @@ package io.raftlite.server.e2e;
 
 import io.raftlite.core.json.Json;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLEncoder;
@@ -10,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +41,14 @@ class MembershipIT {
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     @AfterEach
-    void stopAll() throws Exception {
+    void stopAll(TestInfo test) throws Exception {
         NodeProcess.closeAll(nodes);
+        // keep the node logs of the last run in target/ for diagnosis (the temporary directory is deleted)
+        Path keep = Path.of("target", "membership-it-logs", test.getTestMethod().map(m -> m.getName()).orElse("test"));
+        Files.createDirectories(keep);
+        for (NodeProcess n : nodes) {
+            Files.copy(n.log, keep.resolve(n.log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     @Test
@@ -108,8 +117,10 @@ class MembershipIT {
         await(() -> "three voters: " + roles(n1), () -> roles(n1).equals(Map.of("n1", true, "n2", true, "n3", true)));
         NodeProcess leader = leader();
         assertEquals(0, leader.stop());
-        Matcher handover = Pattern.compile("leadership transfer to (n\\d) on stop: (\\S+)")
-                .matcher(Files.readString(leader.log));
+        String log = Files.readString(leader.log);
+        // on a loaded machine an election can move leadership between finding the leader and the SIGTERM
+        Assumptions.assumeFalse(log.contains("not the leader at stop"), "leadership moved before the SIGTERM");
+        Matcher handover = Pattern.compile("leadership transfer to (n\\d) on stop: (\\S+)").matcher(log);
         assertTrue(handover.find(), "no handover logged:\n" + leader.logTail());
         assertEquals("done", handover.group(2), handover.group());
         NodeProcess next = leader();
