@@ -17,6 +17,8 @@ import io.raftlite.server.http.BackupSource;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
 import io.raftlite.server.http.Leadership;
+import io.raftlite.server.http.MembershipStore;
+import io.raftlite.server.http.RemoveApi;
 import io.raftlite.server.http.StatusApi;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -49,7 +51,9 @@ class NodeFactory {
     RaftStore raftStore(NodeSettings s, NodeInfo info) {
         RaftStore store = new RaftStore(new StoreConfig(info.nodeId(), s.raftAddr().toString(),
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
-                s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s)));
+                s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
+                .withMembership(new StoreConfig.Membership(s.maxVoters(), s.nonVoter(), s.reapNodeTimeout(),
+                        s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval())));
         try {
             boolean hasState = store.hasState();
             if (hasState && !s.join().isEmpty()) {
@@ -65,7 +69,7 @@ class NodeFactory {
             } else if (!hasState && !s.join().isEmpty()) {
                 store.start(false);
                 List<String> targets = s.join().stream().map(Object::toString).toList();
-                LOG.info("joining the cluster through {} as a {}", targets, s.nonVoter() ? "read replica" : "voter");
+                LOG.info("joining the cluster through {}{}", targets, s.nonVoter() ? " as a read replica" : "");
                 store.join(targets, s.nonVoter(), s.joinTimeout());
             } else {
                 store.start(true);
@@ -126,6 +130,26 @@ class NodeFactory {
                 return directory.leaderApiAddress();
             }
         };
+    }
+
+    @Singleton
+    RemoveApi removeApi(RaftStore store, ClusterDirectory directory) {
+        return new RemoveApi(new MembershipStore() {
+            @Override
+            public boolean isLeader() {
+                return store.isLeader();
+            }
+
+            @Override
+            public Optional<String> leaderApiAddress() {
+                return directory.leaderApiAddress();
+            }
+
+            @Override
+            public void remove(String nodeId, Duration timeout) throws InterruptedException {
+                store.remove(nodeId, timeout);
+            }
+        });
     }
 
     @Singleton

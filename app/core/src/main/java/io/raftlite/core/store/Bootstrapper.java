@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       the node joins it through the normal {@code join} path (joining always comes first);</li>
  *   <li>otherwise, once this node and at least {@code expect} distinct ids answer with an empty group, the
  *       server restarts with the group computed from that set ({@link #initialGroup}): ids sorted, the first
- *       {@link #targetVoters} are voters, the rest listeners. Every node that sees the same set computes the
- *       same group, so they all start with identical initial configurations and an ordinary election yields
+ *       {@link StoreConfig.Membership#targetVoters} are voters, the rest listeners. Every node that sees the
+ *       same set computes the same group, so they all start with identical initial configurations and an ordinary election yields
  *       exactly one leader of one group (hashicorp raft's {@code BootstrapCluster} with one configuration).
  *       A node whose own address is not listed never forms the cluster; it waits until it can join.</li>
  * </ol>
@@ -44,8 +44,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Bootstrapper {
 
-    /** The voter cap used until {@code raft.max-voters} is configurable. */
-    static final int DEFAULT_MAX_VOTERS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrapper.class);
     private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -69,19 +67,19 @@ final class Bootstrapper {
     private final RaftPeerId self;
     private final List<String> addresses;
     private final int expect;
-    private final int maxVoters;
+    private final StoreConfig.Membership membership;
     private final Duration interval;
 
-    Bootstrapper(RaftGroupId groupId, RaftPeerId self, List<String> addresses, int expect, int maxVoters,
-                 Duration interval) {
-        if (addresses.isEmpty() || expect < 1 || maxVoters < 1) {
-            throw new IllegalArgumentException("bootstrap needs join addresses, expect >= 1 and maxVoters >= 1");
+    Bootstrapper(RaftGroupId groupId, RaftPeerId self, List<String> addresses, int expect,
+                 StoreConfig.Membership membership, Duration interval) {
+        if (addresses.isEmpty() || expect < 1) {
+            throw new IllegalArgumentException("bootstrap needs join addresses and expect >= 1");
         }
         this.groupId = groupId;
         this.self = self;
         this.addresses = List.copyOf(addresses);
         this.expect = expect;
-        this.maxVoters = maxVoters;
+        this.membership = membership;
         this.interval = interval;
     }
 
@@ -114,7 +112,7 @@ final class Bootstrapper {
                 return;
             }
             if (round.waiting().containsKey(self) && round.waiting().size() >= expect) {
-                RaftGroup group = initialGroup(groupId, round.waiting(), maxVoters);
+                RaftGroup group = initialGroup(groupId, round.waiting(), membership);
                 LOG.info("{} nodes found via {}: forming the cluster {}", round.waiting().size(), addresses,
                         group.getPeers());
                 node.restartWith(group);
@@ -181,23 +179,19 @@ final class Bootstrapper {
 
     /**
      * The group every node computes from the same waiting set: ids in order, the first
-     * {@link #targetVoters} of them voters and the rest listeners, each at the address it answered on.
+     * {@link StoreConfig.Membership#targetVoters} of them voters and the rest listeners, each at the address it
+     * answered on.
      */
-    static RaftGroup initialGroup(RaftGroupId groupId, Map<RaftPeerId, String> nodes, int maxVoters) {
+    static RaftGroup initialGroup(RaftGroupId groupId, Map<RaftPeerId, String> nodes,
+                                  StoreConfig.Membership membership) {
         List<RaftPeerId> ids = new ArrayList<>(nodes.keySet());
         ids.sort((a, b) -> a.toString().compareTo(b.toString()));
-        int voters = targetVoters(ids.size(), maxVoters);
+        int voters = membership.targetVoters(ids.size());
         List<RaftPeer> peers = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             peers.add(RaftPeer.newBuilder().setId(ids.get(i)).setAddress(nodes.get(ids.get(i)))
                     .setStartupRole(i < voters ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER).build());
         }
         return RaftGroup.valueOf(groupId, peers);
-    }
-
-    /** The largest odd number of voters not above {@code min(clusterSize, maxVoters)} (at least one). */
-    static int targetVoters(int clusterSize, int maxVoters) {
-        int n = Math.max(1, Math.min(clusterSize, maxVoters));
-        return n % 2 == 1 ? n : n - 1;
     }
 }

@@ -7,7 +7,9 @@ import org.apache.ratis.server.RaftServer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -101,11 +103,15 @@ final class Forwarder implements AutoCloseable {
                 "forwarding to the leader failed: " + mapped.getMessage(), t);
     }
 
-    /** Voters then listeners of the current (possibly not yet committed) configuration. */
+    /**
+     * Voters then listeners of the current (possibly not yet committed) configuration, each id once: while a
+     * listener is promoted or a voter demoted, the old and new configurations list it in both roles.
+     */
     static List<RaftPeer> members(RaftServer.Division d) {
-        List<RaftPeer> peers = new ArrayList<>(d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER));
-        peers.addAll(d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER));
-        return peers;
+        Map<RaftPeerId, RaftPeer> peers = new LinkedHashMap<>();
+        d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.putIfAbsent(p.getId(), p));
+        d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER).forEach(p -> peers.putIfAbsent(p.getId(), p));
+        return new ArrayList<>(peers.values());
     }
 
     static Throwable unwrap(Throwable t) {

@@ -31,14 +31,22 @@ import java.util.function.BooleanSupplier;
  * the first one that answers for the group info; {@code setConfiguration} then goes through a client over
  * the real members, starting with the leader that member knows of, and follows NotLeaderException.
  *
- * <p>Per attempt, with the membership as that member sees it:
+ * <p>The caller first reads the membership ({@link #membership}) and picks the role ({@link #roleFor}), because
+ * a node that will be a listener has to restart its server before it is added. Per attempt of {@link #join},
+ * with the membership as that member sees it:
  * <ul>
- *   <li>same id, address and role already there: nothing to do (idempotent re-join);</li>
- *   <li>id absent: {@code setConfiguration} in {@code ADD} mode (never the array overload);</li>
- *   <li>same id with another address or role: refused at once, not retried. Ratis 3.2.2 cannot move a
- *       member: {@code setConfiguration} treats a known id with the same priority as "no change", and every
- *       server keeps its gRPC proxy per peer id with the address it first saw ({@code PeerProxyMap}), so
- *       even remove-then-add would keep dialing the old address until each server restarts.</li>
+ *   <li>same id and address already there, in whatever role: accepted as is (idempotent re-join; the
+ *       leader's balancer owns roles once a node is in);</li>
+ *   <li>id absent: {@code setConfiguration} in {@code COMPARE_AND_SET} mode from the membership just read (a
+ *       stale view fails and is retried). Not {@code ADD}: in 3.2.2 it drops every existing listener
+ *       ({@code LeaderStateImpl.startSetConfiguration} takes the listeners from the request's arguments, not
+ *       from the merged list {@code RaftServerImpl.setConfigurationAsync} computed). Never the array overload,
+ *       which drops the servers.</li>
+ *   <li>same id with another address: refused at once, not retried. Ratis 3.2.2 cannot move a member:
+ *       every server keeps one gRPC proxy per peer id, created with the first address it saw
+ *       ({@code PeerProxyMap.computeIfAbsent}); nothing removes an entry ({@code resetProxy} re-creates it
+ *       from the same old {@code RaftPeer}), so even remove-then-add would keep dialing the old address from
+ *       every server until each one restarts.</li>
  * </ul>
  * Other failures are retried with jittered backoff until the timeout.
  */
@@ -48,6 +56,25 @@ final class Joiner {
     private static final Duration MAX_RPC_TIMEOUT = Duration.ofSeconds(30);
     private static final RetryPolicy RETRY =
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+
+    /** The group as one member sees it (voters, then listeners with the LISTENER startup role) and its leader. */
+    record Membership(RaftGroup group, RaftPeerId leader) {
+        List<RaftPeer> voters() {
+            return group.getPeers().stream().filter(p -> p.getStartupRole() != RaftPeerRole.LISTENER).toList();
+        }
+
+        List<RaftPeer> listeners() {
+            return group.getPeers().stream().filter(p -> p.getStartupRole() == RaftPeerRole.LISTENER).toList();
+        }
+
+        int size() {
+            return group.getPeers().size();
+        }
+
+        Optional<RaftPeer> find(RaftPeerId id) {
+            return group.getPeers().stream().filter(p -> p.getId().equals(id)).findFirst();
+        }
+    }
 
     private final RaftGroupId groupId;
     private final RaftPeer self;
@@ -65,21 +92,66 @@ final class Joiner {
     }
 
     /**
-     * Blocks until the membership holds this node (confirmed by the leader) and, within the same deadline,
-     * this node sees itself in its own configuration ({@code seesSelf}).
+     * The role this node takes: the one it already has when its id and address are members; a listener when
+     * {@code forcedListener}; otherwise a voter while the voters are fewer than the target for the membership
+     * including this node, else a listener.
+     *
+     * @throws StoreException UNAVAILABLE when the id is a member at another address
      */
-    void join(Duration timeout, BooleanSupplier seesSelf) throws InterruptedException {
+    RaftPeerRole roleFor(Membership m, boolean forcedListener, StoreConfig.Membership settings) {
+        Optional<RaftPeer> existing = m.find(self.getId());
+        if (existing.isPresent()) {
+            try {
+                refuseMove(existing.get(), self);
+            } catch (Refused e) {
+                throw unavailable(e.getMessage());
+            }
+            return existing.get().getStartupRole() == RaftPeerRole.LISTENER ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER;
+        }
+        if (forcedListener) {
+            return RaftPeerRole.LISTENER;
+        }
+        return m.voters().size() < settings.targetVoters(m.size() + 1) ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER;
+    }
+
+    /** Reads the membership through the first member that answers, retrying until {@code timeout}. */
+    Membership membership(Duration timeout) throws InterruptedException {
+        return retrying(timeout, rpcTimeout -> {
+            GroupInfoReply info = currentInfo(rpcTimeout);
+            return new Membership(info.getGroup(), leaderOf(info.getRoleInfoProto()));
+        });
+    }
+
+    /**
+     * Blocks until the membership holds this node in {@code role} or already held it (confirmed by the leader)
+     * and, within the same deadline, this node sees itself in its own configuration ({@code seesSelf}).
+     */
+    void join(RaftPeerRole role, Duration timeout, BooleanSupplier seesSelf) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RaftPeer peer = RaftPeer.newBuilder().setId(self.getId()).setAddress(self.getAddress())
+                .setStartupRole(role).build();
+        retrying(timeout, rpcTimeout -> {
+            attempt(peer, rpcTimeout);
+            return null;
+        });
+        awaitSelf(deadline, seesSelf);
+    }
+
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(Duration rpcTimeout) throws IOException;
+    }
+
+    private <T> T retrying(Duration timeout, Attempt<T> attempt) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastError = "no attempt made";
         while (true) {
             Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+            Duration rpc = remaining.compareTo(MAX_RPC_TIMEOUT) < 0 ? remaining : MAX_RPC_TIMEOUT;
             try {
-                attempt(remaining.compareTo(MAX_RPC_TIMEOUT) < 0 ? remaining : MAX_RPC_TIMEOUT);
-                awaitSelf(deadline, seesSelf);
-                return;
+                return attempt.run(rpc.toMillis() < 100 ? Duration.ofMillis(100) : rpc);
             } catch (Refused e) {
-                throw new StoreException(StoreException.Reason.UNAVAILABLE,
-                        "could not join via " + addresses + ": " + e.getMessage(), null);
+                throw unavailable(e.getMessage());
             } catch (IOException | RuntimeException e) {
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.debug("join via {} failed, retrying: {}", addresses, lastError);
@@ -87,46 +159,52 @@ final class Joiner {
             long jittered = (long) (interval.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
-                throw new StoreException(StoreException.Reason.UNAVAILABLE,
-                        "could not join via " + addresses + ": " + lastError, null);
+                throw unavailable(lastError);
             }
             Thread.sleep(Math.max(1, Math.min(jittered, left)));
         }
     }
 
-    private void attempt(Duration rpcTimeout) throws IOException {
-        List<RaftPeer> placeholders = new ArrayList<>();
-        for (int i = 0; i < addresses.size(); i++) {
-            placeholders.add(RaftPeer.newBuilder().setId("join-" + i).setAddress(addresses.get(i)).build());
+    private StoreException unavailable(String why) {
+        return new StoreException(StoreException.Reason.UNAVAILABLE, "could not join via " + addresses + ": " + why, null);
+    }
+
+    private void attempt(RaftPeer peer, Duration timeout) throws IOException {
+        GroupInfoReply info = currentInfo(timeout);
+        Membership m = new Membership(info.getGroup(), leaderOf(info.getRoleInfoProto()));
+        Optional<RaftPeer> existing = m.find(peer.getId());
+        if (existing.isPresent()) {
+            refuseMove(existing.get(), peer);
+            LOG.info("{} is already a member at {}", peer.getId(), peer.getAddress());
+            return;
         }
-        Duration timeout = rpcTimeout.toMillis() < 100 ? Duration.ofMillis(100) : rpcTimeout;
-        GroupInfoReply info;
-        try (RaftClient probe = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, timeout, RETRY)) {
-            info = currentInfo(probe, placeholders);
-        }
-        Collection<RaftPeer> members = info.getGroup().getPeers();
         // the real members, starting with the leader the answering member knows of (it follows NotLeader)
-        try (RaftClient client = ClusterClient.build(info.getGroup(), leaderOf(info.getRoleInfoProto()), timeout, RETRY)) {
-            List<RaftPeer> voters = new ArrayList<>();
-            List<RaftPeer> listeners = new ArrayList<>();
-            members.forEach(p -> (p.getStartupRole() == RaftPeerRole.LISTENER ? listeners : voters).add(p));
-            Optional<RaftPeer> existing = find(voters).or(() -> find(listeners));
-            boolean wantListener = self.getStartupRole() == RaftPeerRole.LISTENER;
-            if (existing.isPresent()) {
-                boolean isListener = find(listeners).isPresent();
-                if (existing.get().getAddress().equals(self.getAddress()) && isListener == wantListener) {
-                    LOG.info("{} is already a member at {}", self.getId(), self.getAddress());
-                    return;
-                }
-                throw new Refused("node id " + self.getId() + " is already a " + (isListener ? "listener" : "voter")
-                        + " at " + existing.get().getAddress() + "; remove it first or use another node id");
-            }
+        try (RaftClient client = ClusterClient.build(m.group(), m.leader(), timeout, RETRY)) {
+            boolean listener = peer.getStartupRole() == RaftPeerRole.LISTENER;
+            List<RaftPeer> voters = m.voters();
+            List<RaftPeer> listeners = m.listeners();
             SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                    .setMode(SetConfigurationRequest.Mode.ADD)
-                    .setServersInNewConf(wantListener ? List.of() : List.of(self))
-                    .setListenersInNewConf(wantListener ? List.of(self) : List.of())
+                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                    .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
+                    .setServersInNewConf(listener ? voters : plus(voters, peer))
+                    .setListenersInNewConf(listener ? plus(listeners, peer) : listeners)
                     .build();
             RaftReplies.successOrThrow(client.admin().setConfiguration(args));
+        }
+    }
+
+    private static List<RaftPeer> plus(List<RaftPeer> peers, RaftPeer added) {
+        List<RaftPeer> all = new ArrayList<>(peers);
+        all.add(added);
+        return all;
+    }
+
+    private static void refuseMove(RaftPeer existing, RaftPeer self) {
+        if (!existing.getAddress().equals(self.getAddress())) {
+            boolean listener = existing.getStartupRole() == RaftPeerRole.LISTENER;
+            throw new Refused("node id " + self.getId() + " is already a " + (listener ? "listener" : "voter")
+                    + " at " + existing.getAddress() + "; a member cannot change its address (Ratis 3.2.2):"
+                    + " remove it and join with another node id");
         }
     }
 
@@ -135,6 +213,16 @@ final class Joiner {
      * the group info's peers (voters then listeners, which carry the LISTENER startup role): the 3.2.2 gRPC
      * reply drops the group info's {@code conf} field.
      */
+    private GroupInfoReply currentInfo(Duration timeout) throws IOException {
+        List<RaftPeer> placeholders = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            placeholders.add(RaftPeer.newBuilder().setId("join-" + i).setAddress(addresses.get(i)).build());
+        }
+        try (RaftClient probe = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, timeout, RETRY)) {
+            return currentInfo(probe, placeholders);
+        }
+    }
+
     private GroupInfoReply currentInfo(RaftClient client, List<RaftPeer> placeholders) throws IOException {
         IOException last = null;
         for (RaftPeer p : placeholders) {
@@ -160,10 +248,6 @@ final class Joiner {
             return RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId());
         }
         return null;
-    }
-
-    private Optional<RaftPeer> find(List<RaftPeer> peers) {
-        return peers.stream().filter(p -> p.getId().equals(self.getId())).findFirst();
     }
 
     /** This id is a member in another place or role: retrying cannot help. */

@@ -35,6 +35,7 @@ final class LeadershipHandover {
     static void transfer(RaftServer server, RaftServer.Division d, Caller caller, Duration timeout) {
         try {
             if (!d.getInfo().isLeader()) {
+                LOG.info("not the leader at stop: no leadership transfer");
                 return;
             }
             RaftPeerId target = pickTarget(d);

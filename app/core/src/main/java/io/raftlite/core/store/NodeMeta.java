@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param id         the node id (Raft peer id)
  * @param apiAddress its advertised HTTP API URL, possibly empty
  * @param version    the raftlite version it runs
+ * @param nonVoter   it was started as a read replica ({@code -raft-non-voter}): the leader never promotes it
  */
-public record NodeMeta(String id, String apiAddress, String version) {
+public record NodeMeta(String id, String apiAddress, String version, boolean nonVoter) {
 
     /** This build's version: the jar's Implementation-Version, or {@code dev} when run from classes. */
     public static final String CURRENT_VERSION = Objects.requireNonNullElse(
@@ -24,12 +25,18 @@ public record NodeMeta(String id, String apiAddress, String version) {
 
     /** First byte of a metadata request; a {@link ReadMessage} starts with its version byte 1 instead. */
     private static final byte REQUEST_MARKER = 'M';
-    private static final byte REPLY_VERSION = 1;
+    /** Version 1 had no {@code nonVoter} (read as false); version 2 adds it. */
+    private static final byte REPLY_VERSION = 2;
 
     public NodeMeta {
         Objects.requireNonNull(id, "id");
         apiAddress = apiAddress == null ? "" : apiAddress;
         version = version == null ? "" : version;
+    }
+
+    /** A node that may be promoted to voter. */
+    public NodeMeta(String id, String apiAddress, String version) {
+        this(id, apiAddress, version, false);
     }
 
     /** The request message: a single marker byte (never a valid {@link ReadMessage}). */
@@ -48,6 +55,7 @@ public record NodeMeta(String id, String apiAddress, String version) {
             out.writeUTF(id);
             out.writeUTF(apiAddress);
             out.writeUTF(version);
+            out.writeBoolean(nonVoter);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,10 +65,11 @@ public record NodeMeta(String id, String apiAddress, String version) {
     /** @throws IllegalArgumentException when the bytes are not an encoded {@link NodeMeta} */
     static NodeMeta decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readByte() != REPLY_VERSION) {
+            byte v = in.readByte();
+            if (v != 1 && v != REPLY_VERSION) {
                 throw new IllegalArgumentException("unknown node metadata version");
             }
-            return new NodeMeta(in.readUTF(), in.readUTF(), in.readUTF());
+            return new NodeMeta(in.readUTF(), in.readUTF(), in.readUTF(), v == REPLY_VERSION && in.readBoolean());
         } catch (IOException e) {
             throw new IllegalArgumentException("not node metadata: " + e.getMessage(), e);
         }

@@ -23,6 +23,8 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +34,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,15 +51,23 @@ import java.util.function.Consumer;
  * {@link SqliteStateMachine}. Requests go to the local Ratis server in-process (no gRPC hop); what only the
  * leader can serve is forwarded ({@link Forwarder}). Thread-safe; see {@code package-info} for the
  * restart-safety design, clustering and the readiness rule. Longer than the usual 400 lines because it is the
- * package's whole public surface; the mechanisms live in {@link Joiner}, {@link Bootstrapper},
- * {@link Forwarder}, {@link ClusterClient} and {@link LeadershipHandover}.
+ * package's whole public surface and owns the Ratis server's lifecycle (including restarting it with a
+ * new initial group); the mechanisms live in {@link Joiner}, {@link Bootstrapper}, {@link Forwarder},
+ * {@link ClusterClient}, {@link LeadershipHandover}, {@link VoterBalancer} and {@link Remover}.
  */
 public final class RaftStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftStore.class);
 
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(20);
     private static final Duration JOIN_RETRY_INTERVAL = Duration.ofMillis(500);
     private static final Duration BOOTSTRAP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(3);
+    /** A listener is promoted only if the leader heard from it this recently ... */
+    private static final Duration RECENT_CONTACT = Duration.ofSeconds(3);
+    /** ... and its commit index is at most this far behind the leader's. */
+    private static final long PROMOTION_MAX_LAG = 100;
+    private static final Duration MEMBER_META_TIMEOUT = Duration.ofSeconds(2);
 
     private final StoreConfig config;
     private final RaftGroupId groupId;
@@ -67,6 +82,13 @@ public final class RaftStore implements AutoCloseable {
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Readiness readiness = new Readiness();
+    private final Remover remover;
+    private final VoterBalancer balancer;
+    private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "raftlite-membership");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile RaftServer server;
 
     public RaftStore(StoreConfig config) {
@@ -81,10 +103,14 @@ public final class RaftStore implements AutoCloseable {
         this.raftDir = config.dataDir().resolve("raft");
         this.properties = RaftPropertiesFactory.build(config, raftDir);
         tuning.accept(properties);
-        this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION);
+        this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION,
+                config.membership().nonVoter());
         this.opener = opener;
         this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout()), this::divisionOrNull,
                 config.applyTimeout());
+        this.remover = new Remover(this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
+        this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
+                id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG);
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -123,6 +149,7 @@ public final class RaftStore implements AutoCloseable {
         server = s;
         try {
             s.start();
+            scheduleUpkeep(sm);
         } catch (IOException | RuntimeException e) {
             Throwable cause = e;
             while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
@@ -131,6 +158,88 @@ public final class RaftStore implements AutoCloseable {
             close();
             throw cause instanceof IOException io ? io : new IOException("store failed to start: " + cause, cause);
         }
+    }
+
+    private final AtomicBoolean upkeepScheduled = new AtomicBoolean();
+
+    /**
+     * Starts the leader's membership upkeep ({@link VoterBalancer}) once: every balance interval, and at once
+     * when a configuration change is applied here (so a join is followed by a promotion without waiting); it
+     * idles on other nodes.
+     */
+    private void scheduleUpkeep(SqliteStateMachine sm) {
+        Runnable upkeepRun = () -> {
+            restartIfDemoted();
+            balancer.run();
+        };
+        sm.onConfigurationChange(() -> {
+            try {
+                upkeep.execute(upkeepRun);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        });
+        if (!upkeepScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        long ms = config.membership().balanceInterval().toMillis();
+        upkeep.scheduleWithFixedDelay(upkeepRun, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ratis 3.2.2 leaves a demoted voter running as a FOLLOWER, and a follower whose election timer fires (the
+     * leader died, a long pause) finds itself NOT_IN_CONF and shuts its server down for good
+     * ({@code LeaderElection}: {@code server.shutdown()}). So a node whose settled configuration lists it as a
+     * listener while Ratis still runs it as a follower restarts its server in place: it recovers from its log
+     * and starts as a LISTENER ({@code RaftServerImpl.startAsPeer}). Requests fail as "store is not running"
+     * for the moment this takes.
+     */
+    private void restartIfDemoted() {
+        RaftServer.Division d = divisionOrNull();
+        if (d == null || d.getInfo().getCurrentRole() != RaftPeerRole.FOLLOWER || !configurationStable()
+                || d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) == null) {
+            return;
+        }
+        LOG.info("demoted to listener: restarting the Raft server as a listener");
+        try {
+            restartAsListener();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("restarting as a listener failed: {}", e.toString());
+        }
+    }
+
+    private Optional<NodeMeta> metaOf(String nodeId, Duration timeout) {
+        try {
+            return Optional.of(nodeMeta(nodeId, timeout).get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A compare-and-set configuration change on this (leader) server; blocks until committed or failed. */
+    private void reconfigure(List<RaftPeer> oldVoters, List<RaftPeer> oldListeners, List<RaftPeer> voters,
+                             List<RaftPeer> listeners) throws Exception {
+        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self.getId(), groupId,
+                callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .setServersInCurrentConf(oldVoters).setListenersInCurrentConf(oldListeners)
+                .setServersInNewConf(voters).setListenersInNewConf(listeners).build());
+        RaftReplies.successOrThrow(server.setConfigurationAsync(request)
+                .get(config.applyTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Removes member {@code nodeId} from the cluster, from any node (the change goes to the leader over Raft);
+     * blocks until the new configuration is committed. Removing the leader hands leadership over first.
+     *
+     * @throws StoreException NOT_FOUND for an id that is not a member, INVALID for the only voter, NO_LEADER or
+     *                        TIMEOUT when it could not be done within {@code timeout}
+     */
+    public void remove(String nodeId, Duration timeout) throws InterruptedException {
+        remover.remove(nodeId, timeout);
     }
 
     /**
@@ -143,10 +252,15 @@ public final class RaftStore implements AutoCloseable {
 
     /**
      * Adds this node (started with {@code start(false)}) to the group through any member at
-     * {@code raftAddresses}, as a voter or a listener; blocks until the leader confirmed it and this node
-     * sees itself in its configuration. Idempotent; retries with jittered backoff until {@code timeout}.
+     * {@code raftAddresses}; blocks until the leader confirmed it and this node sees itself in its
+     * configuration. It joins as a listener when {@code asListener} or the config's {@code nonVoter} says so
+     * (only the latter keeps it from ever being promoted), else as a voter while the voters are below the
+     * target for the grown membership ({@link StoreConfig.Membership#targetVoters}), else as a listener.
+     * Idempotent (a member with the same id and address keeps its role); retries with jittered backoff until
+     * {@code timeout}.
      *
-     * @throws StoreException UNAVAILABLE "could not join via ...: last error" when the timeout passes
+     * @throws StoreException UNAVAILABLE "could not join via ...: last error" when the timeout passes or the id
+     *                        is a member at another address
      */
     public void join(List<String> raftAddresses, boolean asListener, Duration timeout)
             throws InterruptedException, IOException {
@@ -155,16 +269,19 @@ public final class RaftStore implements AutoCloseable {
 
     void join(List<String> raftAddresses, boolean asListener, Duration timeout, Duration retryInterval)
             throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         RaftServer.Division d = division(); // must be running, so that the leader can replicate to it
-        if (asListener && Forwarder.members(d).isEmpty() && !d.getInfo().getLifeCycleState().isRunning()) {
+        Joiner joiner = new Joiner(groupId, self, raftAddresses, retryInterval);
+        RaftPeerRole role = joiner.roleFor(joiner.membership(timeout),
+                asListener || config.membership().nonVoter(), config.membership());
+        if (role == RaftPeerRole.LISTENER && Forwarder.members(d).isEmpty()
+                && !d.getInfo().getLifeCycleState().isRunning()) {
             restartAsListener();
         }
-        RaftPeer peer = RaftPeer.newBuilder().setId(self.getId()).setAddress(self.getAddress())
-                .setStartupRole(asListener ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
-        new Joiner(groupId, peer, raftAddresses, retryInterval).join(timeout, () -> {
+        LOG.info("joining through {} as a {}", raftAddresses, role == RaftPeerRole.LISTENER ? "listener" : "voter");
+        joiner.join(role, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> {
             RaftServer.Division now = divisionOrNull();
-            return now != null && now.getRaftConf().getPeer(self.getId(),
-                    asListener ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER) != null;
+            return now != null && now.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
         });
     }
 
@@ -179,19 +296,13 @@ public final class RaftStore implements AutoCloseable {
      */
     public void bootstrap(List<String> raftAddresses, int expect, Duration timeout)
             throws InterruptedException, IOException {
-        bootstrap(raftAddresses, expect, Bootstrapper.DEFAULT_MAX_VOTERS, timeout);
+        bootstrap(raftAddresses, expect, timeout, BOOTSTRAP_INTERVAL);
     }
 
-    /** As above, with at most {@code maxVoters} voters in the group formed (the rest start as listeners). */
-    public void bootstrap(List<String> raftAddresses, int expect, int maxVoters, Duration timeout)
-            throws InterruptedException, IOException {
-        bootstrap(raftAddresses, expect, maxVoters, timeout, BOOTSTRAP_INTERVAL);
-    }
-
-    void bootstrap(List<String> raftAddresses, int expect, int maxVoters, Duration timeout, Duration interval)
+    void bootstrap(List<String> raftAddresses, int expect, Duration timeout, Duration interval)
             throws InterruptedException, IOException {
         division(); // must be running with its empty group, so that the others see it waiting
-        new Bootstrapper(groupId, self.getId(), raftAddresses, expect, maxVoters, interval).run(new Bootstrapper.Node() {
+        new Bootstrapper(groupId, self.getId(), raftAddresses, expect, config.membership(), interval).run(new Bootstrapper.Node() {
             /**
              * A listener the leader reached before it restarted with the group runs with the FOLLOWER role in
              * 3.2.2 (a server started outside the conf never turns LISTENER); it counts as a member only once
@@ -366,19 +477,27 @@ public final class RaftStore implements AutoCloseable {
     }
 
     /**
-     * Leader only: adds a voting member (Ratis {@code setConfiguration} in ADD mode); completes once the
+     * Leader only: adds a voting member (Ratis {@code setConfiguration}, compare-and-set); completes once the
      * new configuration is committed, after the new node caught up (by log or snapshot). The new node must
      * have been started with {@code start(false)}. Minimal: the discovery/join flow builds on it.
      */
     public CompletableFuture<Void> addVoter(String nodeId, String raftAddress) {
-        if (divisionOrNull() == null) {
+        RaftServer.Division d = divisionOrNull();
+        if (d == null) {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
         }
         RaftPeer peer = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
+        // compare-and-set, not ADD: in 3.2.2 ADD drops the existing listeners (see Joiner)
+        List<RaftPeer> voters = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER));
+        List<RaftPeer> listeners = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER));
+        List<RaftPeer> newVoters = new ArrayList<>(voters);
+        newVoters.add(peer);
         SetConfigurationRequest request = new SetConfigurationRequest(clientId, self.getId(), groupId,
                 callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of(peer)).setMode(SetConfigurationRequest.Mode.ADD).build());
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
+                .setServersInNewConf(newVoters).setListenersInNewConf(listeners).build());
         CompletableFuture<RaftClientReply> reply;
         try {
             reply = server.setConfigurationAsync(request);
@@ -403,8 +522,25 @@ public final class RaftStore implements AutoCloseable {
 
     /** This node's Raft role (LEADER, FOLLOWER, CANDIDATE, LISTENER), or UNKNOWN; cheap, for the request path. */
     public String role() {
-        DivisionInfo info = divisionInfoOrNull();
-        return info == null ? "UNKNOWN" : info.getCurrentRole().name();
+        RaftServer.Division d = divisionOrNull();
+        return d == null ? "UNKNOWN" : roleOf(d);
+    }
+
+    /**
+     * Ratis 3.2.2 never turns a demoted voter's server into a LISTENER (only the opposite change exists,
+     * {@code ServerState.updateConfiguration}); it runs as a FOLLOWER that the configuration does not count
+     * until {@link #restartIfDemoted} restarts it. Report what the configuration says meanwhile.
+     */
+    private String roleOf(RaftServer.Division d) {
+        RaftPeerRole role = d.getInfo().getCurrentRole();
+        if (role == null) { // starting (e.g. restarting as a listener)
+            return "UNKNOWN";
+        }
+        if (role == RaftPeerRole.FOLLOWER && d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER) == null
+                && d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) != null) {
+            return RaftPeerRole.LISTENER.name();
+        }
+        return role.name();
     }
 
     public StoreStatus status() {
@@ -416,7 +552,7 @@ public final class RaftStore implements AutoCloseable {
         long applied = stateMachine.getLastAppliedTermIndex().getIndex();
         SnapshotInfo snapshot = stateMachine.getLatestSnapshot();
         StoreDatabase db = stateMachine.database();
-        return new StoreStatus(config.nodeId(), info.getCurrentRole().name(), info.getCurrentTerm(),
+        return new StoreStatus(config.nodeId(), roleOf(d), info.getCurrentTerm(),
                 leader == null ? null : leader.toString(),
                 leaderPeer == null ? null : leaderPeer.getAddress(),
                 commit, applied, snapshot == null ? 0 : snapshot.getIndex(), db == null ? 0 : db.sizeBytes(),
@@ -443,6 +579,19 @@ public final class RaftStore implements AutoCloseable {
             Thread.sleep(10);
         }
         return true;
+    }
+
+    /** For tests: Ratis itself runs this server as a listener (see {@link #restartIfDemoted}). */
+    boolean runsAsListener() {
+        RaftServer.Division d = divisionOrNull();
+        return d != null && d.getInfo().getCurrentRole() == RaftPeerRole.LISTENER;
+    }
+
+    /** For tests: no membership change is half done here (no joint configuration). */
+    boolean configurationStable() {
+        RaftServer.Division d = divisionOrNull();
+        return d != null && d.getRaftConf().getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
+                && d.getRaftConf().getPreviousPeers(RaftPeerRole.LISTENER).isEmpty();
     }
 
     /** The group's members: voters then listeners. */
@@ -485,7 +634,7 @@ public final class RaftStore implements AutoCloseable {
      * idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() { // synchronized: never interleaves with restartAsListener
         RaftServer.Division d = divisionOrNull();
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -495,6 +644,7 @@ public final class RaftStore implements AutoCloseable {
             LeadershipHandover.transfer(s, d, new LeadershipHandover.Caller(clientId, callIds.incrementAndGet()),
                     TRANSFER_TIMEOUT);
         }
+        upkeep.shutdownNow();
         forwarder.close();
         try {
             if (s != null) {

@@ -7,6 +7,7 @@ import io.raftlite.core.command.ResultCodec;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.EntryContext;
 import io.raftlite.core.db.StorageException;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -58,6 +59,18 @@ final class SqliteStateMachine extends BaseStateMachine {
         this.self = self;
         this.readConnections = readConnections;
         this.opener = opener;
+    }
+
+    private volatile Runnable onConfigurationChange = () -> { };
+
+    /** Runs {@code hook} (it must not block) whenever a configuration entry is applied here. */
+    void onConfigurationChange(Runnable hook) {
+        onConfigurationChange = hook;
+    }
+
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftProtos.RaftConfigurationProto conf) {
+        onConfigurationChange.run();
     }
 
     /** The live database, or null before initialisation and after close. */

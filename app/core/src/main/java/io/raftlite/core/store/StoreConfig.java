@@ -18,10 +18,44 @@ import java.util.Objects;
  * @param applyTimeout       how long a write may wait to be committed and applied
  * @param apiAddress         this node's advertised HTTP API URL (e.g. {@code http://127.0.0.1:4001}), served
  *                           to other nodes by the node-metadata RPC; may be empty
+ * @param membership         voter cap, read-replica choice and reaping ({@link Membership#DEFAULT} when null)
  */
 public record StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
                           String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
-                          int readConnections, Duration applyTimeout, String apiAddress) {
+                          int readConnections, Duration applyTimeout, String apiAddress, Membership membership) {
+
+    /**
+     * How this node takes part in membership decisions.
+     *
+     * @param maxVoters       voters are kept at the largest odd number ≤ min(members, maxVoters); odd, ≥ 1
+     * @param nonVoter        this node always stays a listener (read replica), never promoted
+     * @param reapVoters      a leader removes a voter it has not heard from for this long; zero = never
+     * @param reapListeners   the same for listeners; zero = never
+     * @param balanceInterval how often a leader checks roles and reaping
+     */
+    public record Membership(int maxVoters, boolean nonVoter, Duration reapVoters, Duration reapListeners,
+                             Duration balanceInterval) {
+
+        public static final Membership DEFAULT = new Membership(5, false, Duration.ZERO, Duration.ZERO,
+                Duration.ofSeconds(1));
+
+        public Membership {
+            if (maxVoters < 1 || maxVoters % 2 == 0) {
+                throw new IllegalArgumentException("maxVoters must be odd and at least 1, got " + maxVoters);
+            }
+            Objects.requireNonNull(reapVoters, "reapVoters");
+            Objects.requireNonNull(reapListeners, "reapListeners");
+            if (reapVoters.isNegative() || reapListeners.isNegative() || balanceInterval.isNegative() || balanceInterval.isZero()) {
+                throw new IllegalArgumentException("negative reap timeout or non-positive balance interval");
+            }
+        }
+
+        /** The number of voters wanted for {@code members} members: the largest odd number ≤ min(members, max). */
+        public int targetVoters(int members) {
+            int n = Math.max(1, Math.min(members, maxVoters));
+            return n % 2 == 0 ? n - 1 : n;
+        }
+    }
 
     public StoreConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -31,12 +65,27 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(applyTimeout, "applyTimeout");
         apiAddress = apiAddress == null ? "" : apiAddress;
+        membership = membership == null ? Membership.DEFAULT : membership;
         if (snapshotThreshold < 1) {
             throw new IllegalArgumentException("snapshotThreshold must be at least 1");
         }
         if (readConnections < 1) {
             throw new IllegalArgumentException("readConnections must be at least 1");
         }
+    }
+
+    /** With the default membership settings. */
+    public StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
+                       String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
+                       int readConnections, Duration applyTimeout, String apiAddress) {
+        this(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, null);
+    }
+
+    /** The same node with other membership settings. */
+    public StoreConfig withMembership(Membership m) {
+        return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m);
     }
 
     /** Without an API address (kept so existing call sites compile until they pass one). */

@@ -11,7 +11,11 @@ public final class StoreException extends RuntimeException {
         /** The request did not complete in time. */
         TIMEOUT,
         /** The store is shutting down or not started. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The request names a member that does not exist (e.g. removing an unknown node id). */
+        NOT_FOUND,
+        /** The request cannot be carried out as asked (e.g. removing the only voter). */
+        INVALID
     }
 
     private final Reason reason;

@@ -13,11 +13,16 @@
  *       node starts with {@code start(false)} (empty group, so it never campaigns before it is known) and calls
  *       {@code join}: {@code Joiner} reaches any member through a {@code RaftClient} whose peers have
  *       placeholder ids (Ratis routes client requests by group id only; the client follows NotLeaderException
- *       to the leader) and asks for {@code setConfiguration} in ADD mode through the {@code Arguments} builder
- *       (never the array overload, which drops the servers). Re-joining with the same id, address and role is
- *       a no-op; the same id at another address or role is refused at once (Ratis 3.2.2 keeps one gRPC proxy
- *       per peer id with the first address it saw, so it cannot move a member). A restarted node has state
- *       ({@code hasState()}) and recovers its membership from its own log instead of joining.</li>
+ *       to the leader), reads the membership, picks its role (below) and asks for {@code setConfiguration} in
+ *       COMPARE_AND_SET mode against the membership it read (a stale view fails and is retried). Never ADD: in
+ *       3.2.2 ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
+ *       listeners from the request, not from the merged list); never the array overload, which drops the
+ *       servers. Re-joining with the same id and address is accepted as is, in whatever role the member has
+ *       now. The same id at another address is refused at once: Ratis 3.2.2 keeps one gRPC proxy per peer id
+ *       with the first address it saw ({@code PeerProxyMap.computeIfAbsent}; nothing removes an entry, and
+ *       {@code resetProxy} re-creates it from the old {@code RaftPeer}), so even remove-then-add would keep
+ *       every running server dialing the old address. A restarted node has state ({@code hasState()}) and
+ *       recovers its membership from its own log instead of joining.</li>
  *   <li><b>Bootstrap-expect.</b> {@code bootstrap} ({@link io.raftlite.core.store.Bootstrapper}) runs on a node
  *       started with {@code start(false)}: its empty-group server answers a group-info request with no peers
  *       and its own id, which is how the waiting nodes find each other over Ratis RPCs. An existing group is
@@ -31,6 +36,30 @@
  *       the FOLLOWER role (3.2.2 never turns a server started outside the conf into a listener), so it still
  *       restarts, then starts from its log as a LISTENER. The set is the same everywhere only when
  *       {@code -join} lists exactly the N nodes (rqlite's rule, documented for operators).</li>
+ *   <li><b>Roles.</b> Voters are kept at the largest odd number ≤ min(members, {@code maxVoters}); everyone
+ *       else is a listener. A joiner becomes a voter iff the voters are fewer than that target for the grown
+ *       membership (so a two-node cluster is one voter and one listener: two voters tolerate no failure either,
+ *       and losing the listener costs nothing), else a listener; {@code nonVoter} forces listener. The choice
+ *       is made before the join because a listener must restart its server first (next item). The leader's
+ *       {@code VoterBalancer} (one thread, every {@code balanceInterval} and whenever a configuration entry is
+ *       applied) then reaps, promotes the most advanced caught-up, recently heard listener while voters are
+ *       short, or demotes the least recently heard voter while there are too many, one CAS change at a time.
+ *       Ratis refuses adding as many new voters as it keeps, so 1 → 3 and 3 → 5 pass through an even count
+ *       for one change; a voter lost in that window stalls the change (and the cluster) until it returns.
+ *       A read replica ({@code -raft-non-voter}) says so in its node metadata, and the balancer never
+ *       promotes a listener whose metadata says so or that does not answer. A demoted voter's Ratis server
+ *       stays a FOLLOWER (3.2.2 only turns listeners into followers), and a follower whose election timer
+ *       fires while it is not a voter shuts its server down ({@code LeaderElection}, NOT_IN_CONF); so a node
+ *       that sees itself demoted in a settled configuration restarts its Ratis server in place, which then
+ *       starts as a LISTENER from its own log.</li>
+ *   <li><b>Removal and reaping.</b> {@code remove} works from any node: a CAS {@code setConfiguration} without
+ *       the member, computed from this node's view and sent through a short-lived Raft client that follows
+ *       NotLeader to the leader (the HTTP API is never used between nodes). An unknown id is NOT_FOUND, the only voter
+ *       INVALID. Removing the leader first transfers leadership to another voter (bounded, best effort), then
+ *       removes it; Ratis would also let a leader commit its own removal and step down, at the price of an
+ *       election timeout. Reaping (off by default) removes members the leader has not heard from for longer
+ *       than the role's timeout; the clock is Ratis' time since the member's last reply to this leader, so it
+ *       restarts with every new leader (as in rqlite).</li>
  *   <li><b>Listeners.</b> In 3.2.2 a listener added to a server started with an empty group stays in STARTING
  *       (the leader never marks listeners caught up), so a fresh node joining as a listener first restarts its
  *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
@@ -87,10 +116,12 @@
  * <ul>
  *   <li>Only log entries change a database; forwarded requests and node-metadata queries never write, and a
  *       forwarded write is applied exactly as if submitted on the leader (same bytes, the leader's result).</li>
- *   <li>A node is added only through {@code setConfiguration} on the leader, one at a time (a reconfiguration
- *       in progress is retried); a node never starts with a group listing other members, except under
+ *   <li>The membership changes only through {@code setConfiguration} on the leader, one change at a time, each
+ *       a compare-and-set against the configuration it was computed from (a reconfiguration in progress or a
+ *       stale view is retried); a node never starts with a group listing other members, except under
  *       bootstrap-expect: with the group computed identically by every founding node, or the group a founding
  *       node already started with.</li>
+ *   <li>Only the leader's balancer changes roles; a listener started as a read replica is never promoted.</li>
  *   <li>The last applied index advances only together with the database change it stands for, or is reset
  *       together with a restore.</li>
  *   <li>A deterministic failure (SQL error, invalid load) is a successful result carrying the error, the same

@@ -23,12 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.raftlite.core.store.ClusterTest.await;
-import static io.raftlite.core.store.ClusterTest.awaitAgreedLeader;
-import static io.raftlite.core.store.ClusterTest.awaitCounter;
-import static io.raftlite.core.store.ClusterTest.execute;
-import static io.raftlite.core.store.ClusterTest.freePort;
-import static io.raftlite.core.store.ClusterTest.voters;
+import static io.raftlite.core.store.ClusterTestSupport.await;
+import static io.raftlite.core.store.ClusterTestSupport.awaitAgreedLeader;
+import static io.raftlite.core.store.ClusterTestSupport.awaitCounter;
+import static io.raftlite.core.store.ClusterTestSupport.execute;
+import static io.raftlite.core.store.ClusterTestSupport.freePort;
+import static io.raftlite.core.store.ClusterTestSupport.voters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -81,7 +81,7 @@ class BootstrapTest {
 
         RaftStore fourth = store(config(4));
         fourth.start(false);
-        fourth.bootstrap(join, 3, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+        fourth.bootstrap(join, 3, WAIT, INTERVAL);
         awaitCounter(fourth, 1L);
         await("the fourth node in everyone's configuration", () -> three.stream().allMatch(
                 s -> s.nodes().stream().anyMatch(n -> n.id().equals("n4"))));
@@ -101,7 +101,7 @@ class BootstrapTest {
         List<Future<Void>> early = new ArrayList<>();
         for (RaftStore s : all.subList(0, 2)) { // ...but only two run their bootstrap loop for now
             early.add(threads.submit(() -> {
-                s.bootstrap(join, 3, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+                s.bootstrap(join, 3, WAIT, INTERVAL);
                 return null;
             }));
         }
@@ -110,7 +110,7 @@ class BootstrapTest {
         }
         String leader = awaitAgreedLeader(all.subList(0, 2));
         RaftStore late = all.get(2);
-        late.bootstrap(join, 3, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+        late.bootstrap(join, 3, WAIT, INTERVAL);
         assertEquals(leader, awaitAgreedLeader(all));
         execute(late, "CREATE TABLE counter (n INTEGER)");
         execute(late, "INSERT INTO counter(n) VALUES (7)");
@@ -128,9 +128,9 @@ class BootstrapTest {
         RaftStore listener = store(configs.get(1));
         voter.start(false);
         listener.start(false); // waits, but runs its bootstrap loop only after the leader has reached it
-        voter.bootstrap(join, 2, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+        voter.bootstrap(join, 2, WAIT, INTERVAL);
         assertEquals("n8", awaitAgreedLeader(List.of(voter, listener)), "two nodes: one voter (the first id)");
-        listener.bootstrap(join, 2, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+        listener.bootstrap(join, 2, WAIT, INTERVAL);
         assertEquals("LISTENER", listener.role());
         execute(listener, "CREATE TABLE counter (n INTEGER)"); // forwarded by the listener
         execute(listener, "INSERT INTO counter(n) VALUES (2)");
@@ -152,7 +152,7 @@ class BootstrapTest {
                 RaftStore s = store(c);
                 s.start(false);
                 try {
-                    s.bootstrap(join, 3, Bootstrapper.DEFAULT_MAX_VOTERS, Duration.ofSeconds(2), INTERVAL);
+                    s.bootstrap(join, 3, Duration.ofSeconds(2), INTERVAL);
                     return null;
                 } catch (StoreException e) {
                     assertFalse(s.hasState(), "a node that never formed a cluster bootstraps again next time");
@@ -171,21 +171,17 @@ class BootstrapTest {
     }
 
     @Test
-    void votersAreTheLargestOddNumberWithinTheCapAndTheGroupIsTheSameForAnyOrder() {
-        assertEquals(List.of(1, 1, 3, 3, 5, 5, 5), List.of(1, 2, 3, 4, 5, 6, 7).stream()
-                .map(n -> Bootstrapper.targetVoters(n, 5)).toList());
-        assertEquals(3, Bootstrapper.targetVoters(7, 4));
-        assertEquals(1, Bootstrapper.targetVoters(3, 1));
+    void theInitialGroupHasTheTargetVotersAndIsTheSameForAnyOrder() {
         RaftGroupId id = RaftGroupId.randomId();
         Map<RaftPeerId, String> seen = Map.of(RaftPeerId.valueOf("c"), "h3:1", RaftPeerId.valueOf("a"), "h1:1",
                 RaftPeerId.valueOf("d"), "h4:1", RaftPeerId.valueOf("b"), "h2:1");
-        RaftGroup group = Bootstrapper.initialGroup(id, seen, 5);
+        RaftGroup group = Bootstrapper.initialGroup(id, seen, StoreConfig.Membership.DEFAULT);
         assertEquals(List.of("a/h1:1/FOLLOWER", "b/h2:1/FOLLOWER", "c/h3:1/FOLLOWER", "d/h4:1/LISTENER"),
                 group.getPeers().stream().map(BootstrapTest::describe).toList());
         Map<RaftPeerId, String> otherOrder = new LinkedHashMap<>();
         List.of("d", "b", "a", "c").forEach(x -> otherOrder.put(RaftPeerId.valueOf(x), seen.get(RaftPeerId.valueOf(x))));
         assertEquals(group.getPeers().stream().map(BootstrapTest::describe).toList(),
-                Bootstrapper.initialGroup(id, otherOrder, 5).getPeers().stream().map(BootstrapTest::describe).toList());
+                Bootstrapper.initialGroup(id, otherOrder, StoreConfig.Membership.DEFAULT).getPeers().stream().map(BootstrapTest::describe).toList());
     }
 
     // ---- helpers (the cluster ones are ClusterTest's)
@@ -204,7 +200,7 @@ class BootstrapTest {
                 RaftStore s = store(c);
                 together.await();
                 s.start(false);
-                s.bootstrap(join, expect, Bootstrapper.DEFAULT_MAX_VOTERS, WAIT, INTERVAL);
+                s.bootstrap(join, expect, WAIT, INTERVAL);
                 return s;
             }));
         }

@@ -10,22 +10,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static io.raftlite.core.store.RaftStoreTest.awaitSnapshot;
 import static io.raftlite.core.store.RaftStoreTest.logStart;
+import static io.raftlite.core.store.ClusterTestSupport.READ_COUNTER;
+import static io.raftlite.core.store.ClusterTestSupport.WAIT;
+import static io.raftlite.core.store.ClusterTestSupport.await;
+import static io.raftlite.core.store.ClusterTestSupport.awaitAgreedLeader;
+import static io.raftlite.core.store.ClusterTestSupport.awaitCounter;
+import static io.raftlite.core.store.ClusterTestSupport.execute;
+import static io.raftlite.core.store.ClusterTestSupport.freePort;
+import static io.raftlite.core.store.ClusterTestSupport.settledVoters;
+import static io.raftlite.core.store.ClusterTestSupport.voters;
 import static io.raftlite.core.store.StoreTestSupport.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,9 +44,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(300)
 class ClusterTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration JOIN_INTERVAL = Duration.ofMillis(50);
-    private static final List<Statement> READ_COUNTER = List.of(Statement.of("SELECT n FROM counter"));
 
     @TempDir
     Path dir;
@@ -50,13 +53,7 @@ class ClusterTest {
 
     @AfterEach
     void closeAll() {
-        for (int i = stores.size() - 1; i >= 0; i--) {
-            try {
-                stores.get(i).close();
-            } catch (RuntimeException e) {
-                // keep closing the others
-            }
-        }
+        ClusterTestSupport.closeAll(stores);
     }
 
     @Test
@@ -71,7 +68,7 @@ class ClusterTest {
         n2.join(List.of(nobody, c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // one address is dead
         RaftStore n3 = joiner(c3);
         n3.join(List.of(c2.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL); // via a follower
-        await("three voters", () -> voters(n1).equals(Set.of("n1", "n2", "n3")));
+        await("three voters", () -> settledVoters(n1).equals(Set.of("n1", "n2", "n3")));
         assertTrue(n2.hasState() && n3.hasState(), "joined nodes recover their membership after a restart");
         Map<String, RaftStore> voters = Map.of("n1", n1, "n2", n2, "n3", n3);
         Map<String, StoreConfig> configs = Map.of("n1", c1, "n2", c2, "n3", c3);
@@ -156,6 +153,8 @@ class ClusterTest {
         n2.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
         RaftStore n3 = joiner(c3);
         n3.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
+        // n2 joined as a listener (two nodes: one voter); the leader promotes it once n3 is in
+        await("three voters", () -> settledVoters(n1).equals(Set.of("n1", "n2", "n3")));
         execute(n1, "CREATE TABLE counter (n INTEGER)");
         execute(n1, "INSERT INTO counter(n) VALUES(1)");
         n3.close();
@@ -220,71 +219,10 @@ class ClusterTest {
         return s;
     }
 
-    static int freePort(String host) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
-    static CommandResult execute(RaftStore store, String sql) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                CommandResult r = store.submit(Command.execute(List.of(Statement.of(sql)), false,
-                        System.currentTimeMillis(), 1)).get(30, TimeUnit.SECONDS);
-                assertNull(r.error());
-                return r;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof StoreException se && se.reason() == StoreException.Reason.NO_LEADER)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    /** Waits until every given store knows the same leader, one of them; returns its id. */
-    static String awaitAgreedLeader(Collection<RaftStore> group) throws Exception {
-        String[] leader = new String[1];
-        await("an agreed leader", () -> {
-            Set<String> seen = group.stream().map(RaftStore::leaderId).collect(Collectors.toSet());
-            boolean leads = group.stream().anyMatch(RaftStore::isLeader);
-            leader[0] = seen.size() == 1 ? seen.iterator().next() : null;
-            return leader[0] != null && leads;
-        });
-        return leader[0];
-    }
-
-    static Set<String> voters(RaftStore s) {
-        return s.nodes().stream().filter(StoreNode::voter).map(StoreNode::id).collect(Collectors.toSet());
-    }
-
-    static void awaitCounter(RaftStore s, long expected) throws Exception {
-        await("counter = " + expected + " on " + s.status().nodeId(), () -> {
-            try {
-                return Long.valueOf(expected).equals(scalar(s.readLocal(READ_COUNTER, false, null)));
-            } catch (RuntimeException e) {
-                return false; // the table is not there yet
-            }
-        });
-    }
-
     private static String dump(RaftStore s) {
         StringWriter out = new StringWriter();
         s.dumpSql(out);
         return out.toString();
-    }
-
-    static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static Throwable causeOf(Callable<?> call) throws Exception {

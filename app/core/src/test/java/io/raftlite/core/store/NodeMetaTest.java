@@ -21,6 +21,20 @@ class NodeMetaTest {
     }
 
     @Test
+    void theReadReplicaFlagRoundTripsAndAVersionOneReplyReadsAsPromotable() throws Exception {
+        NodeMeta replica = new NodeMeta("n3", "http://127.0.0.3:4001", "1.2.3", true);
+        assertEquals(replica, NodeMeta.decode(replica.encode()));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("n4");
+            out.writeUTF("");
+            out.writeUTF("0.1.0");
+        }
+        assertEquals(new NodeMeta("n4", "", "0.1.0", false), NodeMeta.decode(bytes.toByteArray()));
+    }
+
+    @Test
     void theRequestIsNeverAReadMessageAndViceVersa() {
         assertTrue(NodeMeta.isRequest(NodeMeta.request()));
         assertThrows(IllegalArgumentException.class, () -> ReadMessage.decode(NodeMeta.request()));

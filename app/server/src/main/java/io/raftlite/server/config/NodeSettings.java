@@ -10,13 +10,17 @@ import java.util.List;
  * @param requestedNodeId the id asked for, or null to keep the persisted one (or default on first start)
  * @param join            Raft addresses to join through when the node has no Raft state yet (empty: bootstrap alone)
  * @param bootstrapExpect form a cluster with this many of the {@code join} nodes when none exists (0: off)
+ * @param maxVoters       the voter cap (odd, at least 1)
+ * @param reapNodeTimeout how long a voter may be unreachable before the leader removes it (zero: never)
+ * @param reapReadOnlyNodeTimeout the same for listeners (zero: never)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
                            long logSegmentSizeBytes, Duration applyTimeout, String clusterName,
                            int readConnections, int queueCapacity, int queueBatchSize, Duration queueTimeout,
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
-                           int bootstrapExpect, Duration bootstrapExpectTimeout) {
+                           int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
+                           Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout) {
 
     public NodeSettings {
         join = List.copyOf(join);

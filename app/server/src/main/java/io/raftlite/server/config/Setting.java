@@ -24,6 +24,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String RAFT_LOG_SEGMENT_SIZE = "raftlite.raft.log-segment-size";
     public static final String RAFT_APPLY_TIMEOUT = "raftlite.raft.apply-timeout";
     public static final String RAFT_NON_VOTER = "raftlite.raft.non-voter";
+    public static final String RAFT_MAX_VOTERS = "raftlite.raft.max-voters";
+    public static final String RAFT_REAP_NODE_TIMEOUT = "raftlite.raft.reap-node-timeout";
+    public static final String RAFT_REAP_READ_ONLY_NODE_TIMEOUT = "raftlite.raft.reap-read-only-node-timeout";
     public static final String CLUSTER_NAME = "raftlite.cluster.name";
     public static final String CLUSTER_JOIN = "raftlite.cluster.join";
     public static final String CLUSTER_JOIN_TIMEOUT = "raftlite.cluster.join-timeout";
@@ -57,6 +60,12 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "how long a write may wait to be committed and applied"),
             new Setting(RAFT_NON_VOTER, "raft-non-voter", "false", Kind.BOOLEAN,
                     "join as a read replica (Ratis listener): receives the whole log, never votes"),
+            new Setting(RAFT_MAX_VOTERS, "raft-max-voters", "5", Kind.COUNT,
+                    "most voters (odd); other nodes are listeners, promoted when a voter leaves"),
+            new Setting(RAFT_REAP_NODE_TIMEOUT, "raft-reap-node-timeout", "0s", Kind.DURATION,
+                    "the leader removes a voter unreachable this long (0s: never)"),
+            new Setting(RAFT_REAP_READ_ONLY_NODE_TIMEOUT, "raft-reap-read-only-node-timeout", "0s", Kind.DURATION,
+                    "the leader removes a read replica unreachable this long (0s: never)"),
             new Setting(CLUSTER_NAME, "cluster-name", "raftlite", Kind.NAME,
                     "cluster name; the Raft group id is derived from it, so all nodes must agree"),
             new Setting(CLUSTER_JOIN, "join", "", Kind.ADDRESS_LIST,

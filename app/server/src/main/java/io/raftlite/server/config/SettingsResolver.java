@@ -180,13 +180,20 @@ public final class SettingsResolver {
             throw new UsageException("-bootstrap-expect needs -join listing the Raft addresses of all "
                     + bootstrapExpect + " nodes");
         }
+        long maxVoters = count(v, Setting.RAFT_MAX_VOTERS);
+        if (maxVoters % 2 == 0) {
+            throw new UsageException(flagOf(Setting.RAFT_MAX_VOTERS) + ": " + maxVoters
+                    + " is even; use an odd number (an even count of voters tolerates no more failures than one fewer)");
+        }
         return new NodeSettings(nodeId.isEmpty() ? null : nodeId, Path.of(dataDir), httpAddr, httpAdv,
                 size(v, Setting.HTTP_MAX_BODY, Integer.MAX_VALUE - 16), raftAddr, raftAdv,
                 count(v, Setting.RAFT_SNAPSHOT_THRESHOLD), size(v, Setting.RAFT_LOG_SEGMENT_SIZE, 1L << 30),
                 duration(v, Setting.RAFT_APPLY_TIMEOUT), cluster, (int) count(v, Setting.DB_READ_CONNECTIONS),
                 (int) count(v, Setting.QUEUE_CAPACITY), (int) count(v, Setting.QUEUE_BATCH_SIZE),
                 duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT),
-                bootstrapExpect, duration(v, Setting.CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT));
+                bootstrapExpect, duration(v, Setting.CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT),
+                (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
+                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT));
     }
 
     private static String flagOf(String key) {
@@ -290,6 +297,23 @@ public final class SettingsResolver {
             // reported below
         }
         throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a valid duration (e.g. 500ms, 10s)");
+    }
+
+    /** A duration where zero (or {@code 0}) means "off". */
+    private static Duration durationOrZero(Map<String, String> v, String key) throws UsageException {
+        String text = v.get(key).trim();
+        if (text.equals("0") || text.isEmpty()) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration d = GoDuration.parse(text);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new UsageException(flagOf(key) + ": '" + v.get(key) + "' is not a valid duration (e.g. 30m, 48h; 0s = off)");
     }
 
     /** The {@code -h} text, derived from the settings table. */

@@ -300,7 +300,7 @@ public final class DataApi {
     private static Reply storeFailure(StoreException e, Map<String, List<String>> query) {
         return switch (e.reason()) {
             case NO_LEADER, NOT_LEADER -> Reply.text(503, "leader not found");
-            case UNAVAILABLE -> Reply.text(503, "store not ready");
+            case UNAVAILABLE, NOT_FOUND, INVALID -> Reply.text(503, "store not ready"); // the last two: /remove only
             case TIMEOUT -> refused(new Refusal(e.getMessage()), query);
         };
     }

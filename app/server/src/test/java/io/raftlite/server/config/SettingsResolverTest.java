@@ -105,6 +105,22 @@ class SettingsResolverTest {
     }
 
     @Test
+    void voterCapAndReapingDefaultToFiveAndOff() throws UsageException {
+        NodeSettings defaults = run(new String[0], Map.of());
+        assertEquals(5, defaults.maxVoters());
+        assertEquals(Duration.ZERO, defaults.reapNodeTimeout());
+        assertEquals(Duration.ZERO, defaults.reapReadOnlyNodeTimeout());
+        NodeSettings s = run(new String[]{"-raft-max-voters", "3", "-raft-reap-node-timeout", "48h",
+                "-raft-reap-read-only-node-timeout=30m"}, Map.of());
+        assertEquals(3, s.maxVoters());
+        assertEquals(Duration.ofHours(48), s.reapNodeTimeout());
+        assertEquals(Duration.ofMinutes(30), s.reapReadOnlyNodeTimeout());
+        UsageException even = assertThrows(UsageException.class,
+                () -> SettingsResolver.resolve(new String[]{"-raft-max-voters", "4"}, Map.of()));
+        assertTrue(even.getMessage().startsWith("-raft-max-voters: 4 is even"), even.getMessage());
+    }
+
+    @Test
     void mistakesAreOneLineReasons() throws Exception {
         Path badYaml = tmp.resolve("bad.yml");
         Files.writeString(badYaml, "raftlite:\n  htp:\n    addr: x\n");
@@ -114,7 +130,9 @@ class SettingsResolverTest {
                 {"-config", tmp.resolve("missing.yml").toString()}, {"-raft-non-voter"},
                 {"-join", "127.0.0.1:4002,nope"}, {"-join", "127.0.0.1:4002", "-raft-non-voter=maybe"},
                 {"-join", "127.0.0.1:4002", "-bootstrap-expect", "-1"}, {"-join", "127.0.0.1:4002", "-bootstrap-expect", "x"},
-                {"-join", "127.0.0.1:4002", "-bootstrap-expect", "2", "-bootstrap-expect-timeout", "0s"}};
+                {"-join", "127.0.0.1:4002", "-bootstrap-expect", "2", "-bootstrap-expect-timeout", "0s"},
+                {"-raft-max-voters", "4"}, {"-raft-max-voters", "0"}, {"-raft-reap-node-timeout", "-1s"},
+                {"-raft-reap-read-only-node-timeout", "soon"}};
         for (String[] args : cases) {
             UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
                     String.join(" ", args));

@@ -35,9 +35,7 @@ class ClusterIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (NodeProcess n : nodes) {
-            n.close();
-        }
+        NodeProcess.closeAll(nodes);
     }
 
     private void startCluster(String... extra) throws Exception {
@@ -50,6 +48,14 @@ class ClusterIT {
         NodeProcess n3 = NodeProcess.start("127.0.0.13", tmp.resolve("n3"),
                 with(extra, "-node-id", "n3", "-join", "127.0.0.12:" + n2.raftPort + ",127.0.0.11:" + n1.raftPort));
         nodes.add(n3);
+        // n2 joined as a listener (a two-node cluster has one voter); the leader promotes it once n3 is in
+        await("three voters", () -> {
+            try {
+                return n1.get("/nodes?ver=2").body().split("\"voter\":true").length - 1 == 3;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     private static String[] with(String[] extra, String... args) {

@@ -21,7 +21,8 @@ class CommandLineIT {
     void badFlagsAndValuesExitTwoWithOneLine() throws Exception {
         for (String[] args : new String[][]{{"-no-such-flag", "x"}, {"-http-addr", "nowhere"}, {"-raft-snap", "-1"},
                 {"-raft-apply-timeout", "forever"}, {"-http-addr", "127.0.0.34:4001", "-raft-addr", "127.0.0.34:4001"},
-                {"-bootstrap-expect", "3"}, {"-bootstrap-expect", "3", "-join", "127.0.0.34:4002", "-raft-non-voter"}}) {
+                {"-bootstrap-expect", "3"}, {"-bootstrap-expect", "3", "-join", "127.0.0.34:4002", "-raft-non-voter"},
+                {"-raft-max-voters", "4"}}) {
             NodeProcess.Result r = NodeProcess.run(Duration.ofSeconds(30), args);
             assertEquals(2, r.exitCode(), String.join(" ", args) + " -> " + r.stderr());
             assertEquals(1, r.stderr().strip().lines().count(), "one line: " + r.stderr());

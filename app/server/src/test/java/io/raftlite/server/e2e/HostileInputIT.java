@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileInputIT {
 
     private static final String[] PATHS = {"/db/execute", "/db/query", "/db/request", "/db/load", "/db/backup",
-        "/status", "/nodes", "/leader", "/readyz", "/db/nothing", "/"};
+        "/status", "/nodes", "/leader", "/readyz", "/remove", "/db/nothing", "/"};
     private static final String[] METHODS = {"GET", "POST", "POST", "POST", "PUT", "DELETE"};
     private static final String[] TYPES = {"application/json", "text/plain", "application/octet-stream",
         "application/x-www-form-urlencoded", "text/plain; charset=latin1", null, "multipart/form-data"};
@@ -36,7 +36,8 @@ class HostileInputIT {
         "[\"SELECT * FROM f\", \"SELECT randomblob(4), datetime('now')\"]",
         "[\"PRAGMA journal_mode\", \"PRAGMA synchronous=0\"]",
         "SELECT * FROM f WHERE a = 'it''s'",
-        "[\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1000) SELECT count(*) FROM c\"]"};
+        "[\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1000) SELECT count(*) FROM c\"]",
+        "{\"id\": \"nobody\"}", "{\"id\": 7}"};
 
     @TempDir
     Path tmp;
@@ -79,6 +80,7 @@ class HostileInputIT {
         return switch (endpoint) {
             case "/db/execute", "/db/request", "/db/load" -> "POST";
             case "/db/query" -> random.nextBoolean() ? "GET" : "POST";
+            case "/remove" -> "DELETE";
             default -> "GET";
         };
     }

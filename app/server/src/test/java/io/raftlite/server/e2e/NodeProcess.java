@@ -191,6 +191,13 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Stops every node (SIGKILL where still running). */
+    static void closeAll(List<NodeProcess> nodes) throws InterruptedException {
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -1,0 +1,112 @@
+package io.raftlite.core.store;
+
+import io.raftlite.core.command.Command;
+import io.raftlite.core.command.CommandResult;
+import io.raftlite.core.command.Statement;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.raftlite.core.store.StoreTestSupport.scalar;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Waiting and asserting helpers for in-process clusters of several stores on loopback addresses. */
+final class ClusterTestSupport {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final List<Statement> READ_COUNTER = List.of(Statement.of("SELECT n FROM counter"));
+
+    private ClusterTestSupport() {
+    }
+
+    /** Closes the stores, newest first, whatever each close throws. */
+    static void closeAll(List<RaftStore> stores) {
+        for (int i = stores.size() - 1; i >= 0; i--) {
+            try {
+                stores.get(i).close();
+            } catch (RuntimeException e) {
+                // keep closing the others
+            }
+        }
+    }
+
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
+    static CommandResult execute(RaftStore store, String sql) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                CommandResult r = store.submit(Command.execute(List.of(Statement.of(sql)), false,
+                        System.currentTimeMillis(), 1)).get(30, TimeUnit.SECONDS);
+                assertNull(r.error());
+                return r;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof StoreException se && se.reason() == StoreException.Reason.NO_LEADER)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Waits until every given store knows the same leader, one of them; returns its id. */
+    static String awaitAgreedLeader(Collection<RaftStore> group) throws Exception {
+        String[] leader = new String[1];
+        await("an agreed leader", () -> {
+            Set<String> seen = group.stream().map(RaftStore::leaderId).collect(Collectors.toSet());
+            boolean leads = group.stream().anyMatch(RaftStore::isLeader);
+            leader[0] = seen.size() == 1 ? seen.iterator().next() : null;
+            return leader[0] != null && leads;
+        });
+        return leader[0];
+    }
+
+    /** The voters of a settled configuration (empty while a change is half done: killing a voter then can stall it). */
+    static Set<String> settledVoters(RaftStore s) {
+        return s.configurationStable() ? voters(s) : Set.of();
+    }
+
+    static Set<String> voters(RaftStore s) {
+        return s.nodes().stream().filter(StoreNode::voter).map(StoreNode::id).collect(Collectors.toSet());
+    }
+
+    static void awaitCounter(RaftStore s, long expected) throws Exception {
+        await("counter = " + expected + " on " + s.status().nodeId(), () -> {
+            try {
+                return Long.valueOf(expected).equals(scalar(s.readLocal(READ_COUNTER, false, null)));
+            } catch (RuntimeException e) {
+                return false; // the table is not there yet
+            }
+        });
+    }
+
+    static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static Set<String> listeners(RaftStore s) {
+        return s.nodes().stream().filter(n -> !n.voter()).map(StoreNode::id).collect(Collectors.toSet());
+    }
+}
