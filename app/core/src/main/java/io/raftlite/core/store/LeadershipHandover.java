@@ -8,6 +8,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 final class LeadershipHandover {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipHandover.class);
+    private static final long NOT_READY_RETRY_MS = 50;
 
     record Caller(ClientId clientId, long callId) {
     }
@@ -42,10 +44,18 @@ final class LeadershipHandover {
             if (target == null) {
                 return;
             }
-            TransferLeadershipRequest request = new TransferLeadershipRequest(caller.clientId(),
-                    d.getId(), d.getMemberId().getGroupId(), caller.callId(), target, timeout.toMillis());
-            RaftClientReply reply = server.transferLeadershipAsync(request)
-                    .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            RaftClientReply reply;
+            do { // a leader just elected is not ready until its first entry commits: retry within the bound
+                long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                TransferLeadershipRequest request = new TransferLeadershipRequest(caller.clientId(),
+                        d.getId(), d.getMemberId().getGroupId(), caller.callId(), target, leftMs);
+                reply = server.transferLeadershipAsync(request).get(leftMs + 500, TimeUnit.MILLISECONDS);
+                if (!(reply.getException() instanceof LeaderNotReadyException) || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(NOT_READY_RETRY_MS);
+            } while (d.getInfo().isLeader());
             LOG.info("leadership transfer to {} on stop: {}", target,
                     reply.isSuccess() ? "done" : String.valueOf(reply.getException()));
         } catch (InterruptedException e) {
