@@ -227,7 +227,7 @@ class ClusterTest {
     }
 
     /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
-    private static CommandResult execute(RaftStore store, String sql) throws Exception {
+    static CommandResult execute(RaftStore store, String sql) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {
@@ -261,7 +261,7 @@ class ClusterTest {
         return s.nodes().stream().filter(StoreNode::voter).map(StoreNode::id).collect(Collectors.toSet());
     }
 
-    private static void awaitCounter(RaftStore s, long expected) throws Exception {
+    static void awaitCounter(RaftStore s, long expected) throws Exception {
         await("counter = " + expected + " on " + s.status().nodeId(), () -> {
             try {
                 return Long.valueOf(expected).equals(scalar(s.readLocal(READ_COUNTER, false, null)));
@@ -271,13 +271,13 @@ class ClusterTest {
         });
     }
 
-    private static String dump(RaftStore s) {
+    static String dump(RaftStore s) {
         StringWriter out = new StringWriter();
         s.dumpSql(out);
         return out.toString();
     }
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
+    static void await(String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
