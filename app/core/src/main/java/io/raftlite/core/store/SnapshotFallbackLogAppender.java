@@ -22,7 +22,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The fix, as upstream: also send the snapshot in that case, unless the follower's next index is right
  * after the snapshot it installed from this leader (then Ratis sends entries without the previous one, as it
- * does in 3.2.2; upstream learnt in RATIS-2500 that forcing a snapshot there loops).
+ * does in 3.2.2; upstream learnt in RATIS-2500 that forcing a snapshot there loops). One more exception of
+ * ours: not to a follower known to have committed the snapshot's index already. It would answer
+ * ALREADY_INSTALLED, which 3.2.2 handles without moving the next index (the reply carries a chunk number,
+ * not an index), so the same snapshot would be sent forever. Such a follower is ahead of what the leader
+ * thinks (its next index was lowered by failed requests); 3.2.2 recovers from that by restarting the
+ * appender, which probes from the end of the log again.
  */
 class SnapshotFallbackLogAppender extends GrpcLogAppender {
 
@@ -45,8 +50,8 @@ class SnapshotFallbackLogAppender extends GrpcLogAppender {
         FollowerInfo f = getFollower();
         RaftLog log = getRaftLog();
         long next = f.getNextIndex();
-        if (!previousEntryIsGone(next, f.getSnapshotIndex(), log.getStartIndex(), log.getNextIndex(),
-                previousTermIndex(log, snapshot, next))) {
+        if (!sendsSnapshot(next, f.getSnapshotIndex(), f.getCommitIndex(), log.getStartIndex(), log.getNextIndex(),
+                previousTermIndex(log, snapshot, next), snapshot.getIndex())) {
             return null;
         }
         FALLBACK_LOG.info("{}: the follower needs index {}, the leader's log starts there and neither the log nor "
@@ -56,16 +61,18 @@ class SnapshotFallbackLogAppender extends GrpcLogAppender {
     }
 
     /**
-     * True when the leader can send the follower neither entries nor (in 3.2.2) a snapshot: its next index is
-     * the leader's log start index and the entry before it is unknown ({@code previous == null}).
+     * The rule: the follower's next index is the leader's log start, the entry before it is unknown
+     * ({@code previous == null}), it is not right after the snapshot the follower installed from this leader,
+     * and the follower has not committed the snapshot's index yet (as far as the leader knows).
      */
-    static boolean previousEntryIsGone(long followerNext, long followerSnapshotIndex, long leaderStart,
-                                       long leaderNext, TermIndex previous) {
+    static boolean sendsSnapshot(long followerNext, long followerSnapshotIndex, long followerCommit,
+                                 long leaderStart, long leaderNext, TermIndex previous, long snapshotIndex) {
         return followerNext < leaderNext
                 && followerNext == leaderStart
                 && followerNext > RaftLog.LEAST_VALID_LOG_INDEX
                 && followerNext != followerSnapshotIndex + 1
-                && previous == null;
+                && previous == null
+                && followerCommit < snapshotIndex;
     }
 
     /** What 3.2.2's private {@code LogAppenderBase.getPrevious} returns: the entry before {@code next}, or null. */
