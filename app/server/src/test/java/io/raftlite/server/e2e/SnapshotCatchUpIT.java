@@ -64,7 +64,8 @@ class SnapshotCatchUpIT {
         long catchUpMs = (System.nanoTime() - restartedAt) / 1_000_000;
 
         String log = Files.readString(follower.log);
-        Matcher installed = Pattern.compile("n\\d: installed the leader's snapshot \\S+ \\(index (\\d+)\\)").matcher(log);
+        Matcher installed = Pattern.compile("n\\d: installed the leader's snapshot \\S+ \\(index (\\d+)\\)")
+                .matcher(log);
         assertTrue(installed.find(), "the follower installed a snapshot:\n" + follower.logTail());
         long installedIndex = Long.parseLong(installed.group(1));
         assertTrue(installedIndex > followerCommit, "the snapshot covers entries it never had");
