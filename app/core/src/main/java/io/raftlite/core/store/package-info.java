@@ -64,9 +64,10 @@
  *       neither entries nor a snapshot when its next index is the leader's log start and the entry before it
  *       is neither in the log nor the snapshot's last. {@code RaftPropertiesFactory} sets {@code raft.rpc.type}
  *       to {@code SnapshotFallbackRpcType}, plain gRPC whose leader-side {@code SnapshotFallbackLogAppender}
- *       sends the snapshot then too (upstream's rule, with RATIS-2500's exemption, and never to a follower
- *       known to have committed the snapshot's index, which would loop on ALREADY_INSTALLED). Only
- *       {@code RaftServer} uses it; the {@code RaftClient}s keep default properties.</li>
+ *       sends the snapshot then too (upstream's rule, with RATIS-2500's exemption); a follower known to have
+ *       committed past that point gets entries from after its commit instead, and a request whose previous
+ *       entry vanished meanwhile is skipped rather than stopping the appender. Only {@code RaftServer} uses
+ *       it; the {@code RaftClient}s keep default properties.</li>
  * </ul>
  *
  * <h2>Thread rules</h2>
