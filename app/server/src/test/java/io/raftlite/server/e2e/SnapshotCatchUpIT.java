@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,10 +87,20 @@ class SnapshotCatchUpIT {
         }
     }
 
-    private static void insert(NodeProcess leader, int from, int to) throws Exception {
+    /**
+     * Writes through the given node. Retries only "leader not found" (refused before anything is submitted):
+     * on a loaded machine two nodes may lose and re-elect their leader.
+     */
+    private static void insert(NodeProcess node, int from, int to) throws Exception {
         for (int i = from; i < to; i++) {
-            ok(leader.post("/db/execute", "[[\"INSERT INTO kv VALUES (?, ?, random())\", " + i + ", \""
-                    + "v".repeat(200) + "\"]]"));
+            String body = "[[\"INSERT INTO kv VALUES (?, ?, random())\", " + i + ", \"" + "v".repeat(200) + "\"]]";
+            HttpResponse<String> r = node.post("/db/execute", body);
+            for (int retry = 0; retry < 600 && r.statusCode() == 503 && r.body().contains("leader not found");
+                    retry++) {
+                Thread.sleep(100);
+                r = node.post("/db/execute", body);
+            }
+            ok(r);
         }
     }
 
