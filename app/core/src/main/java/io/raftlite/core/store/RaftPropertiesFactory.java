@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -51,16 +52,15 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
-        // Purge only what every follower has (Ratis' default). Purging up to the snapshot regardless trips a
-        // Ratis 3.2.2 bug (RATIS-2487, fixed after 3.2.2): a restarted follower whose log ends exactly where
-        // the leader's remaining log begins gets neither entries nor a snapshot ("Previous TermIndex not
-        // found"), which is what happens to a killed leader. With this, a follower that was down catches up
-        // from the log; new members still get the snapshot.
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
-        // ...and keep one snapshot threshold's worth of entries behind that point: a stopped node's log ends
-        // at a segment boundary (a term change), and if the leader purged that very segment it could send
-        // neither the entry before the follower's next index nor a snapshot (the same bug, reached by
-        // stopping all nodes and restarting them).
+        // Purge up to the snapshot whether or not every follower has it: a member that is down does not pin the
+        // log; when it returns behind the leader's log start it gets the snapshot. Ratis 3.2.2 misses one case
+        // (RATIS-2487: a follower whose log ends exactly where the leader's begins gets neither entries nor a
+        // snapshot), so the leader uses our log appender, which sends the snapshot then too.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftConfigKeys.Rpc.setType(p, new SnapshotFallbackRpcType());
+        // Keep one snapshot threshold's worth of entries behind the snapshot (not needed for correctness): a
+        // follower that was briefly away, e.g. restarted, catches up from the log instead of copying the whole
+        // database; one further behind gets the snapshot. Costs at most snapshotThreshold entries on disk.
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.snapshotThreshold());
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(MAX_PURGE_GAP, config.snapshotThreshold()));
 

@@ -110,6 +110,8 @@ final class SqliteStateMachine extends BaseStateMachine {
             throw new IOException("Ratis reported an installed snapshot but " + smDir + " holds no valid one");
         }
         rebuild(installed);
+        LOG.info("{}: installed the leader's snapshot {} (index {})", self.id(),
+                installed.get().getFile().getPath().getFileName(), installed.get().getIndex());
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 

@@ -99,7 +99,17 @@
  *       ever equals "snapshot + replayed suffix".</li>
  *   <li>Snapshots: {@code db.copyTo(tmp)}, fsync, atomic rename, MD5 file, directory fsync. A crash leaves no
  *       snapshot, one without MD5 (skipped), or a complete one. The newest two are kept; the log is purged up
- *       to the newest snapshot index (every {@code min(snapshotThreshold, 1024)} entries, whole segments).</li>
+ *       to the newest snapshot index less {@code snapshotThreshold} entries (every
+ *       {@code min(snapshotThreshold, 1024)} entries, whole segments), whatever the followers have: a member
+ *       that was down for longer gets the leader's snapshot.</li>
+ *   <li>RATIS-2487 workaround (delete on upgrading to a Ratis with the fix): Ratis 3.2.2 sends a follower
+ *       neither entries nor a snapshot when its next index is the leader's log start and the entry before it
+ *       is neither in the log nor the snapshot's last. {@code RaftPropertiesFactory} sets {@code raft.rpc.type}
+ *       to {@code SnapshotFallbackRpcType}, plain gRPC whose leader-side {@code SnapshotFallbackLogAppender}
+ *       sends the snapshot then too (upstream's rule, with RATIS-2500's exemption); a follower known to have
+ *       committed past that point gets entries from after its commit instead, and a request whose previous
+ *       entry vanished meanwhile is skipped rather than stopping the appender. Only {@code RaftServer} uses
+ *       it; the {@code RaftClient}s keep default properties.</li>
  * </ul>
  *
  * <h2>Thread rules</h2>

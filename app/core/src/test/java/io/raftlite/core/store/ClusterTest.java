@@ -219,7 +219,7 @@ class ClusterTest {
         return s;
     }
 
-    private static String dump(RaftStore s) {
+    static String dump(RaftStore s) {
         StringWriter out = new StringWriter();
         s.dumpSql(out);
         return out.toString();

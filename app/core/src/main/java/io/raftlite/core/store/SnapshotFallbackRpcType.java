@@ -1,0 +1,46 @@
+package io.raftlite.core.store;
+
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.rpc.RpcFactory;
+import org.apache.ratis.rpc.RpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.leader.FollowerInfo;
+import org.apache.ratis.server.leader.LeaderState;
+import org.apache.ratis.server.leader.LogAppender;
+
+/**
+ * WORKAROUND for RATIS-2487, delete with {@link SnapshotFallbackLogAppender} when upgrading Ratis: Ratis' gRPC
+ * transport, unchanged, except that a leader's log appenders are {@link SnapshotFallbackLogAppender}s.
+ *
+ * <p>Ratis 3.2.2 has no setting for the log appender class; it asks the server's RPC factory, and
+ * {@code raft.rpc.type} may name an {@link RpcType} class ({@code RpcType.valueOf} instantiates it by
+ * reflection with its no-argument constructor). So {@link #name()} is this class's name, and
+ * {@code RaftConfigKeys.Rpc.setType(properties, new SnapshotFallbackRpcType())} selects it. Only the server
+ * uses it: our {@code RaftClient}s are built with their own default properties (plain GRPC), and the wire
+ * protocol is exactly GRPC's, so nodes with and without it interoperate.
+ */
+final class SnapshotFallbackRpcType implements RpcType {
+
+    @Override
+    public String name() {
+        return SnapshotFallbackRpcType.class.getName();
+    }
+
+    @Override
+    public RpcFactory newFactory(Parameters parameters) {
+        return new Factory(parameters);
+    }
+
+    /** {@link GrpcFactory} with the RATIS-2487 log appender; everything else (TLS, services, clients) as is. */
+    static final class Factory extends GrpcFactory {
+        Factory(Parameters parameters) {
+            super(parameters);
+        }
+
+        @Override
+        public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
+            return new SnapshotFallbackLogAppender(server, state, follower);
+        }
+    }
+}
