@@ -3,12 +3,16 @@ package io.raftlite.server.http;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.nio.charset.StandardCharsets;
 
 /** {@code DELETE /remove}, done by {@link RemoveApi} on the blocking executor. */
 @Controller
@@ -21,8 +25,17 @@ class ClusterController {
         this.api = api;
     }
 
+    /**
+     * A 404 is thrown, not returned: Micronaut 4.10 can spin forever, allocating until the heap is gone, when a
+     * controller returns a raw 404 response to a request with a body (a race: micronaut-core#12940,
+     * kestra#17620). Thrown as {@link HttpStatusException}, {@link ErrorController} writes the same reply.
+     */
     @Delete(uri = "/remove", consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> remove(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        return Replies.toHttp(api.remove(Replies.target(request), Replies.params(request), body));
+        Reply reply = api.remove(Replies.target(request), Replies.params(request), body);
+        if (reply.status() == HttpStatus.NOT_FOUND.getCode()) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, new String(reply.body(), StandardCharsets.UTF_8).strip());
+        }
+        return Replies.toHttp(reply);
     }
 }

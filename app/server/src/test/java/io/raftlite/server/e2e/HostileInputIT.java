@@ -60,6 +60,9 @@ class HostileInputIT {
                     r = node.send(method, path, body, type);
                 } catch (IllegalArgumentException e) {
                     continue; // the client refused to build the request; nothing reached the node
+                } catch (java.net.http.HttpTimeoutException e) {
+                    failures.add(method + " " + path + " [" + type + "] " + preview(body) + " -> no answer in 30s");
+                    continue;
                 }
                 if (r.statusCode() >= 500 && !(r.statusCode() == 503 && r.body().startsWith("leader not found"))) {
                     failures.add(method + " " + path + " [" + type + "] " + preview(body) + " -> " + r.statusCode()
