@@ -72,7 +72,9 @@ class SnapshotCatchUpTest {
 
         RaftStore back = restart(configs.get(f));
         awaitCounter(back, 5 + 10 * THRESHOLD);
-        assertTrue(logs.any(configs.get(f).nodeId() + ": installed the leader's snapshot"), logs.toString());
+        // logged just after the restored database becomes readable: wait for the line, do not race it
+        String installed = configs.get(f).nodeId() + ": installed the leader's snapshot";
+        await("the install logged", () -> logs.any(installed));
         assertEquals(dump(leader), dump(back));
     }
 
@@ -114,7 +116,9 @@ class SnapshotCatchUpTest {
         RaftStore back = restart(configs.get(stuck));
         awaitCounter(back, 5 + 6 * THRESHOLD);
         assertTrue(logs.any("RATIS-2487 workaround"), "the fallback sent the snapshot: " + logs);
-        assertTrue(logs.any(configs.get(stuck).nodeId() + ": installed the leader's snapshot"), logs.toString());
+        // logged just after the restored database becomes readable: wait for the line, do not race it
+        String installed = configs.get(stuck).nodeId() + ": installed the leader's snapshot";
+        await("the install logged", () -> logs.any(installed));
         assertEquals(dump(leader), dump(back));
     }
 

@@ -64,9 +64,10 @@ class SnapshotCatchUpIT {
         await("the follower converges", () -> dump(follower).equals(expected));
         long catchUpMs = (System.nanoTime() - restartedAt) / 1_000_000;
 
-        String log = Files.readString(follower.log);
-        Matcher installed = Pattern.compile("n\\d: installed the leader's snapshot \\S+ \\(index (\\d+)\\)")
-                .matcher(log);
+        Pattern installLine = Pattern.compile("n\\d: installed the leader's snapshot \\S+ \\(index (\\d+)\\)");
+        // logged just after the restored database becomes readable: wait for the line, do not race it
+        await("the follower logged a snapshot install", () -> installLine.matcher(readLog(follower)).find());
+        Matcher installed = installLine.matcher(readLog(follower));
         assertTrue(installed.find(), "the follower installed a snapshot:\n" + follower.logTail());
         long installedIndex = Long.parseLong(installed.group(1));
         assertTrue(installedIndex > followerCommit, "the snapshot covers entries it never had");
@@ -139,6 +140,14 @@ class SnapshotCatchUpIT {
                     .filter(Matcher::matches).mapToLong(m -> Long.parseLong(m.group(1))).min().orElse(-1);
         } catch (IOException | java.io.UncheckedIOException e) {
             return -1; // a segment was purged while listing
+        }
+    }
+
+    private static String readLog(NodeProcess node) {
+        try {
+            return Files.readString(node.log);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
