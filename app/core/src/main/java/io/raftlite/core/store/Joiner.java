@@ -8,7 +8,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
@@ -37,11 +36,8 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>same id and address already there, in whatever role: accepted as is (idempotent re-join; the
  *       leader's balancer owns roles once a node is in);</li>
- *   <li>id absent: {@code setConfiguration} in {@code COMPARE_AND_SET} mode from the membership just read (a
- *       stale view fails and is retried). Not {@code ADD}: in 3.2.2 it drops every existing listener
- *       ({@code LeaderStateImpl.startSetConfiguration} takes the listeners from the request's arguments, not
- *       from the merged list {@code RaftServerImpl.setConfigurationAsync} computed). Never the array overload,
- *       which drops the servers.</li>
+ *   <li>id absent: a compare-and-set change ({@link ConfChange}) from the membership just read (a stale view
+ *       fails and is retried).</li>
  *   <li>same id with another address: refused at once, not retried. Ratis 3.2.2 cannot move a member:
  *       every server keeps one gRPC proxy per peer id, created with the first address it saw
  *       ({@code PeerProxyMap.computeIfAbsent}); nothing removes an entry ({@code resetProxy} re-creates it
@@ -183,13 +179,8 @@ final class Joiner {
             boolean listener = peer.getStartupRole() == RaftPeerRole.LISTENER;
             List<RaftPeer> voters = m.voters();
             List<RaftPeer> listeners = m.listeners();
-            SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                    .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
-                    .setServersInNewConf(listener ? voters : plus(voters, peer))
-                    .setListenersInNewConf(listener ? plus(listeners, peer) : listeners)
-                    .build();
-            RaftReplies.successOrThrow(client.admin().setConfiguration(args));
+            RaftReplies.successOrThrow(client.admin().setConfiguration(ConfChange.compareAndSet(voters, listeners,
+                    listener ? voters : plus(voters, peer), listener ? plus(listeners, peer) : listeners)));
         }
     }
 

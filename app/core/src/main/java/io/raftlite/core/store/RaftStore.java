@@ -222,13 +222,19 @@ public final class RaftStore implements AutoCloseable {
     /** A compare-and-set configuration change on this (leader) server; blocks until committed or failed. */
     private void reconfigure(List<RaftPeer> oldVoters, List<RaftPeer> oldListeners, List<RaftPeer> voters,
                              List<RaftPeer> listeners) throws Exception {
-        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self.getId(), groupId,
-                callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
-                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                .setServersInCurrentConf(oldVoters).setListenersInCurrentConf(oldListeners)
-                .setServersInNewConf(voters).setListenersInNewConf(listeners).build());
-        RaftReplies.successOrThrow(server.setConfigurationAsync(request)
-                .get(config.applyTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        SetConfigurationRequest.Arguments change = ConfChange.compareAndSet(oldVoters, oldListeners, voters, listeners);
+        long timeoutMs = config.applyTimeout().toMillis();
+        RaftReplies.successOrThrow(setConfiguration(change).get(timeoutMs, TimeUnit.MILLISECONDS));
+    }
+
+    /** Submits a configuration change to this server (which must lead) in-process. */
+    private CompletableFuture<RaftClientReply> setConfiguration(SetConfigurationRequest.Arguments args) {
+        try {
+            return server.setConfigurationAsync(new SetConfigurationRequest(clientId, self.getId(), groupId,
+                    callIds.incrementAndGet(), args));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -477,34 +483,22 @@ public final class RaftStore implements AutoCloseable {
     }
 
     /**
-     * Leader only: adds a voting member (Ratis {@code setConfiguration}, compare-and-set); completes once the
-     * new configuration is committed, after the new node caught up (by log or snapshot). The new node must
-     * have been started with {@code start(false)}. Minimal: the discovery/join flow builds on it.
+     * Leader only, for tests that add a member directly (nodes join through {@link #join}): adds a voting
+     * member; completes once the new configuration is committed, after the new node caught up (by log or
+     * snapshot). The new node must have been started with {@code start(false)}.
      */
-    public CompletableFuture<Void> addVoter(String nodeId, String raftAddress) {
+    CompletableFuture<Void> addVoter(String nodeId, String raftAddress) {
         RaftServer.Division d = divisionOrNull();
         if (d == null) {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
         }
         RaftPeer peer = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
-        // compare-and-set, not ADD: in 3.2.2 ADD drops the existing listeners (see Joiner)
         List<RaftPeer> voters = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER));
         List<RaftPeer> listeners = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER));
         List<RaftPeer> newVoters = new ArrayList<>(voters);
         newVoters.add(peer);
-        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self.getId(), groupId,
-                callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
-                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
-                .setServersInNewConf(newVoters).setListenersInNewConf(listeners).build());
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = server.setConfigurationAsync(request);
-        } catch (IOException | RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.thenApply(RaftReplies::successOrThrow)
+        return setConfiguration(ConfChange.compareAndSet(voters, listeners, newVoters, listeners)).thenApply(RaftReplies::successOrThrow)
                 .exceptionallyCompose(t -> CompletableFuture.failedFuture(RaftReplies.toFailure(t)));
     }
 

@@ -113,12 +113,9 @@ final class Remover {
 
     private void send(RaftServer.Division d, List<RaftPeer> voters, List<RaftPeer> listeners, RaftPeerId leader,
                       RaftPeerId id, long deadline) throws IOException {
-        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                .setServersInCurrentConf(voters).setListenersInCurrentConf(listeners)
-                .setServersInNewConf(voters.stream().filter(p -> !p.getId().equals(id)).toList())
-                .setListenersInNewConf(listeners.stream().filter(p -> !p.getId().equals(id)).toList())
-                .build();
+        SetConfigurationRequest.Arguments args = ConfChange.compareAndSet(voters, listeners,
+                voters.stream().filter(p -> !p.getId().equals(id)).toList(),
+                listeners.stream().filter(p -> !p.getId().equals(id)).toList());
         RaftClientReply reply;
         try (RaftClient client = client(d, leader, deadline)) {
             reply = client.admin().setConfiguration(args);

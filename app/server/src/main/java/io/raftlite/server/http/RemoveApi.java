@@ -41,8 +41,7 @@ public final class RemoveApi {
                 return new Reply(301, Reply.TEXT, ("Moved Permanently: " + location + "\n")
                         .getBytes(StandardCharsets.UTF_8), Map.of("Location", location));
             }
-            long ms = p.timeout().toMillis() > 0 ? p.timeout().toMillis() : QueryParams.DEFAULT_TIMEOUT.toMillis();
-            store.remove(id, java.time.Duration.ofMillis(ms));
+            store.remove(id, p.timeout().toMillis() > 0 ? p.timeout() : QueryParams.DEFAULT_TIMEOUT);
             return new Reply(200, Reply.TEXT, new byte[0], Map.of());
         } catch (BadRequestException e) {
             return Reply.text(e.status(), e.getMessage());
