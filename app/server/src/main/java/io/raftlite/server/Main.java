@@ -39,6 +39,11 @@ public final class Main {
             return;
         }
         NodeSettings settings = ((SettingsResolver.Run) outcome).settings();
+        if (settings.discovery() != null && settings.discovery().reset()) {
+            int code = DiscoveryReset.run(settings.discovery(), System.out, System.err);
+            System.exit(code);
+            return;
+        }
         try {
             ApplicationContext context = start(settings);
             exitCleanlyOn(context, "TERM");

@@ -64,13 +64,15 @@ public final class ClaimBootstrap {
     private final Node node;
     private final Timing timing;
     private final DiscoveryTracker tracker;
+    private final boolean mayClaim;
     private final Runnable afterClaim;
 
     /**
+     * @param mayClaim   false for a read replica ({@code -raft-non-voter}), which only ever joins a formed cluster
      * @param afterClaim runs right after a claim is won (tests pause here to kill the winner); normally a no-op
      */
     public ClaimBootstrap(DiscoveryClient client, Node node, Timing timing, DiscoveryTracker tracker,
-                          Runnable afterClaim) {
+                          boolean mayClaim, Runnable afterClaim) {
         if (!client.checkAndSet()) {
             throw new IllegalArgumentException(client.mode() + " has no check-and-set; use AddressBootstrap");
         }
@@ -78,6 +80,7 @@ public final class ClaimBootstrap {
         this.node = node;
         this.timing = timing;
         this.tracker = tracker;
+        this.mayClaim = mayClaim;
         this.afterClaim = afterClaim;
     }
 
@@ -98,6 +101,11 @@ public final class ClaimBootstrap {
             } catch (DiscoveryException e) {
                 tracker.failure(e);
                 backoff.pause();
+                continue;
+            }
+            if (read.isEmpty() && !mayClaim) {
+                tracker.state("read replica: waiting for a cluster to form under key '" + client.key() + "'");
+                Backoff.sleepJittered(timing.retryInterval());
                 continue;
             }
             if (read.isEmpty()) {

@@ -109,7 +109,7 @@ class DiscoveryFormationTest {
         RaftStore s = store(1);
         DiscoveryTracker tracker = new DiscoveryTracker("in-memory", "k");
         Future<ClusterRecord> run = threads.submit(() -> new ClaimBootstrap(disco.client("k"), node(s), FAST, tracker,
-                () -> { }).run());
+                true, () -> { }).run());
         await("a failure is tracked", () -> tracker.status().lastError() != null);
         assertFalse(run.isDone());
         disco.reachable(true);
@@ -186,7 +186,7 @@ class DiscoveryFormationTest {
     }
 
     private ClaimBootstrap bootstrap(RaftStore s, Runnable afterClaim) {
-        return new ClaimBootstrap(disco.client("k"), node(s), FAST, new DiscoveryTracker("in-memory", "k"), afterClaim);
+        return new ClaimBootstrap(disco.client("k"), node(s), FAST, new DiscoveryTracker("in-memory", "k"), true, afterClaim);
     }
 
     private ClaimBootstrap.Node node(RaftStore s) {
