@@ -7,12 +7,10 @@ import io.raftlite.discovery.DiscoveryException;
 import io.raftlite.discovery.Member;
 import io.raftlite.discovery.StoredRecord;
 import io.raftlite.server.config.DiscoverySettings;
-import io.raftlite.server.config.HostPort;
+import io.raftlite.core.store.RaftStore;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,17 +20,18 @@ import java.util.Set;
 /**
  * {@code -disco-reset}: the one, explicit way to clear the record of a cluster that was wiped on purpose
  * (rqlite users had to delete KV data by hand when a stale leader key stalled new nodes). Refuses while
- * any recorded member's Raft port accepts a connection, so a live cluster's record is never cleared.
+ * any recorded member answers over Raft as a member of the cluster's group, so a live cluster's record is
+ * never cleared; a fresh node waiting on the stale record (an empty group) does not count.
  */
 final class DiscoveryReset {
 
-    private static final int PROBE_TIMEOUT_MS = 1000;
+    private static final int PROBE_TIMEOUT_MS = 2000;
 
     private DiscoveryReset() {
     }
 
     /** @return the process exit code: 0 deleted or nothing to delete, 1 refused or failed, 2 not applicable */
-    static int run(DiscoverySettings d, PrintStream out, PrintStream err) {
+    static int run(DiscoverySettings d, String clusterName, PrintStream out, PrintStream err) {
         try (DiscoveryClient client = DiscoveryClients.load(DiscoveryReset.class.getClassLoader())
                 .create(d.mode(), d.config())) {
             if (!client.checkAndSet()) {
@@ -45,7 +44,8 @@ final class DiscoveryReset {
                 return 0;
             }
             ClusterRecord r = read.get().record();
-            List<String> answering = answering(r);
+            List<String> answering = RaftStore.answeringMembers(clusterName, new ArrayList<>(addresses(r)),
+                    Duration.ofMillis(PROBE_TIMEOUT_MS));
             if (!answering.isEmpty()) {
                 err.println("-disco-reset refused: cluster " + r.clusterId() + " recorded under key '" + d.config().key()
                         + "' still answers at " + answering + "; stop those nodes first (or remove them) if the"
@@ -73,19 +73,5 @@ final class DiscoveryReset {
         }
         r.members().stream().map(Member::raftAddress).forEach(all::add);
         return all;
-    }
-
-    private static List<String> answering(ClusterRecord r) {
-        List<String> up = new ArrayList<>();
-        for (String a : addresses(r)) {
-            try (Socket s = new Socket()) {
-                HostPort hp = HostPort.parse(a);
-                s.connect(new InetSocketAddress(hp.host(), hp.port()), PROBE_TIMEOUT_MS);
-                up.add(a);
-            } catch (IOException | RuntimeException e) {
-                // not answering: what a wiped cluster looks like
-            }
-        }
-        return up;
     }
 }

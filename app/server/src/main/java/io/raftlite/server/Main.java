@@ -40,7 +40,7 @@ public final class Main {
         }
         NodeSettings settings = ((SettingsResolver.Run) outcome).settings();
         if (settings.discovery() != null && settings.discovery().reset()) {
-            int code = DiscoveryReset.run(settings.discovery(), System.out, System.err);
+            int code = DiscoveryReset.run(settings.discovery(), settings.clusterName(), System.out, System.err);
             System.exit(code);
             return;
         }

@@ -387,6 +387,14 @@ public final class RaftStore implements AutoCloseable {
         startServer(RaftGroup.valueOf(groupId, List.of()));
     }
 
+    /**
+     * The addresses among {@code raftAddresses} where a member of cluster {@code clusterName}'s group
+     * answers (nodes waiting to join, with an empty group, do not count); one short RPC per address.
+     */
+    public static List<String> answeringMembers(String clusterName, List<String> raftAddresses, Duration timeout) {
+        return Bootstrapper.members(RaftPropertiesFactory.groupId(clusterName), raftAddresses, timeout);
+    }
+
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */
     private boolean hasRaftState() {
         return Files.exists(raftDir.resolve(groupId.getUuid().toString()).resolve("current").resolve("raft-meta.conf"));
