@@ -121,6 +121,7 @@ public final class Main {
         p.put("micronaut.server.port", s.httpAddr().port());
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
+        p.putAll(ConsulRegistration.properties(s));
         return p;
     }
 

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param claimTtl       how long an unrenewed claim lives
  * @param reportInterval how often the leader rewrites the record
  * @param reset          delete the record and exit
+ * @param consulRegister in consul-kv mode, register the node in Consul's catalog
  */
 public record DiscoverySettings(String mode, DiscoveryConfig config, Duration claimTtl, Duration reportInterval,
-                                boolean reset) {
+                                boolean reset, boolean consulRegister) {
 }

@@ -38,6 +38,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String DISCO_CLAIM_TTL = "raftlite.discovery.claim-ttl";
     public static final String DISCO_REPORT_INTERVAL = "raftlite.discovery.report-interval";
     public static final String DISCO_RESET = "raftlite.discovery.reset";
+    public static final String DISCO_CONSUL_REGISTER = "raftlite.discovery.consul-register";
     public static final String DB_READ_CONNECTIONS = "raftlite.db.read-connections";
     public static final String QUEUE_CAPACITY = "raftlite.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.write-queue.batch-size";
@@ -96,6 +97,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(DISCO_RESET, "disco-reset", "false", Kind.BOOLEAN,
                     "delete the record under -disco-key and exit, for a cluster that was wiped on purpose;"
                             + " refused while a recorded member answers"),
+            new Setting(DISCO_CONSUL_REGISTER, "disco-consul-register", "true", Kind.BOOLEAN,
+                    "in consul-kv mode, also register this node in Consul's catalog (service raftlite, the node id as"
+                            + " service id, an HTTP check on /readyz)"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,

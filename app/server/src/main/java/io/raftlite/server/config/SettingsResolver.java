@@ -242,7 +242,7 @@ public final class SettingsResolver {
             DiscoveryClientProvider provider = DiscoveryClients.load(SettingsResolver.class.getClassLoader()).provider(mode);
             config.requireOnly(provider.settings(), mode);
             return new DiscoverySettings(mode, config, duration(v, Setting.DISCO_CLAIM_TTL),
-                    duration(v, Setting.DISCO_REPORT_INTERVAL), reset);
+                    duration(v, Setting.DISCO_REPORT_INTERVAL), reset, bool(v, Setting.DISCO_CONSUL_REGISTER));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }
