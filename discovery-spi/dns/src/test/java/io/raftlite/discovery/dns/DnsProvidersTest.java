@@ -117,6 +117,30 @@ class DnsProvidersTest {
     }
 
     @Test
+    void anAnswerTooLargeForUdpIsFetchedOverTcp() throws Exception {
+        DnsmasqServer.Records records = DnsmasqServer.records();
+        List<String> want = new ArrayList<>();
+        for (int i = 1; i <= 120; i++) {
+            records = records.address("raftlite.test", "127.0.1." + i);
+            want.add("127.0.1." + i + ":4002");
+        }
+        DnsmasqServer dns = dnsmasq(records);
+        DiscoveryClient c = track(DnsTests.client("dns", "name", "raftlite.test", "resolver", dns.resolver()));
+        assertEquals(want.stream().sorted().toList(), addresses(c), "120 A records do not fit a UDP answer");
+        dns.close();
+        List<ProcessHandle> left = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("dnsmasq")).toList();
+        assertEquals(List.of(), left, "closing the server stops dnsmasq and the child serving TCP");
+    }
+
+    @Test
+    void theDefaultsNeedNoSettings() {
+        assertEquals("dns discovery of raftlite (A/AAAA, port 4002, resolver system)", track(DnsTests.client("dns")).toString());
+        assertEquals("dns-srv discovery of _raft._tcp.raftlite (SRV, resolver system)",
+                track(DnsTests.client("dns-srv")).toString());
+    }
+
+    @Test
     void duplicateTargetsAreListedOnce() throws Exception {
         DnsmasqServer dns = dnsmasq(DnsmasqServer.records()
                 .address("n1.raftlite.test", "127.0.0.91")

@@ -173,7 +173,9 @@ public final class DnsmasqServer implements AutoCloseable {
 
     private synchronized void launch(Records r) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                "--keep-in-foreground", "--no-daemon", "--log-facility=-",
+                // not --no-daemon: in that debug mode dnsmasq serves a TCP connection in its main process and
+                // answers nothing else until the client closes it, and dnsjava keeps TCP connections open
+                "--keep-in-foreground", "--log-facility=-",
                 "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--pid-file=",
                 "--bind-interfaces", "--listen-address=" + LISTEN_ADDRESS, "--port=" + port,
                 "--cache-size=0", "--local-ttl=0"));
@@ -267,10 +269,15 @@ public final class DnsmasqServer implements AutoCloseable {
         reaper = null;
     }
 
-    /** SIGTERM by PID, then SIGKILL after five seconds. */
+    /**
+     * SIGTERM by PID, then SIGKILL after five seconds; the children dnsmasq forked to serve TCP connections
+     * (which live as long as the client keeps the connection) are killed by their PIDs too.
+     */
     private static void kill(Process p) {
         ProcessHandle h = p.toHandle();
+        List<ProcessHandle> children = h.descendants().toList();
         h.destroy();
+        children.forEach(ProcessHandle::destroyForcibly);
         try {
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 h.destroyForcibly();
