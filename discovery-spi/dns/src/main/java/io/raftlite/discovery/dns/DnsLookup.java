@@ -31,10 +31,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Asks a DNS server directly, with no cache, so every call sees records that appeared since the last one.
- * dnsjava's {@code Lookup} and {@code LookupSession} are not used because the SRV mode needs the answer's
- * additional section and because their caches would hide new nodes; this class does the small part of a
- * stub resolver that discovery needs: the search path, CNAME chains, and telling "no such name" (empty)
- * apart from "the server failed" ({@link DiscoveryUnavailableException}).
+ * dnsjava's {@code Lookup} caches by default and its {@code LookupSession} drops the additional section the
+ * SRV mode reads, so this class does the small part of a stub resolver that discovery needs itself: the
+ * search path, CNAME chains, and telling "no such name" (empty) apart from "the server failed"
+ * ({@link DiscoveryUnavailableException}). The hosts file is not read: discovery asks DNS only.
  *
  * <p>Each public call shares one deadline, the configured timeout, across all the queries it sends.
  */
