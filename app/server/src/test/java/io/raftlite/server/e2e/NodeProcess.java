@@ -111,6 +111,7 @@ final class NodeProcess implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar().toString(), "-http-addr", host + ":" + httpPort, "-raft-addr", host + ":" + raftPort));
         cmd.addAll(extraArgs);
         cmd.add(dataDir.toString());
+        Files.createDirectories(log.getParent());
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
