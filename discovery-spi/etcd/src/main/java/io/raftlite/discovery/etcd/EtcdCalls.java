@@ -1,0 +1,98 @@
+package io.raftlite.discovery.etcd;
+
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.grpc.Status;
+import io.raftlite.discovery.DiscoveryException;
+import io.raftlite.discovery.DiscoveryUnavailableException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waits for jetcd's futures with one deadline and turns their failures into the SPI's exceptions: no answer
+ * in time, a refused connection or gRPC's UNAVAILABLE become {@link DiscoveryUnavailableException}; anything
+ * else (a refused login, a malformed request) a plain {@link DiscoveryException}.
+ */
+final class EtcdCalls {
+
+    private final String endpoints;
+    private final Duration timeout;
+
+    EtcdCalls(String endpoints, Duration timeout) {
+        this.endpoints = endpoints;
+        this.timeout = timeout;
+    }
+
+    /** The call's result within the timeout. */
+    <T> T await(String what, CompletableFuture<T> call) throws DiscoveryException {
+        try {
+            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new DiscoveryUnavailableException("etcd at " + endpoints + " did not answer (" + what + ") within "
+                    + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new DiscoveryUnavailableException("interrupted waiting for etcd at " + endpoints + " (" + what + ")", e);
+        } catch (ExecutionException | CancellationException e) {
+            throw translate(what, e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** Like {@link #await}, but etcd's "not found" (a lease that expired) is an empty result. */
+    <T> Optional<T> awaitPresent(String what, CompletableFuture<T> call) throws DiscoveryException {
+        try {
+            return Optional.of(await(what, call));
+        } catch (DiscoveryException e) {
+            if (code(e.getCause()) == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private DiscoveryException translate(String what, Throwable cause) {
+        Status.Code code = code(cause);
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String message = "etcd at " + endpoints + " failed (" + what + "): " + detail;
+        if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || causedByIo(cause)) {
+            return new DiscoveryUnavailableException(message, cause);
+        }
+        return new DiscoveryException(message, cause);
+    }
+
+    /** The gRPC status code of a jetcd failure, wherever in the cause chain it is. */
+    static Status.Code code(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof EtcdException e) {
+                return toStatus(e.getErrorCode());
+            }
+        }
+        return t == null ? Status.Code.UNKNOWN : Status.fromThrowable(t).getCode();
+    }
+
+    private static Status.Code toStatus(ErrorCode code) {
+        try {
+            return Status.Code.valueOf(code.name());
+        } catch (IllegalArgumentException e) {
+            return Status.Code.UNKNOWN;
+        }
+    }
+
+    private static boolean causedByIo(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true; // connection refused or reset, connect timeout
+            }
+        }
+        return false;
+    }
+}
