@@ -61,12 +61,27 @@ final class EtcdCalls {
 
     private DiscoveryException translate(String what, Throwable cause) {
         Status.Code code = code(cause);
-        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String detail = describe(cause);
         String message = "etcd at " + endpoints + " failed (" + what + "): " + detail;
         if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || causedByIo(cause)) {
             return new DiscoveryUnavailableException(message, cause);
         }
         return new DiscoveryException(message, cause);
+    }
+
+    /** The failure's own words: the deepest message, which for gRPC carries etcd's "etcdserver: ..." text. */
+    private static String describe(Throwable t) {
+        String best = t.getClass().getSimpleName();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                best = c.getMessage();
+            }
+            Status s = Status.fromThrowable(c);
+            if (s.getDescription() != null) {
+                return s.getCode() + ": " + s.getDescription();
+            }
+        }
+        return best;
     }
 
     /** The gRPC status code of a jetcd failure, wherever in the cause chain it is. */
