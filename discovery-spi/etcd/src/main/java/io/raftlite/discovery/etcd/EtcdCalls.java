@@ -30,14 +30,19 @@ final class EtcdCalls {
         this.timeout = timeout;
     }
 
-    /** The call's result within the timeout. */
-    <T> T await(String what, CompletableFuture<T> call) throws DiscoveryException {
+    /** When a client call that starts now must be done: one request timeout for all its etcd calls. */
+    long deadline() {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    /** The call's result, if it comes before {@code deadline} (a {@link System#nanoTime()}). */
+    <T> T await(long deadline, String what, CompletableFuture<T> call) throws DiscoveryException {
         try {
-            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new DiscoveryUnavailableException("etcd at " + endpoints + " did not answer (" + what + ") within "
-                    + timeout.toMillis() + " ms", e);
+            throw new DiscoveryUnavailableException("etcd at " + endpoints + " did not answer (" + what
+                    + ") within the request timeout of " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -48,14 +53,25 @@ final class EtcdCalls {
     }
 
     /** Like {@link #await}, but etcd's "not found" (a lease that expired) is an empty result. */
-    <T> Optional<T> awaitPresent(String what, CompletableFuture<T> call) throws DiscoveryException {
+    <T> Optional<T> awaitPresent(long deadline, String what, CompletableFuture<T> call) throws DiscoveryException {
         try {
-            return Optional.of(await(what, call));
+            return Optional.of(await(deadline, what, call));
         } catch (DiscoveryException e) {
             if (code(e.getCause()) == Status.Code.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /** Waits for a best-effort call until {@code deadline}, then lets it finish on its own; never throws. */
+    static void awaitQuietly(long deadline, CompletableFuture<?> call) {
+        try {
+            call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            // best effort: the caller's fallback (a lease's expiry) covers it
         }
     }
 

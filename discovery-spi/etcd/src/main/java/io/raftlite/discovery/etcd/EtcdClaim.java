@@ -1,5 +1,6 @@
 package io.raftlite.discovery.etcd;
 
+import io.etcd.jetcd.KeyValue;
 import io.raftlite.discovery.Claim;
 import io.raftlite.discovery.ClusterRecord;
 import io.raftlite.discovery.DiscoveryException;
@@ -29,21 +30,32 @@ final class EtcdClaim implements Claim {
     /** One keep-alive; a live lease whose key was rewritten by someone else is no claim any more. */
     @Override
     public boolean renew() throws DiscoveryException {
-        return client.keepAlive(lease) && client.currentVersion() == version;
+        long deadline = client.deadline();
+        if (!client.keepAlive(deadline, lease)) {
+            return false;
+        }
+        KeyValue kv = client.get(deadline);
+        return kv != null && kv.getModRevision() == version;
     }
 
     @Override
     public StoredRecord form(ClusterRecord formed) throws DiscoveryException {
-        long formedVersion = client.putDurable(formed, version);
+        long deadline = client.deadline();
+        long formedVersion = client.putIfVersion(deadline, "form", formed, version);
         // Formed or lost, the lease has nothing left to hold: a formed key no longer belongs to it.
-        client.revokeQuietly(lease);
+        client.revokeQuietly(deadline, lease);
         return formedVersion < 0 ? null : new StoredRecord(formed, formedVersion);
     }
 
     @Override
     public void abandon() {
-        client.deleteQuietly(version);
-        client.revokeQuietly(lease);
+        long deadline = client.deadline();
+        try {
+            client.deleteIfVersion(deadline, version);
+        } catch (DiscoveryException | RuntimeException e) {
+            // best effort: revoking the lease below deletes the key as well
+        }
+        client.revokeQuietly(deadline, lease);
     }
 
     @Override

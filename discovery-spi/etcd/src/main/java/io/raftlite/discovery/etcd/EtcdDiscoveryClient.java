@@ -36,8 +36,10 @@ import java.util.Optional;
  *   <li>{@link #replace}, {@link #delete}: {@code Txn(If modRevision(key) == expectedVersion ...)}.</li>
  * </ul>
  *
- * <p>Every call waits at most the configured request timeout, jetcd's own retries included; a store that
- * cannot be reached or does not answer in time gives {@link io.raftlite.discovery.DiscoveryUnavailableException}.
+ * <p>Every call, with all the etcd requests it makes and jetcd's own retries, waits at most the configured
+ * request timeout; a store that cannot be reached or does not answer in time gives
+ * {@link io.raftlite.discovery.DiscoveryUnavailableException}. Best-effort clean-ups (revoking a lease) get
+ * what is left of that time and otherwise finish in the background.
  * jetcd never retries a transaction by itself (only reads and lease calls), so a write is sent at most once.
  */
 public final class EtcdDiscoveryClient implements DiscoveryClient {
@@ -97,31 +99,29 @@ public final class EtcdDiscoveryClient implements DiscoveryClient {
 
     @Override
     public Optional<StoredRecord> read() throws DiscoveryException {
-        GetResponse got = calls.await("read " + leaderKey, client.getKVClient().get(leaderKey));
-        List<KeyValue> kvs = got.getKvs();
-        if (kvs.isEmpty()) {
-            return Optional.empty();
-        }
-        KeyValue kv = kvs.get(0);
-        return Optional.of(new StoredRecord(RecordJson.decode(kv.getValue().getBytes()), kv.getModRevision()));
+        KeyValue kv = get(calls.deadline());
+        return kv == null ? Optional.empty()
+                : Optional.of(new StoredRecord(RecordJson.decode(kv.getValue().getBytes()), kv.getModRevision()));
     }
 
     @Override
     public Optional<Claim> claim(ClusterRecord claimed, Duration ttl) throws DiscoveryException {
+        long deadline = calls.deadline();
         long seconds = Math.max(MIN_LEASE_SECONDS, (ttl.toMillis() + 999) / 1000);
-        long lease = calls.await("grant a " + seconds + " s lease", client.getLeaseClient().grant(seconds)).getID();
+        long lease = calls.await(deadline, "grant a " + seconds + " s lease",
+                client.getLeaseClient().grant(seconds)).getID();
         TxnResponse txn;
         try {
-            txn = calls.await("claim " + leaderKey, client.getKVClient().txn()
+            txn = calls.await(deadline, "claim " + leaderKey, client.getKVClient().txn()
                     .If(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(leaderKey, bytes(claimed), PutOption.builder().withLeaseId(lease).build()))
                     .commit());
         } catch (DiscoveryException | RuntimeException e) {
-            revokeQuietly(lease); // the put may have happened; revoking removes it with the lease
+            revokeQuietly(deadline, lease); // the put may have happened; revoking removes it with the lease
             throw e;
         }
         if (!txn.isSucceeded()) {
-            revokeQuietly(lease);
+            revokeQuietly(deadline, lease);
             return Optional.empty();
         }
         return Optional.of(new EtcdClaim(this, lease, txn.getHeader().getRevision()));
@@ -132,21 +132,12 @@ public final class EtcdDiscoveryClient implements DiscoveryClient {
         if (expectedVersion <= 0) {
             return false; // an absent key's mod revision is 0: comparing with it would create the key
         }
-        return calls.await("replace " + leaderKey, client.getKVClient().txn()
-                .If(sameVersion(expectedVersion))
-                .Then(Op.put(leaderKey, bytes(record), PutOption.DEFAULT))
-                .commit()).isSucceeded();
+        return putIfVersion(calls.deadline(), "replace", record, expectedVersion) > 0;
     }
 
     @Override
     public boolean delete(long expectedVersion) throws DiscoveryException {
-        if (expectedVersion <= 0) {
-            return false;
-        }
-        return calls.await("delete " + leaderKey, client.getKVClient().txn()
-                .If(sameVersion(expectedVersion))
-                .Then(Op.delete(leaderKey, DeleteOption.DEFAULT))
-                .commit()).isSucceeded();
+        return deleteIfVersion(calls.deadline(), expectedVersion);
     }
 
     @Override
@@ -158,45 +149,51 @@ public final class EtcdDiscoveryClient implements DiscoveryClient {
         }
     }
 
-    // ---- used by EtcdClaim ----
+    // ---- the steps of the public calls and of EtcdClaim's; each finishes by the caller's deadline ----
 
-    /** Whether the lease still lives (its TTL was extended). */
-    boolean keepAlive(long lease) throws DiscoveryException {
-        return calls.awaitPresent("renew lease " + Long.toHexString(lease),
+    /** The leader key as stored, or null when it is absent. */
+    KeyValue get(long deadline) throws DiscoveryException {
+        List<KeyValue> kvs = calls.await(deadline, "read " + leaderKey, client.getKVClient().get(leaderKey)).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    /** Whether the lease still lives (one keep-alive extended it). */
+    boolean keepAlive(long deadline, long lease) throws DiscoveryException {
+        return calls.awaitPresent(deadline, "renew lease " + Long.toHexString(lease),
                 client.getLeaseClient().keepAliveOnce(lease)).isPresent();
     }
 
-    /** The key's current mod revision, or 0 when it is absent. */
-    long currentVersion() throws DiscoveryException {
-        List<KeyValue> kvs = calls.await("read " + leaderKey, client.getKVClient().get(leaderKey)).getKvs();
-        return kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
-    }
-
-    /** Puts {@code formed} without a lease if the key is still at {@code version}; its new version or -1. */
-    long putDurable(ClusterRecord formed, long version) throws DiscoveryException {
-        TxnResponse txn = calls.await("form " + leaderKey, client.getKVClient().txn()
+    /** Puts {@code record} without a lease if the key is still at {@code version}: its new version, or -1. */
+    long putIfVersion(long deadline, String what, ClusterRecord record, long version) throws DiscoveryException {
+        TxnResponse txn = calls.await(deadline, what + " " + leaderKey, client.getKVClient().txn()
                 .If(sameVersion(version))
-                .Then(Op.put(leaderKey, bytes(formed), PutOption.DEFAULT))
+                .Then(Op.put(leaderKey, bytes(record), PutOption.DEFAULT))
                 .commit());
         return txn.isSucceeded() ? txn.getHeader().getRevision() : -1;
     }
 
-    /** Deletes the key if it is still at {@code version}; never throws. */
-    void deleteQuietly(long version) {
-        try {
-            delete(version);
-        } catch (DiscoveryException | RuntimeException e) {
-            // best effort: the lease's expiry removes the key anyway
+    /** Deletes the key if it is still at {@code version}. */
+    boolean deleteIfVersion(long deadline, long version) throws DiscoveryException {
+        if (version <= 0) {
+            return false;
         }
+        return calls.await(deadline, "delete " + leaderKey, client.getKVClient().txn()
+                .If(sameVersion(version))
+                .Then(Op.delete(leaderKey, DeleteOption.DEFAULT))
+                .commit()).isSucceeded();
     }
 
-    /** Revokes a lease, deleting any key still attached; never throws (an unrevoked lease expires). */
-    void revokeQuietly(long lease) {
-        try {
-            calls.await("revoke lease " + Long.toHexString(lease), client.getLeaseClient().revoke(lease));
-        } catch (DiscoveryException | RuntimeException e) {
-            // best effort: the lease expires by itself after its TTL
-        }
+    /**
+     * Revokes a lease, deleting any key still attached; waits until {@code deadline} at most and never throws
+     * (a lease that is not revoked expires after its TTL).
+     */
+    void revokeQuietly(long deadline, long lease) {
+        EtcdCalls.awaitQuietly(deadline, client.getLeaseClient().revoke(lease));
+    }
+
+    /** A deadline one request timeout from now. */
+    long deadline() {
+        return calls.deadline();
     }
 
     private Cmp sameVersion(long version) {

@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -204,8 +205,12 @@ class EtcdDiscoveryClientTest {
             StoredRecord formed = c.claim(claimed, Duration.ofSeconds(2)).orElseThrow()
                     .form(ClusterRecord.formed("c1", ONE, List.of(ONE), 2));
 
+            DiscoveryClient other = client(freshKey(), own.endpoint(), Map.of("request-timeout", "1s"));
+            Claim unformed = other.claim(claimed, Duration.ofSeconds(30)).orElseThrow();
+
             own.stop();
             assertThrows(DiscoveryUnavailableException.class, c::read, "a stopped etcd is an outage");
+            assertThrows(DiscoveryUnavailableException.class, unformed::renew, "so is a renewal that cannot reach it");
             own.restart();
             long start = System.nanoTime();
             long deadline = start + TimeUnit.SECONDS.toNanos(60);
@@ -220,6 +225,8 @@ class EtcdDiscoveryClientTest {
             }
             System.out.printf("the client read again %d ms after etcd answered its health check%n",
                     (System.nanoTime() - start) / 1_000_000);
+            assertTrue(unformed.renew(), "etcd keeps leases across a restart (and restarts their TTL)");
+            assertNotNull(unformed.form(ClusterRecord.formed("c1", ONE, List.of(ONE), 3)));
         }
     }
 }
