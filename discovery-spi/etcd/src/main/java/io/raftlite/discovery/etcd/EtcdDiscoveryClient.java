@@ -40,7 +40,8 @@ import java.util.Optional;
  * request timeout; a store that cannot be reached or does not answer in time gives
  * {@link io.raftlite.discovery.DiscoveryUnavailableException}. Best-effort clean-ups (revoking a lease) get
  * what is left of that time and otherwise finish in the background.
- * jetcd never retries a transaction by itself (only reads and lease calls), so a write is sent at most once.
+ * jetcd retries reads and lease calls by itself but a transaction only when etcd rejected it unapplied (an
+ * expired auth token), so every write here is applied at most once.
  */
 public final class EtcdDiscoveryClient implements DiscoveryClient {
 
