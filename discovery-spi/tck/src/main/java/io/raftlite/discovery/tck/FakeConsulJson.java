@@ -11,6 +11,10 @@ import java.util.Map;
  * writer for maps, lists, strings, numbers, booleans and null. JDK only, like the rest of the fake. The
  * reader repeats {@code RecordJson.Parser}, which is package-private in the API module: a fake server's needs
  * (top-level arrays, no environment expansion) are no reason to widen the SPI's public surface.
+ *
+ * <p>Objects read field names the way Go's encoding/json does, which is how Consul decodes request bodies:
+ * an exact match first, else a case-insensitive one (consul-client sends a transaction's {@code "KV"} as
+ * {@code "kv"}, and Consul accepts it).
  */
 final class FakeConsulJson {
 
@@ -106,8 +110,24 @@ final class FakeConsulJson {
         };
     }
 
+    /** A JSON object whose {@link #get} matches field names as Go's encoding/json does. */
+    static final class GoObject extends LinkedHashMap<String, Object> {
+        @Override
+        public Object get(Object name) {
+            if (super.containsKey(name)) {
+                return super.get(name);
+            }
+            for (Map.Entry<String, Object> e : entrySet()) {
+                if (e.getKey().equalsIgnoreCase(String.valueOf(name))) {
+                    return e.getValue();
+                }
+            }
+            return null;
+        }
+    }
+
     private Map<String, Object> object() {
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> m = new GoObject();
         pos++;
         space();
         if (peek('}')) {

@@ -334,6 +334,16 @@ class FakeConsulServerTest {
     }
 
     @Test
+    void requestFieldNamesMatchCaseInsensitivelyLikeGo() throws Exception {
+        String k = key();
+        HttpResponse<byte[]> r = put("/v1/txn", "[{\"kv\":{\"verb\":\"set\",\"key\":\"" + k + "\",\"Value\":null}}]");
+        assertEquals(200, r.statusCode(), text(r));
+        assertEquals(200, get("/v1/kv/" + k).statusCode());
+        assertEquals(200, put("/v1/session/create", "{\"ttl\":\"10s\"}").statusCode());
+        assertEquals(400, put("/v1/session/create", "{\"ttl\":\"1s\"}").statusCode(), "ttl is TTL");
+    }
+
+    @Test
     void registeredServicesShowInTheAgentAndCatalog() throws Exception {
         assertEquals(200, put("/v1/agent/service/register", "{\"ID\":\"n1\",\"Name\":\"raftlite\",\"Address\":"
                 + "\"127.0.0.11\",\"Port\":4001,\"Tags\":[\"t\"],\"Check\":{\"TTL\":\"10s\"}}").statusCode());
