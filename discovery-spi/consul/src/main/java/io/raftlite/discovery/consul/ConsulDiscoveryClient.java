@@ -23,6 +23,8 @@ import org.kiwiproject.consul.option.ImmutableTransactionOptions;
 import org.kiwiproject.consul.option.QueryOptions;
 import org.kiwiproject.consul.option.TransactionOptions;
 
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -238,7 +240,8 @@ final class ConsulDiscoveryClient implements DiscoveryClient {
 
     /**
      * Runs one Consul call: no answer (refused, timed out) or a server without a leader becomes
-     * {@link DiscoveryUnavailableException}; any other error a {@link DiscoveryException} with Consul's message.
+     * {@link DiscoveryUnavailableException}; a failed TLS handshake (a configuration error, retrying will not
+     * help) and any other error a {@link DiscoveryException} with the reason.
      */
     private <T> T call(String what, Supplier<T> body) throws DiscoveryException {
         try {
@@ -246,6 +249,10 @@ final class ConsulDiscoveryClient implements DiscoveryClient {
         } catch (ConsulException e) {
             String where = "consul-kv at " + settings.address() + ": " + what;
             int code = e.getCode();
+            if (e.getCause() instanceof SSLHandshakeException || e.getCause() instanceof SSLPeerUnverifiedException) {
+                throw new DiscoveryException(where + " failed TLS verification (check tls_config): "
+                        + e.getCause().getMessage(), e);
+            }
             boolean down = !e.hasCode() || code == 502 || code == 503 || code == 504
                     || (code == 500 && String.valueOf(e.getMessage()).contains("No cluster leader"));
             if (down) {

@@ -40,7 +40,8 @@ class RealConsulContractTest extends CheckAndSetContract {
                 "-http-port", Integer.toString(http), "-dns-port", "-1", "-grpc-port", "-1",
                 "-serf-lan-port", Integer.toString(ConsulContractTest.closedPort(HOST)),
                 "-serf-wan-port", Integer.toString(ConsulContractTest.closedPort(HOST)),
-                "-server-port", Integer.toString(ConsulContractTest.closedPort(HOST)));
+                "-server-port", Integer.toString(ConsulContractTest.closedPort(HOST)),
+                "-hcl", "ports { grpc_tls = -1 }");
         log = File.createTempFile("consul-dev", ".log");
         agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
         address = HOST + ":" + http;
