@@ -52,6 +52,10 @@ final class FakeConsulExchange {
         return http -> {
             FakeConsulExchange x = new FakeConsulExchange(http);
             try {
+                String dc = x.query.get("dc");
+                if (dc != null && !dc.isEmpty() && !dc.equals(FakeConsulAgent.DATACENTER)) {
+                    throw new FakeConsulState.Failure(500, "No path to datacenter");
+                }
                 route.serve(x);
             } catch (FakeConsulState.Failure f) {
                 x.text(f.status, f.getMessage());

@@ -304,6 +304,8 @@ class FakeConsulServerTest {
         assertEquals(400, put("/v1/kv/x?flags=z", "v").statusCode());
         assertEquals(404, get("/v1/nothing").statusCode());
         assertEquals(404, get("/v1/session/bogus").statusCode());
+        assertEquals(500, get("/v1/kv/x?dc=elsewhere").statusCode(), "one datacenter, dc1");
+        assertEquals(404, get("/v1/kv/x?dc=dc1").statusCode());
         assertEquals("\"127.0.0.81:8300\"", text(get("/v1/status/leader")));
     }
 
