@@ -86,7 +86,7 @@ abstract class CheckAndSetDiscoveryScenarios extends DiscoveryScenarios {
         stopStore();
         try {
             for (NodeProcess n : group) {
-                assertEquals(0, n.stop());
+                assertEquals(0, n.stop(), n.logTail());
             }
             for (NodeProcess n : group) {
                 n.launch(); // same command lines; the store does not answer

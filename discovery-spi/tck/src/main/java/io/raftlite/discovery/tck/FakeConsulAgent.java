@@ -111,11 +111,15 @@ final class FakeConsulAgent implements FakeConsulExchange.Route {
             defs.addAll(l);
         }
         Map<String, String> checks = new LinkedHashMap<>();
+        Map<String, String> httpChecks = new LinkedHashMap<>();
         for (int i = 0; i < defs.size(); i++) {
             Map<?, ?> c = (Map<?, ?>) defs.get(i);
             String checkId = c.get("CheckID") instanceof String s && !s.isEmpty() ? s
                     : "service:" + id + (defs.size() > 1 ? ":" + (i + 1) : "");
             checks.put(checkId, c.get("Status") instanceof String s && !s.isEmpty() ? s : "critical");
+            if (c.get("HTTP") instanceof String url && !url.isEmpty()) {
+                httpChecks.put(checkId, url);
+            }
         }
         List<String> tags = new ArrayList<>();
         if (m.get("Tags") instanceof List<?> l) {
@@ -127,7 +131,7 @@ final class FakeConsulAgent implements FakeConsulExchange.Route {
         }
         String address = m.get("Address") instanceof String a ? a : "";
         int port = m.get("Port") instanceof Number n ? n.intValue() : 0;
-        services.put(id, new FakeConsulService(id, name, address, port, tags, meta, checks));
+        services.put(id, new FakeConsulService(id, name, address, port, tags, meta, checks, httpChecks));
         index++;
     }
 
@@ -150,7 +154,7 @@ final class FakeConsulAgent implements FakeConsulExchange.Route {
                 Map<String, String> checks = new LinkedHashMap<>(s.checks());
                 checks.put(checkId, status);
                 services.put(s.id(), new FakeConsulService(s.id(), s.name(), s.address(), s.port(), s.tags(),
-                        s.meta(), checks));
+                        s.meta(), checks, s.httpChecks()));
                 index++;
                 return;
             }

@@ -49,11 +49,19 @@ public final class FakeConsulServer implements AutoCloseable {
 
     /** Starts serving on {@link #HOST} and a free port; returns this. */
     public synchronized FakeConsulServer start() {
+        return start(0);
+    }
+
+    /**
+     * Starts serving on {@link #HOST} and {@code port} (0: a free one); after {@link #close()} this starts the
+     * same server again with its data, like a Consul agent back from a restart.
+     */
+    public synchronized FakeConsulServer start(int port) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(HOST, 0), 64);
+            server = HttpServer.create(new InetSocketAddress(HOST, port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the fake Consul to " + HOST, e);
         }
