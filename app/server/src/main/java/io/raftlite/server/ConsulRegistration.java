@@ -1,18 +1,28 @@
 package io.raftlite.server;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.micronaut.discovery.DefaultServiceInstanceIdGenerator;
 import io.micronaut.discovery.ServiceInstance;
 import io.micronaut.discovery.ServiceInstanceIdGenerator;
+import io.micronaut.discovery.consul.client.v1.ConsulClient;
+import io.micronaut.http.HttpStatus;
 import io.raftlite.discovery.DiscoveryConfig;
 import io.raftlite.server.config.DiscoverySettings;
 import io.raftlite.server.config.NodeSettings;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Registration in Consul's catalog in {@code consul-kv} mode, done by Micronaut's discovery client: this
@@ -48,7 +58,7 @@ final class ConsulRegistration {
         }
         p.put("consul.client.registration.enabled", true);
         p.put("consul.client.registration.fail-fast", false);
-        p.put("consul.client.registration.deregister", true);
+        p.put("consul.client.registration.deregister", false); // Micronaut's is asynchronous: see Deregistration
         p.put("consul.client.registration.prefer-ip-address", true);
         p.put("consul.client.registration.ip-addr", s.httpAdvAddr().host());
         p.put("consul.client.registration.health-path", "/readyz");
@@ -59,6 +69,64 @@ final class ConsulRegistration {
         p.put("micronaut.heartbeat.enabled", false); // an HTTP check needs no TTL heartbeats
         p.put(ON, true);
         return p;
+    }
+
+    /**
+     * Deregisters on shutdown and waits (at most a few seconds) for Consul's answer: Micronaut's own
+     * deregistration is fire-and-forget, so a process that exits right after a SIGTERM could stay listed.
+     */
+    @Context
+    @Requires(property = ON)
+    static final class Deregistration {
+
+        private static final Logger LOG = LoggerFactory.getLogger(Deregistration.class);
+
+        private final ConsulClient consul;
+        private final NodeInfo info;
+
+        Deregistration(ConsulClient consul, NodeInfo info) {
+            this.consul = consul;
+            this.info = info;
+        }
+
+        @PreDestroy
+        void deregister() {
+            CountDownLatch done = new CountDownLatch(1);
+            Throwable[] failure = new Throwable[1];
+            consul.deregister(info.nodeId()).subscribe(new Subscriber<HttpStatus>() {
+                @Override
+                public void onSubscribe(Subscription s) {
+                    s.request(1);
+                }
+
+                @Override
+                public void onNext(HttpStatus status) {
+                    // the answer itself carries nothing more
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failure[0] = t;
+                    done.countDown();
+                }
+
+                @Override
+                public void onComplete() {
+                    done.countDown();
+                }
+            });
+            try {
+                if (!done.await(3, TimeUnit.SECONDS)) {
+                    LOG.warn("Consul did not confirm deregistering {} within 3s", info.nodeId());
+                } else if (failure[0] != null) {
+                    LOG.warn("could not deregister {} from Consul's catalog: {}", info.nodeId(), failure[0].getMessage());
+                } else {
+                    LOG.info("deregistered {} from Consul's catalog", info.nodeId());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Consul's service id is the node id, so an operator finds a node in the catalog by the id it logs. */
