@@ -1,21 +1,15 @@
 package io.raftlite.server.e2e;
 
 import io.raftlite.core.json.Json;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static io.raftlite.server.e2e.CrashRecoveryIT.ok;
@@ -27,19 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -bootstrap-expect}: real processes on 127.0.0.11-14 started at the same instant with the same command
  * line form one cluster; a later node with that command line joins; all restarted at once stay that cluster.
  */
-class BootstrapExpectIT {
-
-    @TempDir
-    Path tmp;
-
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (NodeProcess n : nodes) {
-            n.close();
-        }
-    }
+class BootstrapExpectIT extends DiscoveryScenarios {
 
     @Test
     void threeNodesStartedTogetherFormOneClusterAFourthJoinsAndAllRestartAsTheSameCluster() throws Exception {
@@ -122,19 +104,6 @@ class BootstrapExpectIT {
         return leaders.get(0);
     }
 
-    /** The members' Raft addresses as {@code node} sees them, voters and read replicas. */
-    @SuppressWarnings("unchecked")
-    private static Set<String> members(NodeProcess node) {
-        try {
-            Map<String, Object> body = (Map<String, Object>) Json.parse(
-                    node.get("/nodes?ver=2&nonvoters").body().getBytes(StandardCharsets.UTF_8));
-            return ((List<Map<String, Object>>) body.get("nodes")).stream().map(m -> (String) m.get("addr"))
-                    .collect(Collectors.toCollection(TreeSet::new));
-        } catch (Exception e) {
-            return Set.of();
-        }
-    }
-
     private static Set<String> members(List<NodeProcess> expected) {
         return expected.stream().map(n -> n.host + ":" + n.raftPort).collect(Collectors.toCollection(TreeSet::new));
     }
@@ -144,33 +113,5 @@ class BootstrapExpectIT {
         Map<String, Object> body = (Map<String, Object>) Json.parse(n.get("/status").body().getBytes(StandardCharsets.UTF_8));
         Map<String, Object> store = (Map<String, Object>) body.get("store");
         return String.valueOf(((Map<String, Object>) store.get("raft")).get("group_id"));
-    }
-
-    private static String status(NodeProcess n) {
-        try {
-            return n.get("/status").body();
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String query(NodeProcess n, String sql) {
-        try {
-            String body = n.get("/db/query?level=none&q=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)).body();
-            return String.valueOf(((Map<String, Object>) Json.parse(body.getBytes(StandardCharsets.UTF_8))).get("results"));
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }
