@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import org.apache.ratis.protocol.RaftPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,8 +65,7 @@ class MoveTest {
         awaitAgreedLeader(rest);
 
         String newAddress = address(9);
-        RaftStore moved = start("n3", newAddress, "n3-moved"); // same id, empty data dir, new address
-        moved.join(List.of(addressOf(four.get(3), "n4")), false, WAIT, JOIN_INTERVAL); // through the listener
+        RaftStore moved = joined("n3", newAddress, "n3-moved", four.get(3)); // empty data dir; via the listener
 
         List<RaftStore> members = List.of(four.get(0), four.get(1), moved, four.get(3));
         awaitMovedEverywhere(members, "n3", newAddress, oldAddress);
@@ -99,8 +99,7 @@ class MoveTest {
         four.get(3).close();
 
         String newAddress = address(8);
-        RaftStore moved = start("n4", newAddress, "n4-moved");
-        moved.join(List.of(addressOf(four.get(1), "n2")), false, WAIT, JOIN_INTERVAL);
+        RaftStore moved = joined("n4", newAddress, "n4-moved", four.get(1));
 
         List<RaftStore> members = List.of(four.get(0), four.get(1), four.get(2), moved);
         awaitMovedEverywhere(members, "n4", newAddress, oldAddress);
@@ -135,8 +134,7 @@ class MoveTest {
         execute(four.get(0), "INSERT INTO counter(n) VALUES(1)");
 
         String newAddress = address(9);
-        RaftStore again = start("n3", newAddress, "n3-again");
-        again.join(List.of(addressOf(four.get(0), "n1")), false, WAIT, JOIN_INTERVAL);
+        RaftStore again = joined("n3", newAddress, "n3-again", four.get(0));
         List<RaftStore> members = List.of(four.get(0), four.get(1), again, four.get(3));
         awaitMovedEverywhere(members, "n3", newAddress, oldAddress);
         awaitCounter(again, 1L);
@@ -152,8 +150,7 @@ class MoveTest {
         deleteTree(dir.resolve("n3"));
         execute(four.get(0), "INSERT INTO counter(n) VALUES(1)");
 
-        RaftStore again = start("n3", address, "n3");
-        again.join(List.of(addressOf(four.get(0), "n1")), false, WAIT, JOIN_INTERVAL);
+        RaftStore again = joined("n3", address, "n3", four.get(0));
         List<RaftStore> members = List.of(four.get(0), four.get(1), again, four.get(3));
         awaitCounter(again, 1L);
         for (RaftStore s : members) {
@@ -187,9 +184,7 @@ class MoveTest {
         assertTrue(n1.awaitReady(WAIT));
         List<RaftStore> all = new ArrayList<>(List.of(n1));
         for (int n = 2; n <= 4; n++) {
-            RaftStore s = start("n" + n, address(n), "n" + n);
-            s.join(List.of(addressOf(n1, "n1")), false, WAIT, JOIN_INTERVAL);
-            all.add(s);
+            all.add(joined("n" + n, address(n), "n" + n, n1));
         }
         for (RaftStore s : all) {
             await("three voters and a listener on " + id(s), () -> settledVoters(s).equals(Set.of("n1", "n2", "n3"))
@@ -206,6 +201,23 @@ class MoveTest {
             await(id + " once, at " + newAddress + ", on " + id(s), () -> s.configurationStable()
                     && s.nodes().size() == members.size() && newAddress.equals(addressOf(s, id)));
         }
+        awaitPrioritiesReset(members.get(0));
+    }
+
+    /** The priority a move raises is set back to 0 by the leader (else Ratis would prefer that node as leader). */
+    private void awaitPrioritiesReset(RaftStore via) throws Exception {
+        Joiner reader = new Joiner(RaftPropertiesFactory.groupId("move-test"),
+                RaftPeer.newBuilder().setId("reader").setAddress("127.0.0.80:1").build(),
+                List.of(addressOf(via, id(via))), JOIN_INTERVAL);
+        await("every priority back to 0", () -> reader.membership(WAIT).group().getPeers().stream()
+                .allMatch(p -> p.getPriority() == 0));
+    }
+
+    /** A fresh store (empty data dir) started and joined through member {@code via}. */
+    private RaftStore joined(String id, String address, String dataDir, RaftStore via) throws Exception {
+        RaftStore s = start(id, address, dataDir);
+        s.join(List.of(addressOf(via, id(via))), false, WAIT, JOIN_INTERVAL);
+        return s;
     }
 
     private static String address(int n) throws IOException {
