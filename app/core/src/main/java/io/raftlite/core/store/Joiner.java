@@ -227,17 +227,12 @@ final class Joiner {
         }
         RaftPeer raised = at(old, address, old.getPriority() + 1);
         RaftReplies.successOrThrow(client.admin().setConfiguration(ConfChange.compareAndSet(m.voters(), m.listeners(),
-                replaced(m.voters(), raised), replaced(m.listeners(), raised))));
+                ConfChange.replaced(m.voters(), raised), ConfChange.replaced(m.listeners(), raised))));
     }
 
     private static RaftPeer at(RaftPeer old, String address, int priority) {
         return RaftPeer.newBuilder().setId(old.getId()).setAddress(address).setPriority(priority)
                 .setStartupRole(old.getStartupRole()).build();
-    }
-
-    /** {@code peers} with the member of {@code p}'s id (if any) replaced by {@code p}, in place. */
-    private static List<RaftPeer> replaced(List<RaftPeer> peers, RaftPeer p) {
-        return peers.stream().map(x -> x.getId().equals(p.getId()) ? p : x).toList();
     }
 
     private static List<RaftPeer> plus(List<RaftPeer> peers, RaftPeer added) {

@@ -72,13 +72,13 @@ final class VoterBalancer implements Runnable {
 
     VoterBalancer(Supplier<RaftServer.Division> division, Reconfigure reconfigure, MetaLookup metas,
                   StoreConfig.Membership settings, Duration recentContact, long maxLag, Predicate<RaftPeerId> renewed) {
-        this.renewed = renewed;
         this.division = division;
         this.reconfigure = reconfigure;
         this.metas = metas;
         this.settings = settings;
         this.recentContact = recentContact;
         this.maxLag = maxLag;
+        this.renewed = renewed;
     }
 
     @Override
@@ -115,7 +115,7 @@ final class VoterBalancer implements Runnable {
             RaftPeer p = raised.get();
             LOG.info("resetting the priority {} of {} to 0", p.getPriority(), p.getId());
             RaftPeer reset = RaftPeer.newBuilder(p).setPriority(0).build();
-            apply(voters, listeners, replaced(voters, reset), replaced(listeners, reset));
+            apply(voters, listeners, ConfChange.replaced(voters, reset), ConfChange.replaced(listeners, reset));
             return "reset the priority of " + p.getId();
         }
 
@@ -211,10 +211,6 @@ final class VoterBalancer implements Runnable {
 
     private static List<String> ids(List<RaftPeer> peers) {
         return peers.stream().map(p -> p.getId().toString()).toList();
-    }
-
-    private static List<RaftPeer> replaced(List<RaftPeer> peers, RaftPeer p) {
-        return peers.stream().map(x -> x.getId().equals(p.getId()) ? p : x).toList();
     }
 
     private static List<RaftPeer> without(List<RaftPeer> peers, RaftPeer gone) {

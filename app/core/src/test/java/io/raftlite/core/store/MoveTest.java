@@ -177,14 +177,22 @@ class MoveTest {
         awaitCounter(four.get(0), 5L);
     }
 
-    /** n1 to n3 voters, n4 a listener, a counter table; the stores in id order. */
+    /**
+     * n1 to n3 voters, n4 a listener, a counter table; the stores in id order. Each join waits for the previous
+     * one's role changes to settle: the formation is not what these tests are about.
+     */
     private List<RaftStore> threeVotersAndAListener() throws Exception {
         RaftStore n1 = store("n1", address(1), "n1");
         n1.start(true);
         assertTrue(n1.awaitReady(WAIT));
         List<RaftStore> all = new ArrayList<>(List.of(n1));
+        List<Set<String>> votersAfter = List.of(Set.of("n1"), Set.of("n1", "n2", "n3"), Set.of("n1", "n2", "n3"));
         for (int n = 2; n <= 4; n++) {
             all.add(joined("n" + n, address(n), "n" + n, n1));
+            Set<String> expected = votersAfter.get(n - 2);
+            int size = n;
+            await("voters " + expected + " of " + size + " members", () -> n1.nodes().size() == size
+                    && settledVoters(n1).equals(expected));
         }
         for (RaftStore s : all) {
             await("three voters and a listener on " + id(s), () -> settledVoters(s).equals(Set.of("n1", "n2", "n3"))
