@@ -50,9 +50,10 @@ import java.util.Set;
  *       every configuration in the log). Dropping a proxy the leader is staging right now only fails that
  *       change, which the joiner retries.</li>
  * </ul>
- * Ratis internals are reached by reflection, looked up once ({@link #SUPPORTED}). If a lookup or a later call
- * fails (another Ratis version), it logs one WARN and does nothing from then on; {@link Joiner} refuses a move
- * when {@link #SUPPORTED} is false, as it did before this class existed.
+ * Ratis internals are reached by reflection, looked up once ({@link #SUPPORTED}). If a lookup or a later
+ * reflective call fails (another Ratis version), it logs one WARN and does nothing from then on; {@link Joiner}
+ * refuses a move when {@link #SUPPORTED} is false, as it did before this class existed. Any other failure (from
+ * Ratis itself) leaves the state as it was, so the next run does the same work again.
  */
 final class PeerProxyRefresh {
 
@@ -157,10 +158,12 @@ final class PeerProxyRefresh {
             if (!changed.isEmpty()) {
                 LOG.info("membership or address changes: Raft connections renewed: {}", changed);
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | ClassCastException e) {
             broken = true;
             LOG.warn("cannot renew Raft connections after a member moved (Ratis internals differ: {}); a node id"
                     + " that comes back at another address may not be reachable until every server restarts", e.toString());
+        } catch (RuntimeException e) { // Ratis itself, e.g. leadership lost meanwhile: the next run tries again
+            LOG.debug("renewing Raft connections failed, retried on the next run: {}", e.toString());
         }
     }
 
