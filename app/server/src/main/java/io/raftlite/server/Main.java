@@ -39,6 +39,11 @@ public final class Main {
             return;
         }
         NodeSettings settings = ((SettingsResolver.Run) outcome).settings();
+        if (settings.discovery() != null && settings.discovery().reset()) {
+            int code = DiscoveryReset.run(settings.discovery(), settings.clusterName(), System.out, System.err);
+            System.exit(code);
+            return;
+        }
         try {
             ApplicationContext context = start(settings);
             exitCleanlyOn(context, "TERM");
@@ -116,6 +121,7 @@ public final class Main {
         p.put("micronaut.server.port", s.httpAddr().port());
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
+        p.putAll(ConsulRegistration.properties(s));
         return p;
     }
 

@@ -12,6 +12,7 @@ import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.store.RaftStore;
 import io.raftlite.core.store.StoreConfig;
 import io.raftlite.core.store.StoreStatus;
+import io.raftlite.discovery.Member;
 import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.http.BackupSource;
 import io.raftlite.server.http.DataApi;
@@ -46,9 +47,15 @@ class NodeFactory {
      * node with {@code -bootstrap-expect} joins the cluster or forms it with the other listed nodes, a new
      * node with only {@code -join} joins through it, and one without either bootstraps a single-node cluster.
      */
+    @Singleton
+    @Bean(preDestroy = "close")
+    Discovery discovery(NodeSettings s) {
+        return Discovery.of(s);
+    }
+
     @Context
     @Bean(preDestroy = "close")
-    RaftStore raftStore(NodeSettings s, NodeInfo info) {
+    RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery) {
         RaftStore store = new RaftStore(new StoreConfig(info.nodeId(), s.raftAddr().toString(),
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
@@ -56,11 +63,16 @@ class NodeFactory {
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval())));
         try {
             boolean hasState = store.hasState();
-            if (hasState && !s.join().isEmpty()) {
-                LOG.info("node has Raft state: ignoring -join{} and recovering from its own log",
-                        s.bootstrapExpect() > 0 ? " and -bootstrap-expect" : "");
+            if (hasState && (!s.join().isEmpty() || discovery.enabled())) {
+                LOG.info("node has Raft state: ignoring {} and recovering from its own log",
+                        discovery.enabled() ? "the discovery store" : s.bootstrapExpect() > 0
+                                ? "-join and -bootstrap-expect" : "-join");
             }
-            if (!hasState && s.bootstrapExpect() > 0) {
+            String clusterId = null;
+            if (!hasState && discovery.enabled()) {
+                store.start(false);
+                clusterId = discovery.bootstrap(store, s, self(s, info));
+            } else if (!hasState && s.bootstrapExpect() > 0) {
                 store.start(false);
                 List<String> targets = s.join().stream().map(Object::toString).toList();
                 LOG.info("joining the cluster through {}, or forming it once {} of them are up", targets,
@@ -74,6 +86,7 @@ class NodeFactory {
             } else {
                 store.start(true);
             }
+            discovery.startReporting(store, self(s, info), () -> members(store), clusterId);
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("cannot start the Raft store in " + s.dataDir() + ": " + e.getMessage(), e);
@@ -86,6 +99,15 @@ class NodeFactory {
             throw e;
         }
         return store;
+    }
+
+    private static Member self(NodeSettings s, NodeInfo info) {
+        return new Member(info.nodeId(), s.raftAdvAddr().toString(), apiAddress(s));
+    }
+
+    /** The members for the discovery record; API addresses are not known here (the Raft address is what joins use). */
+    private static List<Member> members(RaftStore store) {
+        return store.nodes().stream().map(n -> new Member(n.id(), n.address(), null)).toList();
     }
 
     static String apiAddress(NodeSettings s) {
@@ -181,7 +203,7 @@ class NodeFactory {
     }
 
     @Singleton
-    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info) {
-        return new StatusApi(directory, settings, info);
+    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery) {
+        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null));
     }
 }

@@ -178,6 +178,27 @@ final class Bootstrapper {
     }
 
     /**
+     * The addresses among {@code addresses} where a node answers as a member of a group with this id (a
+     * node waiting with an empty group does not count): what {@code -disco-reset} refuses to clear under.
+     */
+    static List<String> members(RaftGroupId groupId, List<String> addresses, Duration rpcTimeout) {
+        List<String> answering = new ArrayList<>();
+        for (String address : addresses) {
+            RaftPeer p = RaftPeer.newBuilder().setId("probe").setAddress(address).build();
+            try (RaftClient client = ClusterClient.build(RaftGroup.valueOf(groupId, p), null, rpcTimeout,
+                    RetryPolicies.noRetry())) {
+                GroupInfoReply info = client.getGroupManagementApi(p.getId()).info(groupId);
+                if (info.isSuccess() && !info.getGroup().getPeers().isEmpty()) {
+                    answering.add(address);
+                }
+            } catch (IOException | RuntimeException e) {
+                // not answering, or not in this group
+            }
+        }
+        return answering;
+    }
+
+    /**
      * The group every node computes from the same waiting set: ids in order, the first
      * {@link StoreConfig.Membership#targetVoters} of them voters and the rest listeners, each at the address it
      * answered on.

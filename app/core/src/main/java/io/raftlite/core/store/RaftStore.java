@@ -378,6 +378,44 @@ public final class RaftStore implements AutoCloseable {
         startServer(group);
     }
 
+    /**
+     * For the winner of a discovery claim (a node started with {@code start(false)} and no Raft state):
+     * restarts the server as the only member of a new group, which then elects this node.
+     */
+    public void formAlone() throws IOException {
+        restartWith(RaftGroup.valueOf(groupId, self));
+    }
+
+    /**
+     * Forgets a group this node formed alone but must not keep, because its discovery claim was lost before
+     * the group took members or writes: stops the server, deletes the group's Raft state (the database is
+     * rebuilt from it, so it is empty again) and starts with an empty group, as a fresh node.
+     */
+    public synchronized void forgetGroup() throws IOException {
+        RaftServer old = server;
+        if (closed.get() || old == null) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
+        }
+        old.close();
+        Path groupDir = raftDir.resolve(groupId.getUuid().toString());
+        if (Files.exists(groupDir)) {
+            try (var paths = Files.walk(groupDir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        startServer(RaftGroup.valueOf(groupId, List.of()));
+    }
+
+    /**
+     * The addresses among {@code raftAddresses} where a member of cluster {@code clusterName}'s group
+     * answers (nodes waiting to join, with an empty group, do not count); one short RPC per address.
+     */
+    public static List<String> answeringMembers(String clusterName, List<String> raftAddresses, Duration timeout) {
+        return Bootstrapper.members(RaftPropertiesFactory.groupId(clusterName), raftAddresses, timeout);
+    }
+
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */
     private boolean hasRaftState() {
         return Files.exists(raftDir.resolve(groupId.getUuid().toString()).resolve("current").resolve("raft-meta.conf"));

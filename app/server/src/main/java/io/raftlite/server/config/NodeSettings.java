@@ -13,6 +13,7 @@ import java.util.List;
  * @param maxVoters       the voter cap (odd, at least 1)
  * @param reapNodeTimeout how long a voter may be unreachable before the leader removes it (zero: never)
  * @param reapReadOnlyNodeTimeout the same for listeners (zero: never)
+ * @param discovery       the discovery store to form or join through, or null when off
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -20,7 +21,8 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            int readConnections, int queueCapacity, int queueBatchSize, Duration queueTimeout,
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
-                           Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout) {
+                           Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout,
+                           DiscoverySettings discovery) {
 
     public NodeSettings {
         join = List.copyOf(join);

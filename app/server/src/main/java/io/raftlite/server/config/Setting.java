@@ -32,6 +32,13 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String CLUSTER_JOIN_TIMEOUT = "raftlite.cluster.join-timeout";
     public static final String CLUSTER_BOOTSTRAP_EXPECT = "raftlite.cluster.bootstrap-expect";
     public static final String CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT = "raftlite.cluster.bootstrap-expect-timeout";
+    public static final String DISCO_MODE = "raftlite.discovery.mode";
+    public static final String DISCO_KEY = "raftlite.discovery.key";
+    public static final String DISCO_CONFIG = "raftlite.discovery.config";
+    public static final String DISCO_CLAIM_TTL = "raftlite.discovery.claim-ttl";
+    public static final String DISCO_REPORT_INTERVAL = "raftlite.discovery.report-interval";
+    public static final String DISCO_RESET = "raftlite.discovery.reset";
+    public static final String DISCO_CONSUL_REGISTER = "raftlite.discovery.consul-register";
     public static final String DB_READ_CONNECTIONS = "raftlite.db.read-connections";
     public static final String QUEUE_CAPACITY = "raftlite.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.write-queue.batch-size";
@@ -77,6 +84,22 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " an existing cluster is joined instead; 0: off"),
             new Setting(CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT, "bootstrap-expect-timeout", "120s", Kind.DURATION,
                     "give up (exit 1) when -bootstrap-expect has neither formed nor joined a cluster within this time"),
+            new Setting(DISCO_MODE, "disco-mode", "", Kind.TEXT,
+                    "form or join the cluster through a discovery store: consul-kv, etcd-kv, dns or dns-srv (empty: off)"),
+            new Setting(DISCO_KEY, "disco-key", "raftlite", Kind.TEXT,
+                    "the key the cluster's record lives under; one discovery store can hold many clusters"),
+            new Setting(DISCO_CONFIG, "disco-config", "", Kind.TEXT,
+                    "the discovery mode's settings: a JSON object, or the path of a JSON file ($VAR expanded)"),
+            new Setting(DISCO_CLAIM_TTL, "disco-claim-ttl", "10s", Kind.DURATION,
+                    "a claim to form the cluster expires this long after its holder stops renewing it (Consul: 10s at least)"),
+            new Setting(DISCO_REPORT_INTERVAL, "disco-report-interval", "10s", Kind.DURATION,
+                    "the leader rewrites the cluster's record this often (and at once on a leadership or membership change)"),
+            new Setting(DISCO_RESET, "disco-reset", "false", Kind.BOOLEAN,
+                    "delete the record under -disco-key and exit, for a cluster that was wiped on purpose;"
+                            + " refused while a recorded member answers"),
+            new Setting(DISCO_CONSUL_REGISTER, "disco-consul-register", "true", Kind.BOOLEAN,
+                    "in consul-kv mode, also register this node in Consul's catalog (service raftlite, the node id as"
+                            + " service id, an HTTP check on /readyz)"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,

@@ -1,6 +1,9 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.discovery.DiscoveryClientProvider;
+import io.raftlite.discovery.DiscoveryClients;
+import io.raftlite.discovery.DiscoveryConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -168,15 +171,33 @@ public final class SettingsResolver {
         String nodeId = v.get(Setting.NODE_ID).trim();
         boolean nonVoter = bool(v, Setting.RAFT_NON_VOTER);
         List<HostPort> join = addressList(v, Setting.CLUSTER_JOIN);
-        if (nonVoter && join.isEmpty()) {
-            throw new UsageException("-raft-non-voter needs -join: a read replica cannot start a cluster on its own");
+        DiscoverySettings discovery = discovery(v);
+        if (discovery != null && !join.isEmpty()) {
+            throw new UsageException("-disco-mode and -join are alternatives: give the discovery store or the Raft"
+                    + " addresses to join through, not both");
+        }
+        if (nonVoter && join.isEmpty() && discovery == null) {
+            throw new UsageException("-raft-non-voter needs -join or -disco-mode: a read replica cannot start a"
+                    + " cluster on its own");
         }
         int bootstrapExpect = (int) countOrZero(v, Setting.CLUSTER_BOOTSTRAP_EXPECT);
         if (bootstrapExpect > 0 && nonVoter) {
             throw new UsageException("-bootstrap-expect cannot be used with -raft-non-voter: a read replica never"
                     + " forms a cluster (start it with -join only)");
         }
-        if (bootstrapExpect > 0 && join.isEmpty()) {
+        boolean addressList = discovery != null && discovery.mode().startsWith("dns");
+        if (discovery != null && !discovery.reset() && addressList != bootstrapExpect > 0) {
+            throw new UsageException(addressList
+                    ? "-disco-mode " + discovery.mode() + " needs -bootstrap-expect N: DNS has no check-and-set, so"
+                            + " nodes form the cluster once N addresses resolve"
+                    : "-bootstrap-expect is not used with -disco-mode " + discovery.mode() + ": the node that wins the"
+                            + " store's check-and-set forms the cluster and the others join it");
+        }
+        if (addressList && nonVoter) {
+            throw new UsageException("-raft-non-voter cannot be used with -disco-mode " + discovery.mode()
+                    + ": DNS nodes form the cluster together");
+        }
+        if (bootstrapExpect > 0 && join.isEmpty() && discovery == null) {
             throw new UsageException("-bootstrap-expect needs -join listing the Raft addresses of all "
                     + bootstrapExpect + " nodes");
         }
@@ -193,7 +214,38 @@ public final class SettingsResolver {
                 duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT),
                 bootstrapExpect, duration(v, Setting.CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT),
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
-                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT));
+                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), discovery);
+    }
+
+    /** The {@code -disco-*} settings, or null when {@code -disco-mode} is empty. */
+    private static DiscoverySettings discovery(Map<String, String> v) throws UsageException {
+        String mode = v.get(Setting.DISCO_MODE).trim();
+        boolean reset = bool(v, Setting.DISCO_RESET);
+        if (mode.isEmpty()) {
+            if (reset) {
+                throw new UsageException("-disco-reset needs -disco-mode (and -disco-config) to find the record");
+            }
+            return null;
+        }
+        String raw = v.get(Setting.DISCO_CONFIG).trim();
+        String json = raw;
+        if (!raw.isEmpty() && !raw.startsWith("{")) {
+            try {
+                json = Files.readString(Path.of(raw));
+            } catch (IOException | RuntimeException e) {
+                throw new UsageException(flagOf(Setting.DISCO_CONFIG) + ": '" + raw
+                        + "' is neither a JSON object nor a readable file (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            DiscoveryConfig config = DiscoveryConfig.parse(v.get(Setting.DISCO_KEY).trim(), json, System::getenv);
+            DiscoveryClientProvider provider = DiscoveryClients.load(SettingsResolver.class.getClassLoader()).provider(mode);
+            config.requireOnly(provider.settings(), mode);
+            return new DiscoverySettings(mode, config, duration(v, Setting.DISCO_CLAIM_TTL),
+                    duration(v, Setting.DISCO_REPORT_INTERVAL), reset, bool(v, Setting.DISCO_CONSUL_REGISTER));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static String flagOf(String key) {

@@ -1,7 +1,10 @@
 package io.raftlite.server.http;
 
+import io.raftlite.core.discovery.DiscoveryTracker;
 import io.raftlite.core.json.Json;
 import io.raftlite.core.store.StoreStatus;
+import io.raftlite.discovery.ClusterRecord;
+import io.raftlite.discovery.Member;
 import io.raftlite.server.NodeInfo;
 import io.raftlite.server.config.NodeSettings;
 
@@ -13,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Diagnostics in rqlite's shapes, from the store's status and this node's settings. */
 public final class StatusApi {
@@ -20,11 +24,18 @@ public final class StatusApi {
     private final ClusterView store;
     private final NodeSettings settings;
     private final NodeInfo info;
+    private final Supplier<DiscoveryTracker.Status> disco;
 
     public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info) {
+        this(store, settings, info, () -> null);
+    }
+
+    /** @param disco the discovery store's last known state, or null when {@code -disco-mode} is off */
+    public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info, Supplier<DiscoveryTracker.Status> disco) {
         this.store = store;
         this.settings = settings;
         this.info = info;
+        this.disco = disco;
     }
 
     public Reply status(Map<String, List<String>> query) {
@@ -78,6 +89,10 @@ public final class StatusApi {
         root.put("node", node);
         root.put("runtime", runtime);
         root.put("store", storeMap);
+        DiscoveryTracker.Status d = disco.get();
+        if (d != null) {
+            root.put("disco", discoMap(d));
+        }
         return json(root, query);
     }
 
@@ -117,18 +132,61 @@ public final class StatusApi {
         return node;
     }
 
+    /**
+     * rqlite's readiness lines. With {@code -disco-mode} a last line tells whether the discovery store
+     * answers; it never changes the status code, because a node in a cluster does not need the store.
+     */
     public Reply readyz(Map<String, List<String>> query) {
+        String discoLine = discoLine();
         if (query.containsKey("noleader")) {
-            return Reply.plain(200, "[+]node ok");
+            return Reply.plain(200, "[+]node ok" + discoLine);
         }
         StoreStatus s = store.status();
         if (s.leaderId() == null) {
-            return Reply.plain(503, "[+]node ok\n[+]leader does not exist");
+            return Reply.plain(503, "[+]node ok\n[+]leader does not exist" + discoLine);
         }
         if (!s.ready()) {
-            return Reply.plain(503, "[+]node ok\n[+]leader ok\n[+]store not ready");
+            return Reply.plain(503, "[+]node ok\n[+]leader ok\n[+]store not ready" + discoLine);
         }
-        return Reply.plain(200, "[+]node ok\n[+]leader ok\n[+]store ok");
+        return Reply.plain(200, "[+]node ok\n[+]leader ok\n[+]store ok" + discoLine);
+    }
+
+    private String discoLine() {
+        DiscoveryTracker.Status d = disco.get();
+        if (d == null) {
+            return "";
+        }
+        if (d.reachable()) {
+            return "\n[+]disco ok (" + d.mode() + ")";
+        }
+        return "\n[-]disco " + d.mode() + " unreachable" + (d.lastError() == null ? "" : ": " + d.lastError())
+                + " (not needed while the node is in a cluster)";
+    }
+
+    private static Map<String, Object> discoMap(DiscoveryTracker.Status d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", d.mode());
+        m.put("key", d.key());
+        m.put("state", d.state());
+        m.put("reachable", d.reachable());
+        m.put("last_contact", d.lastContact() == null ? "" : d.lastContact().toString());
+        m.put("last_error", d.lastError() == null ? "" : d.lastError());
+        m.put("last_error_time", d.lastErrorAt() == null ? "" : d.lastErrorAt().toString());
+        ClusterRecord r = d.record();
+        if (r != null) {
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
+            rec.put("cluster_id", r.clusterId() == null ? "" : r.clusterId());
+            rec.put("leader", r.leader() == null ? "" : r.leader().id() == null ? r.leader().raftAddress() : r.leader().id());
+            List<String> members = new ArrayList<>();
+            for (Member x : r.members()) {
+                members.add(x.id() == null ? x.raftAddress() : x.id() + "@" + x.raftAddress());
+            }
+            rec.put("members", members);
+            rec.put("updated", r.updatedMillis() == 0 ? "" : Instant.ofEpochMilli(r.updatedMillis()).toString());
+            m.put("record", rec);
+        }
+        return m;
     }
 
     private String apiAddr() {

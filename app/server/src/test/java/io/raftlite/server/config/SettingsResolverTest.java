@@ -157,4 +157,48 @@ class SettingsResolverTest {
             assertEquals(s.defaultValue(), documented.get(s.key()), "default of " + s.key() + " in config/raftlite.yml");
         }
     }
+
+    @Test
+    void discoverySettingsAreCheckedAgainstTheProvidersOnTheClasspath() throws Exception {
+        NodeSettings s = run(new String[] {"-disco-mode", "etcd-kv", "-disco-key", "prod",
+                "-disco-config", "{\"endpoints\":[\"http://$ETCD_HOST:2379\"]}"}, Map.of());
+        assertEquals("etcd-kv", s.discovery().mode());
+        assertEquals("prod", s.discovery().config().key());
+        assertEquals(java.time.Duration.ofSeconds(10), s.discovery().claimTtl());
+
+        Path file = tmp.resolve("disco.json");
+        java.nio.file.Files.writeString(file, "{\"address\":\"127.0.0.1:8500\"}");
+        assertEquals("127.0.0.1:8500", run(new String[] {"-disco-mode", "consul-kv", "-disco-config", file.toString()},
+                Map.of()).discovery().config().string("address", null), "a path to a JSON file");
+
+        String[][] refused = {
+            {"-disco-mode", "zookeeper"},
+            {"-disco-mode", "etcd-kv", "-disco-config", "{\"endpoint\":\"x\"}"},
+            {"-disco-mode", "etcd-kv", "-disco-config", "{broken"},
+            {"-disco-mode", "etcd-kv", "-disco-config", "/no/such/file.json"},
+            {"-disco-mode", "etcd-kv", "-join", "127.0.0.1:4002"},
+            {"-disco-mode", "etcd-kv", "-bootstrap-expect", "3"},
+            {"-disco-mode", "dns"},
+            {"-disco-reset"},
+        };
+        String[] expected = {
+            "unknown discovery mode 'zookeeper'; known modes: consul-kv, dns, dns-srv, etcd-kv",
+            "unknown etcd-kv discovery setting endpoint",
+            "discovery config is not valid JSON",
+            "is neither a JSON object nor a readable file",
+            "-disco-mode and -join are alternatives",
+            "-bootstrap-expect is not used with -disco-mode etcd-kv",
+            "-disco-mode dns needs -bootstrap-expect N",
+            "-disco-reset needs -disco-mode",
+        };
+        for (int i = 0; i < refused.length; i++) {
+            String[] args = refused[i];
+            UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
+                    String.join(" ", args));
+            assertTrue(e.getMessage().contains(expected[i]), e.getMessage());
+        }
+        assertEquals(3, run(new String[] {"-disco-mode", "dns", "-bootstrap-expect", "3"}, Map.of()).bootstrapExpect());
+        assertTrue(run(new String[] {"-disco-mode", "consul-kv", "-raft-non-voter"}, Map.of()).nonVoter(),
+                "a read replica may wait for a formed cluster");
+    }
 }

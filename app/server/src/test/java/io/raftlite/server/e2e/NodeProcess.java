@@ -30,12 +30,17 @@ final class NodeProcess implements AutoCloseable {
     final Path dataDir;
     final Path log;
     private List<String> extraArgs;
+    private List<String> jvmArgs = List.of();
     private Process process;
 
     private NodeProcess(String host, Path dataDir, List<String> extraArgs) {
+        this(host, dataDir, extraArgs, freePort(host));
+    }
+
+    private NodeProcess(String host, Path dataDir, List<String> extraArgs, int raftPort) {
         this.host = host;
         this.httpPort = freePort(host);
-        this.raftPort = freePort(host);
+        this.raftPort = raftPort;
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         this.extraArgs = List.copyOf(extraArgs);
@@ -52,6 +57,17 @@ final class NodeProcess implements AutoCloseable {
     /** A node not launched yet: its ports are chosen, so other nodes' arguments can name them. */
     static NodeProcess prepare(String host, Path dataDir) {
         return new NodeProcess(host, dataDir, List.of());
+    }
+
+    /** A node not launched yet whose Raft port is given (DNS A records pair every address with one port). */
+    static NodeProcess prepare(String host, Path dataDir, int raftPort) {
+        return new NodeProcess(host, dataDir, List.of(), raftPort);
+    }
+
+    /** JVM options (e.g. a test hook's -D) for every later launch. */
+    NodeProcess jvm(String... options) {
+        jvmArgs = List.of(options);
+        return this;
     }
 
     /** Launches this node with these arguments (kept for {@link #restart()}) without waiting for it. */
@@ -90,10 +106,12 @@ final class NodeProcess implements AutoCloseable {
     }
 
     void launch() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString(),
-                "-http-addr", host + ":" + httpPort, "-raft-addr", host + ":" + raftPort));
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar().toString(), "-http-addr", host + ":" + httpPort, "-raft-addr", host + ":" + raftPort));
         cmd.addAll(extraArgs);
         cmd.add(dataDir.toString());
+        Files.createDirectories(log.getParent());
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }

@@ -1,0 +1,160 @@
+package io.raftlite.server;
+
+import io.raftlite.core.discovery.AddressBootstrap;
+import io.raftlite.core.discovery.ClaimBootstrap;
+import io.raftlite.core.discovery.DiscoveryReporter;
+import io.raftlite.core.discovery.DiscoveryTracker;
+import io.raftlite.core.store.RaftStore;
+import io.raftlite.discovery.DiscoveryClient;
+import io.raftlite.discovery.DiscoveryClients;
+import io.raftlite.discovery.Member;
+import io.raftlite.server.config.DiscoverySettings;
+import io.raftlite.server.config.NodeSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node's discovery store, when {@code -disco-mode} is set: forms or joins the cluster through it when
+ * the node has no Raft state, then keeps the store's record current (the leader rewrites it) for as long
+ * as the node runs. A node with Raft state starts without asking the store, even when it is down.
+ */
+final class Discovery implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
+    /** Test hook: milliseconds a claim winner sleeps before forming, so a test can kill it there. */
+    static final String PAUSE_AFTER_CLAIM = "raftlite.test.pause-after-claim-ms";
+
+    private final DiscoverySettings settings;
+    private final DiscoveryClient client;
+    private final DiscoveryTracker tracker;
+    private ScheduledExecutorService reporting;
+
+    private Discovery(DiscoverySettings settings, DiscoveryClient client) {
+        this.settings = settings;
+        this.client = client;
+        this.tracker = settings == null ? null : new DiscoveryTracker(settings.mode(), settings.config().key());
+    }
+
+    /** The discovery of these settings; {@link #enabled()} is false when {@code -disco-mode} is off. */
+    static Discovery of(NodeSettings s) {
+        DiscoverySettings d = s.discovery();
+        if (d == null) {
+            return new Discovery(null, null);
+        }
+        return new Discovery(d, DiscoveryClients.load(Discovery.class.getClassLoader()).create(d.mode(), d.config()));
+    }
+
+    boolean enabled() {
+        return client != null;
+    }
+
+    /** What the node last knew of its store, for {@code /status}; empty when discovery is off. */
+    Optional<DiscoveryTracker.Status> status() {
+        return enabled() ? Optional.of(tracker.status()) : Optional.empty();
+    }
+
+    /**
+     * For a node with no Raft state, started with {@code start(false)}: forms or joins the cluster.
+     *
+     * @return the id of the cluster formed or joined (null for DNS, which has none)
+     */
+    String bootstrap(RaftStore store, NodeSettings s, Member self) throws IOException, InterruptedException {
+        if (!client.checkAndSet()) {
+            LOG.info("waiting for {} addresses via {} '{}', then joining or forming the cluster", s.bootstrapExpect(),
+                    settings.mode(), settings.config().settings().getOrDefault("name", "raftlite"));
+            new AddressBootstrap(client, store::bootstrap, tracker, Duration.ofSeconds(1))
+                    .run(s.bootstrapExpect(), s.bootstrapExpectTimeout());
+            return null;
+        }
+        LOG.info("forming or joining the cluster through {} key '{}'", settings.mode(), settings.config().key());
+        ClaimBootstrap.Timing timing = new ClaimBootstrap.Timing(settings.claimTtl(),
+                ClaimBootstrap.Timing.DEFAULT.retryInterval(), ClaimBootstrap.Timing.DEFAULT.maxBackoff(),
+                ClaimBootstrap.Timing.DEFAULT.joinAttempt());
+        return new ClaimBootstrap(client, new ClaimBootstrap.Node() {
+            @Override
+            public Member self() {
+                return self;
+            }
+
+            @Override
+            public void formAlone() throws IOException {
+                store.formAlone();
+            }
+
+            @Override
+            public boolean isLeader() {
+                return store.isLeader();
+            }
+
+            @Override
+            public void join(List<String> raftAddresses, Duration timeout) throws IOException, InterruptedException {
+                store.join(raftAddresses, s.nonVoter(), timeout);
+            }
+
+            @Override
+            public void forgetGroup() throws IOException {
+                store.forgetGroup();
+            }
+        }, timing, tracker, !s.nonVoter(), Discovery::pauseAfterClaim).run().clusterId();
+    }
+
+    /** Starts the record upkeep (check-and-set stores only); the leader rewrites, the others read. */
+    synchronized void startReporting(RaftStore store, Member self, Supplier<List<Member>> members, String clusterId) {
+        if (!enabled() || !client.checkAndSet() || reporting != null) {
+            return;
+        }
+        DiscoveryReporter reporter = new DiscoveryReporter(client, new DiscoveryReporter.Cluster() {
+            @Override
+            public boolean isLeader() {
+                return store.isLeader();
+            }
+
+            @Override
+            public Member self() {
+                return self;
+            }
+
+            @Override
+            public List<Member> members() {
+                return members.get();
+            }
+        }, tracker, settings.reportInterval(), clusterId);
+        reporting = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "discovery-reporter");
+            t.setDaemon(true);
+            return t;
+        });
+        reporting.scheduleWithFixedDelay(reporter, 0, 1, TimeUnit.SECONDS);
+    }
+
+    private static void pauseAfterClaim() {
+        long ms = Long.getLong(PAUSE_AFTER_CLAIM, 0);
+        if (ms > 0) {
+            LOG.warn("test hook: pausing {} ms after winning the claim", ms);
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (reporting != null) {
+            reporting.shutdownNow();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+}
