@@ -7,6 +7,7 @@ import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerRpc;
 import org.apache.ratis.server.RaftServerRpcWithProxy;
+import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.util.PeerProxyMap;
@@ -44,6 +45,9 @@ import java.util.Set;
  *       configuration yet, shuts its server down at its first election timeout. A restarted appender starts
  *       from index 0 and learns the real position from the first reply. {@link #renewed} tells the
  *       {@link VoterBalancer}, which resets a raised priority, that this has happened;</li>
+ *   <li>on the leader, a voter whose follower info is not marked caught up (a restarted appender is not) is
+ *       marked once it has the configuration entry ({@link #markCaughtUp}); until then the leader's appends
+ *       tell it it is initializing, and a moved voter's server would never leave STARTING;</li>
  *   <li>an id that left the configuration since the previous run loses its proxy, so that adding it again
  *       later (the leader's staging calls {@code addRaftPeers} with the new address) dials its new address.
  *       The first run on a server drops every proxy whose id is not a member (the log replay adds the members of
@@ -66,6 +70,8 @@ final class PeerProxyRefresh {
     private static final Method GET_ROLE;
     private static final Method GET_LEADER_STATE;
     private static final Method GET_LOG_APPENDER;
+    private static final Method IS_CAUGHT_UP;
+    private static final Method CATCH_UP;
     /** Whether this Ratis has the internals this class needs; false turns moves off. */
     static final boolean SUPPORTED;
 
@@ -77,6 +83,8 @@ final class PeerProxyRefresh {
         Method getRole = null;
         Method getLeaderState = null;
         Method getLogAppender = null;
+        Method isCaughtUp = null;
+        Method catchUp = null;
         boolean ok;
         try {
             peers = accessible(PeerProxyMap.class.getDeclaredField("peers"));
@@ -89,6 +97,9 @@ final class PeerProxyRefresh {
             getLeaderState = accessible(getRole.getReturnType().getDeclaredMethod("getLeaderState"));
             getLogAppender = accessible(Class.forName("org.apache.ratis.server.impl.LeaderStateImpl")
                     .getDeclaredMethod("getLogAppender", RaftPeerId.class));
+            Class<?> followerInfo = Class.forName("org.apache.ratis.server.impl.FollowerInfoImpl");
+            isCaughtUp = accessible(followerInfo.getDeclaredMethod("isCaughtUp"));
+            catchUp = accessible(followerInfo.getDeclaredMethod("catchUp"));
             ok = true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("Ratis internals differ ({}): a node id that re-joins at another Raft address will be refused",
@@ -102,6 +113,8 @@ final class PeerProxyRefresh {
         GET_ROLE = getRole;
         GET_LEADER_STATE = getLeaderState;
         GET_LOG_APPENDER = getLogAppender;
+        IS_CAUGHT_UP = isCaughtUp;
+        CATCH_UP = catchUp;
         SUPPORTED = ok;
     }
 
@@ -151,6 +164,14 @@ final class PeerProxyRefresh {
                     changed.add("log appender of " + p.getId() + " restarted");
                     if (marked) {
                         renewed.add(p.getId());
+                    }
+                }
+            }
+            if (d.getInfo().isLeader()) {
+                for (RaftPeer p : d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER)) {
+                    long match = p.getId().equals(server.getId()) ? -1 : markCaughtUp(d, p.getId());
+                    if (match >= 0) {
+                        changed.add("voter " + p.getId() + " caught up at index " + match);
                     }
                 }
             }
@@ -238,6 +259,34 @@ final class PeerProxyRefresh {
         }
         ((LeaderState) leader.get()).restart((LogAppender) appender.get());
         return true;
+    }
+
+    /**
+     * Marks the leader's follower info of voter {@code id} caught up once its match index reaches the index of
+     * the configuration entry, the rule Ratis applies to a new voter when its staging ends; returns that match
+     * index, or -1 when nothing was marked. In 3.2.2 only staging marks a follower info, and only for voters: a
+     * restarted appender ({@code LeaderState.restart}, ours after a move or Ratis' own after an appender error)
+     * and a promoted listener's appender are never marked, so their every append says "initializing". A server
+     * started empty (a moved voter) then stays in STARTING for good: it refuses client requests with
+     * ServerNotReadyException (a write through it never completes) and never starts its election timer.
+     * Listeners are left as Ratis leaves them (an election timer is of no use to them).
+     */
+    private static long markCaughtUp(RaftServer.Division d, RaftPeerId id) throws ReflectiveOperationException {
+        Optional<?> leader = (Optional<?>) GET_LEADER_STATE.invoke(GET_ROLE.invoke(d));
+        if (leader.isEmpty()) {
+            return -1;
+        }
+        Optional<?> appender = (Optional<?>) GET_LOG_APPENDER.invoke(leader.get(), id);
+        if (appender.isEmpty()) {
+            return -1;
+        }
+        FollowerInfo follower = ((LogAppender) appender.get()).getFollower();
+        long match = follower.getMatchIndex();
+        if ((Boolean) IS_CAUGHT_UP.invoke(follower) || match < d.getRaftConf().getLogEntryIndex()) {
+            return -1;
+        }
+        CATCH_UP.invoke(follower);
+        return match;
     }
 
     private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {

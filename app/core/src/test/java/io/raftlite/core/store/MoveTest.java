@@ -75,6 +75,9 @@ class MoveTest {
         awaitCounter(moved, 1L);
         execute(four.get(1), "UPDATE counter SET n = 2"); // made after the move
         awaitCounter(moved, 2L);
+        assertTrue(moved.awaitReady(WAIT), "the moved voter becomes ready");
+        execute(moved, "UPDATE counter SET n = 3"); // forwarded from its new address
+        awaitCounter(four.get(0), 3L);
 
         // n3 votes and receives at its new address: with the other voter that does not lead stopped, writes
         // still commit (a majority of three needs n3)
@@ -83,10 +86,10 @@ class MoveTest {
                 .orElseGet(() -> four.get(0));
         stopped.close();
         RaftStore writer = members.stream().filter(s -> s != stopped).findFirst().orElseThrow();
-        execute(writer, "UPDATE counter SET n = 3");
+        execute(writer, "UPDATE counter SET n = 4");
         for (RaftStore s : members) {
             if (s != stopped) {
-                awaitCounter(s, 3L);
+                awaitCounter(s, 4L);
             }
         }
     }
