@@ -26,4 +26,9 @@ final class ConfChange {
                 .setServersInNewConf(voters).setListenersInNewConf(listeners)
                 .build();
     }
+
+    /** {@code peers} with the member of {@code p}'s id (if any) replaced by {@code p}, in place. */
+    static List<RaftPeer> replaced(List<RaftPeer> peers, RaftPeer p) {
+        return peers.stream().map(x -> x.getId().equals(p.getId()) ? p : x).toList();
+    }
 }

@@ -35,14 +35,15 @@ import java.util.function.BooleanSupplier;
  * with the membership as that member sees it:
  * <ul>
  *   <li>same id and address already there, in whatever role: accepted as is (idempotent re-join; the
- *       leader's balancer owns roles once a node is in);</li>
+ *       leader's balancer owns roles once a node is in). When this node does not see itself in a configuration
+ *       yet (its disk was wiped), the entry is marked new first ({@link #renew}), so that the leader forgets
+ *       what the old disk held;</li>
  *   <li>id absent: a compare-and-set change ({@link ConfChange}) from the membership just read (a stale view
  *       fails and is retried).</li>
- *   <li>same id with another address: refused at once, not retried. Ratis 3.2.2 cannot move a member:
- *       every server keeps one gRPC proxy per peer id, created with the first address it saw
- *       ({@code PeerProxyMap.computeIfAbsent}); nothing removes an entry ({@code resetProxy} re-creates it
- *       from the same old {@code RaftPeer}), so even remove-then-add would keep dialing the old address from
- *       every server until each one restarts.</li>
+ *   <li>same id with another address (rqlite: the old entry is replaced): {@link #renew}, in the role the old
+ *       entry has. Refused at once when the member answering is that id and leads (that node is alive), or when
+ *       {@link PeerProxyRefresh} cannot work on this Ratis; retried while a member says that id leads, or knows
+ *       no leader.</li>
  * </ul>
  * Other failures are retried with jittered backoff until the timeout.
  */
@@ -76,8 +77,14 @@ final class Joiner {
     private final RaftPeer self;
     private final List<String> addresses;
     private final Duration interval;
+    private final boolean movable;
 
     Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval) {
+        this(groupId, self, addresses, interval, PeerProxyRefresh.SUPPORTED);
+    }
+
+    /** {@code movable}: whether a member may move to another address (false: such a join is refused). */
+    Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval, boolean movable) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no join address");
         }
@@ -85,20 +92,23 @@ final class Joiner {
         this.self = self;
         this.addresses = List.copyOf(addresses);
         this.interval = interval;
+        this.movable = movable;
     }
 
     /**
-     * The role this node takes: the one it already has when its id and address are members; a listener when
-     * {@code forcedListener}; otherwise a voter while the voters are fewer than the target for the membership
-     * including this node, else a listener.
+     * The role this node takes: the one it already has when its id is a member (at this or another address: a
+     * moved member keeps its role); a listener when {@code forcedListener}; otherwise a voter while the voters
+     * are fewer than the target for the membership including this node, else a listener.
      *
-     * @throws StoreException UNAVAILABLE when the id is a member at another address
+     * @throws StoreException UNAVAILABLE when the id is a member at another address and may not move there
      */
     RaftPeerRole roleFor(Membership m, boolean forcedListener, StoreConfig.Membership settings) {
         Optional<RaftPeer> existing = m.find(self.getId());
         if (existing.isPresent()) {
             try {
-                refuseMove(existing.get(), self);
+                if (!existing.get().getAddress().equals(self.getAddress())) {
+                    refuseMove(existing.get(), self, false);
+                }
             } catch (Refused e) {
                 throw unavailable(e.getMessage());
             }
@@ -127,7 +137,7 @@ final class Joiner {
         RaftPeer peer = RaftPeer.newBuilder().setId(self.getId()).setAddress(self.getAddress())
                 .setStartupRole(role).build();
         retrying(timeout, rpcTimeout -> {
-            attempt(peer, rpcTimeout);
+            attempt(peer, rpcTimeout, !seesSelf.getAsBoolean());
             return null;
         });
         awaitSelf(deadline, seesSelf);
@@ -165,17 +175,29 @@ final class Joiner {
         return new StoreException(StoreException.Reason.UNAVAILABLE, "could not join via " + addresses + ": " + why, null);
     }
 
-    private void attempt(RaftPeer peer, Duration timeout) throws IOException {
+    private void attempt(RaftPeer peer, Duration timeout, boolean fresh) throws IOException {
         GroupInfoReply info = currentInfo(timeout);
         Membership m = new Membership(info.getGroup(), leaderOf(info.getRoleInfoProto()));
         Optional<RaftPeer> existing = m.find(peer.getId());
-        if (existing.isPresent()) {
-            refuseMove(existing.get(), peer);
+        boolean sameAddress = existing.isPresent() && existing.get().getAddress().equals(peer.getAddress());
+        if (sameAddress && (!fresh || !movable || existing.get().getPriority() > 0)) {
             LOG.info("{} is already a member at {}", peer.getId(), peer.getAddress());
             return;
         }
+        if (existing.isPresent()) {
+            refuseMove(existing.get(), peer, info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER
+                    && existing.get().getId().equals(m.leader()));
+            if (m.leader() == null || existing.get().getId().equals(m.leader())) {
+                throw new IOException(peer.getId() + " is a member at " + existing.get().getAddress() + " and "
+                        + (m.leader() == null ? "no leader is known" : "the leader") + " (it may not move while it leads)");
+            }
+        }
         // the real members, starting with the leader the answering member knows of (it follows NotLeader)
         try (RaftClient client = ClusterClient.build(m.group(), m.leader(), timeout, RETRY)) {
+            if (existing.isPresent()) {
+                renew(client, m, existing.get(), peer.getAddress());
+                return;
+            }
             boolean listener = peer.getStartupRole() == RaftPeerRole.LISTENER;
             List<RaftPeer> voters = m.voters();
             List<RaftPeer> listeners = m.listeners();
@@ -184,18 +206,53 @@ final class Joiner {
         }
     }
 
+    /**
+     * Member {@code old} comes back with an empty disk, at {@code address} (its old one, or a new one): one
+     * compare-and-set change puts it there, in its role, with its priority raised by one.
+     *
+     * <p>Why the priority: Ratis 3.2.2 compares members by id only (the COMPARE_AND_SET check in
+     * {@code RaftServerImpl.setConfigurationAsync}) and {@code RaftConfigurationImpl.hasNoChange} looks at ids,
+     * counts and priorities, never addresses, so a change that only moves a member is answered "success" and
+     * never written. The raised priority makes it a real change (whose configuration entries carry the new
+     * address to every member) and marks the member as new: the leader's {@link PeerProxyRefresh} restarts its
+     * log appender (and every server renews its connection to a new address), then the leader's
+     * {@link VoterBalancer} sets the priority back to 0. The membership never shrinks, so the balancer has no
+     * role to change meanwhile.
+     */
+    private static void renew(RaftClient client, Membership m, RaftPeer old, String address) throws IOException {
+        if (old.getAddress().equals(address)) {
+            LOG.info("{} is a member at {} and comes back with an empty disk: marking it new", old.getId(), address);
+        } else {
+            LOG.info("{} is a member at {}: moving it to {}", old.getId(), old.getAddress(), address);
+        }
+        RaftPeer raised = at(old, address, old.getPriority() + 1);
+        RaftReplies.successOrThrow(client.admin().setConfiguration(ConfChange.compareAndSet(m.voters(), m.listeners(),
+                ConfChange.replaced(m.voters(), raised), ConfChange.replaced(m.listeners(), raised))));
+    }
+
+    private static RaftPeer at(RaftPeer old, String address, int priority) {
+        return RaftPeer.newBuilder().setId(old.getId()).setAddress(address).setPriority(priority)
+                .setStartupRole(old.getStartupRole()).build();
+    }
+
     private static List<RaftPeer> plus(List<RaftPeer> peers, RaftPeer added) {
         List<RaftPeer> all = new ArrayList<>(peers);
         all.add(added);
         return all;
     }
 
-    private static void refuseMove(RaftPeer existing, RaftPeer self) {
-        if (!existing.getAddress().equals(self.getAddress())) {
-            boolean listener = existing.getStartupRole() == RaftPeerRole.LISTENER;
-            throw new Refused("node id " + self.getId() + " is already a " + (listener ? "listener" : "voter")
-                    + " at " + existing.getAddress() + "; a member cannot change its address (Ratis 3.2.2):"
+    /** Refuses a move this Ratis cannot make, or of a member that answered itself as the leader. */
+    private void refuseMove(RaftPeer existing, RaftPeer self, boolean answeredAsLeader) {
+        boolean listener = existing.getStartupRole() == RaftPeerRole.LISTENER;
+        String at = "node id " + self.getId() + " is already a " + (listener ? "listener" : "voter") + " at "
+                + existing.getAddress();
+        if (!movable) {
+            throw new Refused(at + "; a member cannot change its address on this Ratis version:"
                     + " remove it and join with another node id");
+        }
+        if (answeredAsLeader) {
+            throw new Refused(at + " and leads the cluster (that node is running); stop it before joining with"
+                    + " this id at another address");
         }
     }
 
@@ -241,7 +298,7 @@ final class Joiner {
         return null;
     }
 
-    /** This id is a member in another place or role: retrying cannot help. */
+    /** This id may not move (it leads, or this Ratis cannot move members): retrying cannot help. */
     private static final class Refused extends RuntimeException {
         Refused(String message) {
             super(message, null, false, false);

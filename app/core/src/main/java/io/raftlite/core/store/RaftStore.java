@@ -90,6 +90,7 @@ public final class RaftStore implements AutoCloseable {
         return t;
     });
     private volatile RaftServer server;
+    private volatile PeerProxyRefresh proxyRefresh;
 
     public RaftStore(StoreConfig config) {
         this(config, StoreDatabase.REAL, p -> { });
@@ -110,7 +111,8 @@ public final class RaftStore implements AutoCloseable {
                 config.applyTimeout());
         this.remover = new Remover(this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
-                id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG);
+                id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
+                this::renewed);
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -147,6 +149,7 @@ public final class RaftStore implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server = s;
+        proxyRefresh = new PeerProxyRefresh(s);
         try {
             s.start();
             scheduleUpkeep(sm);
@@ -165,10 +168,12 @@ public final class RaftStore implements AutoCloseable {
     /**
      * Starts the leader's membership upkeep ({@link VoterBalancer}) once: every balance interval, and at once
      * when a configuration change is applied here (so a join is followed by a promotion without waiting); it
-     * idles on other nodes.
+     * idles on other nodes. Every node's run first renews its Raft connections to moved or departed members
+     * ({@link PeerProxyRefresh}) and restarts a demoted server ({@link #restartIfDemoted}).
      */
     private void scheduleUpkeep(SqliteStateMachine sm) {
         Runnable upkeepRun = () -> {
+            refreshProxies();
             restartIfDemoted();
             balancer.run();
         };
@@ -205,6 +210,21 @@ public final class RaftStore implements AutoCloseable {
             restartAsListener();
         } catch (IOException | RuntimeException e) {
             LOG.warn("restarting as a listener failed: {}", e.toString());
+        }
+    }
+
+    /** Whether a member's raised priority may be reset (see {@link VoterBalancer}). */
+    private boolean renewed(RaftPeerId id) {
+        PeerProxyRefresh refresh = proxyRefresh;
+        return refresh == null || refresh.renewed(id);
+    }
+
+    /** See {@link PeerProxyRefresh}: a member that moved to another address is dialed there from now on. */
+    private void refreshProxies() {
+        RaftServer.Division d = divisionOrNull();
+        PeerProxyRefresh refresh = proxyRefresh;
+        if (d != null && refresh != null) {
+            refresh.run(d);
         }
     }
 
@@ -262,11 +282,12 @@ public final class RaftStore implements AutoCloseable {
      * configuration. It joins as a listener when {@code asListener} or the config's {@code nonVoter} says so
      * (only the latter keeps it from ever being promoted), else as a voter while the voters are below the
      * target for the grown membership ({@link StoreConfig.Membership#targetVoters}), else as a listener.
-     * Idempotent (a member with the same id and address keeps its role); retries with jittered backoff until
+     * Idempotent (a member with the same id and address keeps its role); a member with this id at another
+     * address is replaced, in its role (rqlite's rule; see {@link Joiner}); retries with jittered backoff until
      * {@code timeout}.
      *
-     * @throws StoreException UNAVAILABLE "could not join via ...: last error" when the timeout passes or the id
-     *                        is a member at another address
+     * @throws StoreException UNAVAILABLE "could not join via ...: last error" when the timeout passes, or the id
+     *                        is a member at another address and may not move (it leads there)
      */
     public void join(List<String> raftAddresses, boolean asListener, Duration timeout)
             throws InterruptedException, IOException {

@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * The leader's membership upkeep, run on one thread every {@code balanceInterval}; does nothing on other
  * nodes or while a reconfiguration is in progress. One change per run, in this order:
  * <ol>
+ *   <li><b>Reset a priority</b>: raftlite gives every member priority 0; {@link Joiner} raises a member's to
+ *       mark it as back with an empty disk (moved, or wiped), so that the leader's {@link PeerProxyRefresh}
+ *       restarts its log appender. Once that is done ({@code renewed}), it is set back to 0: a raised priority
+ *       would make Ratis hand leadership to that member whenever it is caught up.</li>
  *   <li><b>Reap</b>: remove a member the leader has not heard from for longer than its role's reap timeout
  *       (zero = never). The silence is Ratis' time since that member's last reply to this leader, so it
  *       restarts at zero under a new leader (as rqlite's does): set the timeouts on every node.</li>
@@ -63,15 +68,17 @@ final class VoterBalancer implements Runnable {
     private final Duration recentContact;
     private final long maxLag;
     private final Map<RaftPeerId, Long> knownNonVoters = new ConcurrentHashMap<>();
+    private final Predicate<RaftPeerId> renewed;
 
     VoterBalancer(Supplier<RaftServer.Division> division, Reconfigure reconfigure, MetaLookup metas,
-                  StoreConfig.Membership settings, Duration recentContact, long maxLag) {
+                  StoreConfig.Membership settings, Duration recentContact, long maxLag, Predicate<RaftPeerId> renewed) {
         this.division = division;
         this.reconfigure = reconfigure;
         this.metas = metas;
         this.settings = settings;
         this.recentContact = recentContact;
         this.maxLag = maxLag;
+        this.renewed = renewed;
     }
 
     @Override
@@ -100,6 +107,17 @@ final class VoterBalancer implements Runnable {
         List<RaftPeer> listeners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
         Map<RaftPeerId, Long> silentMs = silence(d.getInfo().getRoleInfoProto());
         RaftPeerId self = d.getId();
+
+        Optional<RaftPeer> raised = voters.stream().filter(p -> p.getPriority() != 0).findFirst()
+                .or(() -> listeners.stream().filter(p -> p.getPriority() != 0).findFirst())
+                .filter(p -> renewed.test(p.getId()));
+        if (raised.isPresent()) {
+            RaftPeer p = raised.get();
+            LOG.info("resetting the priority {} of {} to 0", p.getPriority(), p.getId());
+            RaftPeer reset = RaftPeer.newBuilder(p).setPriority(0).build();
+            apply(voters, listeners, ConfChange.replaced(voters, reset), ConfChange.replaced(listeners, reset));
+            return "reset the priority of " + p.getId();
+        }
 
         Optional<RaftPeer> reap = reapable(voters, settings.reapVoters(), silentMs, self)
                 .or(() -> reapable(listeners, settings.reapListeners(), silentMs, self));

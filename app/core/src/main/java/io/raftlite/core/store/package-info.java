@@ -18,11 +18,22 @@
  *       3.2.2 ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
  *       listeners from the request, not from the merged list); never the array overload, which drops the
  *       servers. Re-joining with the same id and address is accepted as is, in whatever role the member has
- *       now. The same id at another address is refused at once: Ratis 3.2.2 keeps one gRPC proxy per peer id
- *       with the first address it saw ({@code PeerProxyMap.computeIfAbsent}; nothing removes an entry, and
- *       {@code resetProxy} re-creates it from the old {@code RaftPeer}), so even remove-then-add would keep
- *       every running server dialing the old address. A restarted node has state ({@code hasState()}) and
- *       recovers its membership from its own log instead of joining.</li>
+ *       now. A restarted node has state ({@code hasState()}) and recovers its membership from its own log
+ *       instead of joining.</li>
+ *   <li><b>Moved and wiped members</b> (rqlite's rule: the same id at a new address replaces the old entry).
+ *       A joiner that does not see itself in a configuration yet and finds its id at another address, or at
+ *       its own (its disk was wiped), makes one CAS change: the entry at its address, in its role, with its
+ *       priority raised by one. Ratis compares members by id only and {@code hasNoChange} ignores addresses,
+ *       so the priority is what makes it a change; the membership never shrinks, so the balancer has nothing
+ *       to react to. Ratis 3.2.2 keeps one gRPC proxy per peer id with the first address it saw
+ *       ({@code PeerProxyMap.computeIfAbsent}; nothing replaces an entry, and a restart replays every
+ *       configuration in the log), and the leader keeps the old disk's match/commit/next index for the id. So
+ *       after each configuration change, and every balance interval, every server's {@code PeerProxyRefresh}
+ *       (reflection) renews the proxy of a member whose address changed and drops that of an id that left;
+ *       on the leader it restarts the log appender of a moved or priority-raised member, after which the
+ *       leader's balancer sets the priority back to 0 (raftlite uses no priorities otherwise). Refused: the
+ *       old entry answering as the leader (that node runs), and any move when the reflection lookups fail on
+ *       this Ratis (logged once; a wiped re-join is then accepted as is, as before).</li>
  *   <li><b>Bootstrap-expect.</b> {@code bootstrap} ({@link io.raftlite.core.store.Bootstrapper}) runs on a node
  *       started with {@code start(false)}: its empty-group server answers a group-info request with no peers
  *       and its own id, which is how the waiting nodes find each other over Ratis RPCs. An existing group is

@@ -144,35 +144,6 @@ class ClusterTest {
     }
 
     @Test
-    void aKnownIdAtAnotherAddressIsRefusedAndTheClusterIsUnaffected() throws Exception {
-        StoreConfig c1 = config(1, 10_000);
-        StoreConfig c2 = config(2, 10_000);
-        StoreConfig c3 = config(3, 10_000);
-        RaftStore n1 = bootstrap(c1);
-        RaftStore n2 = joiner(c2);
-        n2.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
-        RaftStore n3 = joiner(c3);
-        n3.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
-        // n2 joined as a listener (two nodes: one voter); the leader promotes it once n3 is in
-        await("three voters", () -> settledVoters(n1).equals(Set.of("n1", "n2", "n3")));
-        execute(n1, "CREATE TABLE counter (n INTEGER)");
-        execute(n1, "INSERT INTO counter(n) VALUES(1)");
-        n3.close();
-
-        StoreConfig moved = config("n3", 9, "n3-moved", 10_000); // same id, new address and empty data dir
-        RaftStore n3moved = joiner(moved);
-        StoreException e = assertThrows(StoreException.class, () -> n3moved.join(
-                List.of(c2.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL));
-        assertEquals(StoreException.Reason.UNAVAILABLE, e.reason());
-        assertTrue(e.getMessage().contains("node id n3 is already a voter at " + c3.raftAdvertisedAddress()),
-                e.getMessage());
-        assertTrue(n1.nodes().contains(new StoreNode("n3", c3.raftAdvertisedAddress(), true)));
-        assertEquals(3, n1.nodes().size());
-        execute(n2, "UPDATE counter SET n = 2"); // the cluster is unaffected
-        awaitCounter(n1, 2L);
-    }
-
-    @Test
     void joinGivesUpAfterItsTimeoutAndAnUnjoinedNodeHasNoLeader() throws Exception {
         RaftStore lonely = joiner(config(7, 10_000));
         String nobody = "127.0.0.58:" + freePort("127.0.0.58");
@@ -192,13 +163,9 @@ class ClusterTest {
     // ---- helpers
 
     private StoreConfig config(int n, long snapshotThreshold) throws IOException {
-        return config("n" + n, n, "n" + n, snapshotThreshold);
-    }
-
-    private StoreConfig config(String id, int n, String dirName, long snapshotThreshold) throws IOException {
         String host = "127.0.0.5" + n;
         String addr = host + ":" + freePort(host);
-        return new StoreConfig(id, addr, addr, dir.resolve(dirName), "cluster-test", snapshotThreshold,
+        return new StoreConfig("n" + n, addr, addr, dir.resolve("n" + n), "cluster-test", snapshotThreshold,
                 snapshotThreshold < 100 ? 4096 : 1 << 20, 2, Duration.ofSeconds(10), "http://" + host + ":400" + n);
     }
 

@@ -162,37 +162,6 @@ class MembershipTest {
         assertEquals(2, leaderStore.nodes().size());
     }
 
-    /**
-     * Why a known id may not move (see {@code Joiner}): even after the member is removed, every running server
-     * keeps its gRPC proxy for that id with the old address, so the same id joining at a new address never
-     * catches up and the join fails. Documents Ratis 3.2.2; if a Ratis upgrade makes this join succeed, the
-     * refusal in {@code Joiner} can become "remove the old entry, then add the new one".
-     */
-    @Test
-    void onRatis322ARemovedIdCannotComeBackAtANewAddress() throws Exception {
-        StoreConfig.Membership cap3 = membership(3, false, Duration.ZERO, Duration.ZERO);
-        RaftStore n1 = bootstrap(config(1, cap3));
-        RaftStore n2 = join(config(2, cap3), n1);
-        RaftStore n3 = join(config(3, cap3), n1);
-        await("three voters", () -> settledVoters(n1).size() == 3);
-        n3.close();
-        n1.remove("n3", WAIT);
-        await("n3 removed", () -> n1.nodes().size() == 2);
-        String host = "127.0.0.69";
-        String addr = host + ":" + freePort(host);
-        StoreConfig moved = new StoreConfig("n3", addr, addr, dir.resolve("n3-moved"), "membership-test", 10_000,
-                1 << 20, 2, Duration.ofSeconds(3), "").withMembership(cap3);
-        RaftStore again = new RaftStore(moved, StoreTestSupport.OPENER, p -> { });
-        stores.add(again);
-        IDS.put(again, "n3");
-        again.start(false);
-        String target = n1.nodes().stream().filter(x -> x.id().equals("n1")).findFirst().orElseThrow().address();
-        StoreException e = assertThrows(StoreException.class,
-                () -> again.join(List.of(target), false, Duration.ofSeconds(15), JOIN_INTERVAL));
-        assertEquals(StoreException.Reason.UNAVAILABLE, e.reason());
-        execute(n2, "CREATE TABLE counter (n INTEGER)"); // the cluster is unaffected
-    }
-
     // ---- helpers
 
     private static StoreConfig.Membership membership(int maxVoters, boolean nonVoter, Duration reapVoters,
