@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 
 import static io.raftlite.server.e2e.CrashRecoveryIT.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every discovery end-to-end test does with real processes: launch nodes at the same instant with the
@@ -156,9 +155,15 @@ abstract class DiscoveryScenarios {
         System.out.println("[discovery] " + line);
     }
 
-    protected static void assertAllReady(List<NodeProcess> group) throws Exception {
-        for (NodeProcess n : group) {
-            assertTrue(n.get("/readyz").statusCode() == 200, n.host + " ready");
+    /** Deletes a node's data directory: its disk is lost. */
+    protected static void deleteTree(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 }

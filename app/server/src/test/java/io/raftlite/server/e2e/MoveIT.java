@@ -2,10 +2,7 @@ package io.raftlite.server.e2e;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,13 +63,5 @@ class MoveIT extends DiscoveryScenarios {
         }
         assertTrue(moved.get("/readyz").statusCode() == 200);
         assertEquals(3, members(n2).size());
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
