@@ -39,7 +39,11 @@ final class NodeProcess implements AutoCloseable {
 
     private NodeProcess(String host, Path dataDir, List<String> extraArgs, int raftPort) {
         this.host = host;
-        this.httpPort = freePort(host);
+        int http = freePort(host);
+        while (http == raftPort) { // the OS may hand a just-closed ephemeral port out again
+            http = freePort(host);
+        }
+        this.httpPort = http;
         this.raftPort = raftPort;
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
