@@ -14,6 +14,7 @@ import java.util.List;
  * @param reapNodeTimeout how long a voter may be unreachable before the leader removes it (zero: never)
  * @param reapReadOnlyNodeTimeout the same for listeners (zero: never)
  * @param discovery       the discovery store to form or join through, or null when off
+ * @param ops             log levels and metrics
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -22,7 +23,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout,
-                           DiscoverySettings discovery) {
+                           DiscoverySettings discovery, OpsSettings ops) {
 
     public NodeSettings {
         join = List.copyOf(join);

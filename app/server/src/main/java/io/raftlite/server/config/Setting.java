@@ -11,7 +11,7 @@ import java.util.Optional;
 public record Setting(String key, String flag, String defaultValue, Kind kind, String description) {
 
     /** How a value is checked. */
-    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, ADDRESS_LIST, COUNT, OPTIONAL_COUNT, SIZE, DURATION, NAME, BOOLEAN }
+    public enum Kind { TEXT, ADDRESS, OPTIONAL_ADDRESS, ADDRESS_LIST, COUNT, OPTIONAL_COUNT, SIZE, DURATION, NAME, BOOLEAN, LOG_LEVEL, LOG_LEVELS }
 
     public static final String NODE_ID = "raftlite.node.id";
     public static final String DATA_DIR = "raftlite.node.data-dir";
@@ -39,10 +39,13 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String DISCO_REPORT_INTERVAL = "raftlite.discovery.report-interval";
     public static final String DISCO_RESET = "raftlite.discovery.reset";
     public static final String DISCO_CONSUL_REGISTER = "raftlite.discovery.consul-register";
-    public static final String DB_READ_CONNECTIONS = "raftlite.db.read-connections";
-    public static final String QUEUE_CAPACITY = "raftlite.write-queue.capacity";
-    public static final String QUEUE_BATCH_SIZE = "raftlite.write-queue.batch-size";
-    public static final String QUEUE_TIMEOUT = "raftlite.write-queue.timeout";
+    public static final String DB_READ_CONNECTIONS = "raftlite.storage.read-connections";
+    public static final String QUEUE_CAPACITY = "raftlite.storage.write-queue.capacity";
+    public static final String QUEUE_BATCH_SIZE = "raftlite.storage.write-queue.batch-size";
+    public static final String QUEUE_TIMEOUT = "raftlite.storage.write-queue.timeout";
+    public static final String LOG_LEVEL = "raftlite.logging.level";
+    public static final String LOG_LEVELS = "raftlite.logging.levels";
+    public static final String METRICS_ENABLED = "raftlite.metrics.enabled";
 
     public static final List<Setting> ALL = List.of(
             new Setting(NODE_ID, "node-id", "", Kind.TEXT,
@@ -107,7 +110,13 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(QUEUE_BATCH_SIZE, "write-queue-batch-size", "128", Kind.COUNT,
                     "queued writes are flushed as one log entry once this many statements wait"),
             new Setting(QUEUE_TIMEOUT, "write-queue-timeout", "50ms", Kind.DURATION,
-                    "queued writes are flushed at the latest this long after the first one arrives"));
+                    "queued writes are flushed at the latest this long after the first one arrives"),
+            new Setting(LOG_LEVEL, "log-level", "INFO", Kind.LOG_LEVEL,
+                    "level of raftlite's own log lines (io.raftlite): ERROR, WARN, INFO, DEBUG or TRACE"),
+            new Setting(LOG_LEVELS, "log-levels", "org.apache.ratis=WARN,io.micronaut=WARN,io.netty=WARN",
+                    Kind.LOG_LEVELS, "levels per package (package=LEVEL, comma separated), e.g. org.apache.ratis=INFO"),
+            new Setting(METRICS_ENABLED, "metrics", "true", Kind.BOOLEAN,
+                    "serve Prometheus metrics at /metrics (Raft, HTTP, discovery, JVM and process)"));
 
     /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
     public String envName() {

@@ -214,7 +214,37 @@ public final class SettingsResolver {
                 duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT),
                 bootstrapExpect, duration(v, Setting.CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT),
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
-                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), discovery);
+                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), discovery,
+                new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
+                        bool(v, Setting.METRICS_ENABLED)));
+    }
+
+    private static final List<String> LEVELS = List.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");
+
+    private static String logLevel(String raw, String where) throws UsageException {
+        String level = raw.trim().toUpperCase(Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            throw new UsageException(where + ": '" + raw.trim() + "' is not a log level (one of " + LEVELS + ")");
+        }
+        return level;
+    }
+
+    /** {@code org.apache.ratis=WARN,io.netty=ERROR}: logger name to level, in order. */
+    private static Map<String, String> logLevels(Map<String, String> v) throws UsageException {
+        Map<String, String> levels = new LinkedHashMap<>();
+        String flag = flagOf(Setting.LOG_LEVELS);
+        for (String item : v.get(Setting.LOG_LEVELS).split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            String logger = eq < 0 ? "" : item.substring(0, eq).trim();
+            if (logger.isEmpty() || !logger.matches("[A-Za-z_$][\\w$.]*")) {
+                throw new UsageException(flag + ": '" + item.trim() + "' is not package=LEVEL");
+            }
+            levels.put(logger, logLevel(item.substring(eq + 1), flag + " " + logger));
+        }
+        return levels;
     }
 
     /** The {@code -disco-*} settings, or null when {@code -disco-mode} is empty. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,12 +133,26 @@ class SettingsResolverTest {
                 {"-join", "127.0.0.1:4002", "-bootstrap-expect", "-1"}, {"-join", "127.0.0.1:4002", "-bootstrap-expect", "x"},
                 {"-join", "127.0.0.1:4002", "-bootstrap-expect", "2", "-bootstrap-expect-timeout", "0s"},
                 {"-raft-max-voters", "4"}, {"-raft-max-voters", "0"}, {"-raft-reap-node-timeout", "-1s"},
-                {"-raft-reap-read-only-node-timeout", "soon"}};
+                {"-raft-reap-read-only-node-timeout", "soon"}, {"-log-level", "LOUD"}, {"-log-levels", "org.apache.ratis"},
+                {"-log-levels", "org.apache.ratis=CHATTY"}, {"-log-levels", "=WARN"}, {"-metrics=perhaps"}};
         for (String[] args : cases) {
             UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
                     String.join(" ", args));
             assertTrue(!e.getMessage().contains("\n") && !e.getMessage().isBlank(), e.getMessage());
         }
+    }
+
+    @Test
+    void logLevelsAndMetricsAreParsed() throws UsageException {
+        NodeSettings s = ((SettingsResolver.Run) SettingsResolver.resolve(new String[]{"-log-level", "debug",
+                "-log-levels", "org.apache.ratis=info, io.netty=ERROR", "-metrics=false"}, Map.of())).settings();
+        assertEquals("DEBUG", s.ops().logLevel());
+        assertEquals(Map.of("org.apache.ratis", "INFO", "io.netty", "ERROR"), s.ops().logLevels());
+        assertFalse(s.ops().metricsEnabled());
+        OpsSettings defaults = ((SettingsResolver.Run) SettingsResolver.resolve(new String[0], Map.of())).settings().ops();
+        assertEquals("INFO", defaults.logLevel());
+        assertEquals("WARN", defaults.logLevels().get("org.apache.ratis"));
+        assertTrue(defaults.metricsEnabled());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.raftlite.server.e2e;
 
 import io.raftlite.core.json.Json;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLEncoder;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 abstract class DiscoveryScenarios {
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the nodes' logs and data to look at
     Path tmp;
 
     protected final List<NodeProcess> nodes = new ArrayList<>();
@@ -76,7 +77,30 @@ abstract class DiscoveryScenarios {
         ok(last.post("/db/execute", "[\"CREATE TABLE " + table + " (v TEXT)\", \"INSERT INTO " + table
                 + "(v) VALUES ('one cluster')\"]"));
         for (NodeProcess n : group) {
-            await("the write on " + n.host, () -> query(n, "SELECT v FROM " + table).contains("one cluster"));
+            try {
+                await("the write on " + n.host, () -> query(n, "SELECT v FROM " + table).contains("one cluster"));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; it answers " + rawQuery(n, "SELECT v FROM " + table)
+                        + "\n" + diagnostics(group), e);
+            }
+        }
+    }
+
+    /** Each node's status and the end of its log, for a failure message. */
+    protected static String diagnostics(List<NodeProcess> group) {
+        StringBuilder b = new StringBuilder();
+        for (NodeProcess n : group) {
+            b.append("==== ").append(n.host).append(" (log ").append(n.log).append(")\n/status: ").append(status(n))
+                    .append("\n").append(n.logTail()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String rawQuery(NodeProcess n, String sql) {
+        try {
+            return n.get("/db/query?level=none&q=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)).body();
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
