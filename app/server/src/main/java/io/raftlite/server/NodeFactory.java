@@ -60,7 +60,8 @@ class NodeFactory {
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
                 .withMembership(new StoreConfig.Membership(s.maxVoters(), s.nonVoter(), s.reapNodeTimeout(),
-                        s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval())));
+                        s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
+                .withElectionTimeout(s.electionTimeout()));
         try {
             boolean hasState = store.hasState();
             if (hasState && (!s.join().isEmpty() || discovery.enabled())) {

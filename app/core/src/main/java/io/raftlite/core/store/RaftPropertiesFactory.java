@@ -20,6 +20,8 @@ final class RaftPropertiesFactory {
     static final int SNAPSHOTS_RETAINED = 2;
     private static final long MAX_PREALLOCATED_BYTES = 4L * 1024 * 1024;
     private static final int MAX_PURGE_GAP = 1024;
+    private static final long FIRST_ELECTION_MIN_MS = 150;
+    private static final long FIRST_ELECTION_MAX_MS = 300;
 
     private RaftPropertiesFactory() {
     }
@@ -40,6 +42,17 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
         RaftServerConfigKeys.Read.setTimeout(p, TimeDuration.valueOf(config.applyTimeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+
+        // Elections (see StoreConfig.DEFAULT_ELECTION_TIMEOUT): followers wait [t, 2t] for the leader, and a
+        // leader steps down after 2t without a majority's reply; heartbeats go every t/2. The first election
+        // after a start keeps Ratis' short default, so a node (or a whole cluster) that starts is led at once.
+        long election = config.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(Math.min(election, FIRST_ELECTION_MIN_MS),
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(Math.min(2 * election, FIRST_ELECTION_MAX_MS),
                 java.util.concurrent.TimeUnit.MILLISECONDS));
 
         // Membership: a node being added may go quiet while it installs the leader's snapshot; the default

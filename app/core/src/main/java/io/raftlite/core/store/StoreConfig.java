@@ -19,10 +19,22 @@ import java.util.Objects;
  * @param apiAddress         this node's advertised HTTP API URL (e.g. {@code http://127.0.0.1:4001}), served
  *                           to other nodes by the node-metadata RPC; may be empty
  * @param membership         voter cap, read-replica choice and reaping ({@link Membership#DEFAULT} when null)
+ * @param electionTimeout    a follower that hears no leader for between this and twice this starts an election;
+ *                           a leader that hears from no majority for twice this steps down
+ *                           ({@link #DEFAULT_ELECTION_TIMEOUT} when null)
  */
 public record StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
                           String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
-                          int readConnections, Duration applyTimeout, String apiAddress, Membership membership) {
+                          int readConnections, Duration applyTimeout, String apiAddress, Membership membership,
+                          Duration electionTimeout) {
+
+    /**
+     * rqlite's and etcd's 1 s rather than Ratis' 150 ms: raftlite runs beside other applications on busy hosts,
+     * where a pause of a few hundred milliseconds is common. With Ratis' default a leader steps down after 300 ms
+     * without a majority's reply, and a step-down while a listener is being promoted to the second voter wedges
+     * the group for good (the promoted node has not received the entry yet, and Ratis listeners refuse to vote).
+     */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * How this node takes part in membership decisions.
@@ -66,6 +78,10 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
         Objects.requireNonNull(applyTimeout, "applyTimeout");
         apiAddress = apiAddress == null ? "" : apiAddress;
         membership = membership == null ? Membership.DEFAULT : membership;
+        electionTimeout = electionTimeout == null ? DEFAULT_ELECTION_TIMEOUT : electionTimeout;
+        if (electionTimeout.toMillis() < 50) {
+            throw new IllegalArgumentException("electionTimeout must be at least 50ms, got " + electionTimeout);
+        }
         if (snapshotThreshold < 1) {
             throw new IllegalArgumentException("snapshotThreshold must be at least 1");
         }
@@ -82,10 +98,24 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
                 logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, null);
     }
 
+    /** With the default election timeout. */
+    public StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
+                       String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
+                       int readConnections, Duration applyTimeout, String apiAddress, Membership membership) {
+        this(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, null);
+    }
+
     /** The same node with other membership settings. */
     public StoreConfig withMembership(Membership m) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m, electionTimeout);
+    }
+
+    /** The same node with another election timeout. */
+    public StoreConfig withElectionTimeout(Duration timeout) {
+        return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, timeout);
     }
 
     /** Without an API address (kept so existing call sites compile until they pass one). */

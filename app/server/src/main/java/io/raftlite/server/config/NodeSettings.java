@@ -13,6 +13,7 @@ import java.util.List;
  * @param maxVoters       the voter cap (odd, at least 1)
  * @param reapNodeTimeout how long a voter may be unreachable before the leader removes it (zero: never)
  * @param reapReadOnlyNodeTimeout the same for listeners (zero: never)
+ * @param electionTimeout Raft election timeout (followers wait between this and twice this for a leader)
  * @param discovery       the discovery store to form or join through, or null when off
  * @param ops             log levels and metrics
  */
@@ -22,7 +23,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            int readConnections, int queueCapacity, int queueBatchSize, Duration queueTimeout,
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
-                           Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout,
+                           Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops) {
 
     public NodeSettings {

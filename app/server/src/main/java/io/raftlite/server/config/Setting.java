@@ -26,6 +26,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String RAFT_NON_VOTER = "raftlite.raft.non-voter";
     public static final String RAFT_MAX_VOTERS = "raftlite.raft.max-voters";
     public static final String RAFT_REAP_NODE_TIMEOUT = "raftlite.raft.reap-node-timeout";
+    public static final String RAFT_ELECTION_TIMEOUT = "raftlite.raft.election-timeout";
     public static final String RAFT_REAP_READ_ONLY_NODE_TIMEOUT = "raftlite.raft.reap-read-only-node-timeout";
     public static final String CLUSTER_NAME = "raftlite.cluster.name";
     public static final String CLUSTER_JOIN = "raftlite.cluster.join";
@@ -72,6 +73,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "join as a read replica (Ratis listener): receives the whole log, never votes"),
             new Setting(RAFT_MAX_VOTERS, "raft-max-voters", "5", Kind.COUNT,
                     "most voters (odd); other nodes are listeners, promoted when a voter leaves"),
+            new Setting(RAFT_ELECTION_TIMEOUT, "raft-election-timeout", "1s", Kind.DURATION,
+                    "a follower that hears no leader for between this and twice this starts an election; a leader"
+                            + " that hears from no majority for twice this steps down. Same on every node"),
             new Setting(RAFT_REAP_NODE_TIMEOUT, "raft-reap-node-timeout", "0s", Kind.DURATION,
                     "the leader removes a voter unreachable this long (0s: never)"),
             new Setting(RAFT_REAP_READ_ONLY_NODE_TIMEOUT, "raft-reap-read-only-node-timeout", "0s", Kind.DURATION,

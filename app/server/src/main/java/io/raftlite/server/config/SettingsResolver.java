@@ -214,9 +214,18 @@ public final class SettingsResolver {
                 duration(v, Setting.QUEUE_TIMEOUT), nonVoter, join, duration(v, Setting.CLUSTER_JOIN_TIMEOUT),
                 bootstrapExpect, duration(v, Setting.CLUSTER_BOOTSTRAP_EXPECT_TIMEOUT),
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
-                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), discovery,
+                durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
                         bool(v, Setting.METRICS_ENABLED)));
+    }
+
+    private static Duration electionTimeout(Map<String, String> v) throws UsageException {
+        Duration d = duration(v, Setting.RAFT_ELECTION_TIMEOUT);
+        if (d.toMillis() < 50) {
+            throw new UsageException(flagOf(Setting.RAFT_ELECTION_TIMEOUT) + ": " + v.get(Setting.RAFT_ELECTION_TIMEOUT).trim()
+                    + " is too short (at least 50ms; the default is 1s)");
+        }
+        return d;
     }
 
     private static final List<String> LEVELS = List.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE");

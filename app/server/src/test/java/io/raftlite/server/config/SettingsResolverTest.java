@@ -134,7 +134,7 @@ class SettingsResolverTest {
                 {"-join", "127.0.0.1:4002", "-bootstrap-expect", "2", "-bootstrap-expect-timeout", "0s"},
                 {"-raft-max-voters", "4"}, {"-raft-max-voters", "0"}, {"-raft-reap-node-timeout", "-1s"},
                 {"-raft-reap-read-only-node-timeout", "soon"}, {"-log-level", "LOUD"}, {"-log-levels", "org.apache.ratis"},
-                {"-log-levels", "org.apache.ratis=CHATTY"}, {"-log-levels", "=WARN"}, {"-metrics=perhaps"}};
+                {"-log-levels", "org.apache.ratis=CHATTY"}, {"-log-levels", "=WARN"}, {"-metrics=perhaps"}, {"-raft-election-timeout", "10ms"}};
         for (String[] args : cases) {
             UsageException e = assertThrows(UsageException.class, () -> SettingsResolver.resolve(args, Map.of()),
                     String.join(" ", args));
