@@ -54,7 +54,12 @@ final class NodeProcess implements AutoCloseable {
     static NodeProcess start(String host, Path dataDir, String... extraArgs) throws Exception {
         NodeProcess node = new NodeProcess(host, dataDir, List.of(extraArgs));
         node.launch();
-        node.awaitReady(Duration.ofSeconds(60));
+        try {
+            node.awaitReady(Duration.ofSeconds(120));
+        } catch (Throwable t) { // the caller never gets the node, so it could not stop it
+            node.close();
+            throw t;
+        }
         return node;
     }
 
@@ -118,6 +123,15 @@ final class NodeProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        LAUNCHED.add(process);
+    }
+
+    /** Every process any test launched: a safety net that kills them when the test JVM exits. */
+    private static final java.util.Set<Process> LAUNCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LAUNCHED.forEach(Process::destroyForcibly),
+                "kill-raftlite-nodes"));
     }
 
     void awaitReady(Duration timeout) throws Exception {
@@ -165,7 +179,7 @@ final class NodeProcess implements AutoCloseable {
     /** Starts the same node again (same addresses and data directory) and waits until it is ready. */
     void restart() throws Exception {
         launch();
-        awaitReady(Duration.ofSeconds(60));
+        awaitReady(Duration.ofSeconds(120));
     }
 
     String baseUrl() {
