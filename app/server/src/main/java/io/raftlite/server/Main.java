@@ -122,6 +122,7 @@ public final class Main {
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
         p.putAll(ConsulRegistration.properties(s));
+        p.putAll(io.raftlite.server.metrics.MetricsProperties.of(s));
         return p;
     }
 
