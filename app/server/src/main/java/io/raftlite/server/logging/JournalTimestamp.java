@@ -8,15 +8,16 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * logback's {@code LINE_START} pattern: the level alone when stdout is systemd's journal (journald stamps every
- * line itself), preceded by {@code HH:mm:ss.SSS} otherwise (logback trims a defined value, so the space
- * between them cannot be left to the pattern). systemd sets {@code JOURNAL_STREAM=device:inode} for a service
+ * logback's {@code LINE_START} pattern: when stdout is systemd's journal, the level after journald's priority
+ * prefix ({@link JournalPriority}) and no time (journald stamps every line itself); otherwise the level after
+ * {@code HH:mm:ss.SSS} (logback trims a defined value, so the space between them cannot be left to the pattern). systemd sets {@code JOURNAL_STREAM=device:inode} for a service
  * whose stdout or stderr is the journal; a child whose stdout was redirected elsewhere inherits it, so the
  * inode is compared with stdout's ({@code /proc/self/fd/1} reads {@code socket:[inode]}) where Linux shows it.
  */
 public final class JournalTimestamp extends PropertyDefinerBase {
 
     static final String LEVEL = "%-5level";
+    static final String ON_JOURNAL = "%journalPriority" + LEVEL;
     static final String WITH_TIME = "%d{HH:mm:ss.SSS} " + LEVEL;
 
     @Override
@@ -25,7 +26,7 @@ public final class JournalTimestamp extends PropertyDefinerBase {
     }
 
     static String prefix(Map<String, String> env, Path stdoutLink) {
-        return onJournal(env.get("JOURNAL_STREAM"), stdoutLink) ? LEVEL : WITH_TIME;
+        return onJournal(env.get("JOURNAL_STREAM"), stdoutLink) ? ON_JOURNAL : WITH_TIME;
     }
 
     static boolean onJournal(String journalStream, Path stdoutLink) {

@@ -95,14 +95,30 @@ class LoggingTest {
     void theTimestampIsLeftToJournaldOnlyWhenStdoutIsTheJournal() throws IOException {
         Path journal = Files.createSymbolicLink(tmp.resolve("fd1"), Path.of("socket:[4242]"));
         Path file = Files.createSymbolicLink(tmp.resolve("fd1-file"), Path.of("/var/log/raftlite.log"));
-        assertEquals(JournalTimestamp.LEVEL, JournalTimestamp.prefix(Map.of("JOURNAL_STREAM", "8:4242"), journal));
+        assertEquals(JournalTimestamp.ON_JOURNAL, JournalTimestamp.prefix(Map.of("JOURNAL_STREAM", "8:4242"), journal));
         assertEquals(JournalTimestamp.WITH_TIME, JournalTimestamp.prefix(Map.of(), journal));
         assertEquals(JournalTimestamp.WITH_TIME, JournalTimestamp.prefix(Map.of("JOURNAL_STREAM", "8:9999"), journal),
                 "inherited by a child whose stdout is another socket");
         assertEquals(JournalTimestamp.WITH_TIME, JournalTimestamp.prefix(Map.of("JOURNAL_STREAM", "8:4242"), file),
                 "stdout redirected to a file");
-        assertEquals(JournalTimestamp.LEVEL, JournalTimestamp.prefix(Map.of("JOURNAL_STREAM", "8:4242"), tmp.resolve("no-proc")),
+        assertEquals(JournalTimestamp.ON_JOURNAL, JournalTimestamp.prefix(Map.of("JOURNAL_STREAM", "8:4242"), tmp.resolve("no-proc")),
                 "cannot tell: trust systemd");
+    }
+
+    @Test
+    void onTheJournalALineStartsWithItsSyslogPriority() {
+        LoggerContext context = new LoggerContext();
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.getInstanceConverterMap().put("journalPriority", JournalPriority::new);
+        layout.setPattern(JournalTimestamp.ON_JOURNAL + " %msg%n");
+        layout.start();
+        Logger l = context.getLogger("io.raftlite.x");
+        assertEquals("<4>WARN  peer down" + System.lineSeparator(),
+                layout.doLayout(new LoggingEvent(Logger.class.getName(), l, Level.WARN, "peer down", null, null)));
+        assertEquals("<3>", JournalPriority.prefix(Level.ERROR));
+        assertEquals("<6>", JournalPriority.prefix(Level.INFO));
+        assertEquals("<7>", JournalPriority.prefix(Level.TRACE));
     }
 
     @Test
