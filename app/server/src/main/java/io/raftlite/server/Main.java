@@ -61,6 +61,7 @@ public final class Main {
 
     /** Starts a node in this JVM; the returned context stops it when closed. */
     public static ApplicationContext start(NodeSettings settings) {
+        io.raftlite.server.logging.LogLevels.apply(settings.ops());
         // Ratis ends the JVM with a stack trace when its port is taken; say it in one line instead.
         checkFree("-raft-addr", settings.raftAddr());
         checkFree("-http-addr", settings.httpAddr());
@@ -122,6 +123,7 @@ public final class Main {
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
         p.putAll(ConsulRegistration.properties(s));
+        p.putAll(io.raftlite.server.metrics.MetricsProperties.of(s));
         return p;
     }
 

@@ -1,8 +1,10 @@
 package io.raftlite.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.raftlite.core.api.ReadLevel;
 import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
@@ -11,6 +13,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.store.RaftStore;
 import io.raftlite.core.store.StoreConfig;
+import io.raftlite.core.store.StoreObserver;
 import io.raftlite.core.store.StoreStatus;
 import io.raftlite.discovery.Member;
 import io.raftlite.server.config.NodeSettings;
@@ -21,6 +24,7 @@ import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.MembershipStore;
 import io.raftlite.server.http.RemoveApi;
 import io.raftlite.server.http.StatusApi;
+import io.raftlite.server.metrics.NodeGauges;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,13 +59,14 @@ class NodeFactory {
 
     @Context
     @Bean(preDestroy = "close")
-    RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery) {
+    RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery, StoreObserver observer) {
         RaftStore store = new RaftStore(new StoreConfig(info.nodeId(), s.raftAddr().toString(),
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
                 .withMembership(new StoreConfig.Membership(s.maxVoters(), s.nonVoter(), s.reapNodeTimeout(),
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
                 .withElectionTimeout(s.electionTimeout()));
+        store.observe(observer);
         try {
             boolean hasState = store.hasState();
             if (hasState && (!s.join().isEmpty() || discovery.enabled())) {
@@ -113,6 +118,13 @@ class NodeFactory {
 
     static String apiAddress(NodeSettings s) {
         return "http://" + s.httpAdvAddr();
+    }
+
+    /** The store's and discovery's gauges on {@code /metrics}; not created with {@code -metrics=false}. */
+    @Context
+    @Requires(bean = MeterRegistry.class)
+    NodeGauges nodeGauges(MeterRegistry registry, RaftStore store, Discovery discovery) {
+        return NodeGauges.bind(registry, store::status, discovery::status);
     }
 
     @Singleton

@@ -91,6 +91,7 @@ public final class RaftStore implements AutoCloseable {
     });
     private volatile RaftServer server;
     private volatile PeerProxyRefresh proxyRefresh;
+    private volatile StoreObserver observer = StoreObserver.NONE;
 
     public RaftStore(StoreConfig config) {
         this(config, StoreDatabase.REAL, p -> { });
@@ -113,6 +114,15 @@ public final class RaftStore implements AutoCloseable {
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
                 id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
                 this::renewed);
+    }
+
+    /** Reports to {@code o} from now on (call before {@link #start} to see the first election). */
+    public void observe(StoreObserver o) {
+        observer = o;
+        SqliteStateMachine sm = stateMachine;
+        if (sm != null) {
+            sm.observe(o);
+        }
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -140,6 +150,7 @@ public final class RaftStore implements AutoCloseable {
     private void startServer(RaftGroup group) throws IOException {
         SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
                 opener, meta);
+        sm.observe(observer);
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(self.getId())
@@ -431,10 +442,18 @@ public final class RaftStore implements AutoCloseable {
      * write fails with {@link StoreException.Reason#NOT_LEADER} instead (outcome unknown to the caller).
      */
     public CompletableFuture<CommandResult> submit(Command command) {
+        long start = System.nanoTime();
         byte[] bytes = CommandCodec.encode(command);
         boolean mayForward = !isLeader();
-        return send(bytes, RaftClientRequest.writeRequestType())
-                .exceptionallyCompose(t -> mayForward
+        CompletableFuture<byte[]> sent = send(bytes, RaftClientRequest.writeRequestType());
+        if (!mayForward) {
+            sent = sent.whenComplete((reply, failure) -> {
+                if (failure == null) {
+                    observer.committed(System.nanoTime() - start);
+                }
+            });
+        }
+        return sent.exceptionallyCompose(t -> mayForward
                         ? forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes))
                         : CompletableFuture.failedFuture(Forwarder.unwrap(t)))
                 .thenApply(ResultCodec::decode);

@@ -12,6 +12,8 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -62,6 +64,19 @@ final class SqliteStateMachine extends BaseStateMachine {
     }
 
     private volatile Runnable onConfigurationChange = () -> { };
+    private volatile StoreObserver observer = StoreObserver.NONE;
+
+    /** Reports applies, snapshots and leader changes to {@code o} from now on. */
+    void observe(StoreObserver o) {
+        observer = o;
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        if (newLeaderId != null) {
+            observer.leaderChanged();
+        }
+    }
 
     /** Runs {@code hook} (it must not block) whenever a configuration entry is applied here. */
     void onConfigurationChange(Runnable hook) {
@@ -174,6 +189,7 @@ final class SqliteStateMachine extends BaseStateMachine {
      */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        long start = System.nanoTime();
         LogEntryProto entry = trx.getLogEntry();
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         Command command;
@@ -184,6 +200,7 @@ final class SqliteStateMachine extends BaseStateMachine {
         }
         CommandResult result = apply(command, entry.getIndex());
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        observer.applied(System.nanoTime() - start);
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(ResultCodec.encode(result))));
     }
 
@@ -252,6 +269,7 @@ final class SqliteStateMachine extends BaseStateMachine {
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
+        long start = System.nanoTime();
         File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
         SingleFileSnapshotInfo info;
         try {
@@ -262,6 +280,7 @@ final class SqliteStateMachine extends BaseStateMachine {
             throw new IOException("snapshot at " + last + " failed", e);
         }
         storage.updateLatestSnapshot(info);
+        observer.snapshotTaken(System.nanoTime() - start);
         LOG.info("Took snapshot {}", target.getName());
         return last.getIndex();
     }

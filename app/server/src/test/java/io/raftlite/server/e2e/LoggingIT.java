@@ -1,0 +1,63 @@
+package io.raftlite.server.e2e;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static io.raftlite.server.e2e.CrashRecoveryIT.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Logs and metrics of real processes on 127.0.0.171-173 while a follower is down: the survivors' logs stay one
+ * line per event (Ratis writes every failed append's exception chain into its message, once per retry), and
+ * {@code /metrics} tells the leader from the followers.
+ */
+class LoggingIT extends DiscoveryScenarios {
+
+    /** Time, level, logger, message: what every line of the log must look like. */
+    private static final Pattern EVENT = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (TRACE|DEBUG|INFO |WARN |ERROR) \\S+ - .*");
+
+    @Test
+    void aKilledFollowerIsOneLinePerEventInTheSurvivorsLogs() throws Exception {
+        List<NodeProcess> group = prepare("logs", "127.0.0.17", 3);
+        String join = group.stream().map(n -> n.host + ":" + n.raftPort).collect(Collectors.joining(","));
+        launchTogether(group, "-join", join, "-bootstrap-expect", "3");
+        await("one leader", () -> group.stream().filter(n -> role(n, "leader")).count() == 1);
+        NodeProcess leader = group.stream().filter(n -> role(n, "leader")).findFirst().orElseThrow();
+        List<NodeProcess> followers = group.stream().filter(n -> n != leader).toList();
+        for (NodeProcess f : followers) {
+            await(f.host + " reports itself a follower", () -> role(f, "follower"));
+        }
+        ok(leader.post("/db/execute", "[\"CREATE TABLE t (v INTEGER)\"]"));
+
+        followers.get(0).kill9();
+        for (int i = 0; i < 5; i++) {
+            ok(leader.post("/db/execute", "[\"INSERT INTO t VALUES(" + i + ")\"]"));
+        }
+        awaitLog(leader, "Connection refused"); // the leader's appender to the dead follower failed and retried
+        Thread.sleep(6000); // and Ratis' "(Repeated n times in the last 5s)" summary came out
+
+        for (NodeProcess survivor : List.of(leader, followers.get(1))) {
+            List<String> lines = Files.readAllLines(survivor.log);
+            List<String> strays = lines.stream().filter(l -> !EVENT.matcher(l).matches()).toList();
+            assertEquals(List.of(), strays, "lines that are not one event in " + survivor.host + "'s log");
+        }
+        String refused = Files.readAllLines(leader.log).stream().filter(l -> l.contains("Connection refused"))
+                .findFirst().orElseThrow();
+        assertTrue(refused.contains("WARN ") && refused.contains(followers.get(0).host), refused);
+        assertTrue(role(leader, "leader"), "still the leader with one follower down");
+    }
+
+    /** Whether the node's {@code /metrics} says it has this Raft role. */
+    private static boolean role(NodeProcess n, String role) {
+        try {
+            return n.get("/metrics").body().contains("raftlite_raft_role{role=\"" + role + "\"} 1.0");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
