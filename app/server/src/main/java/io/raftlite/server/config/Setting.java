@@ -118,7 +118,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(LOG_LEVEL, "log-level", "INFO", Kind.LOG_LEVEL,
                     "level of raftlite's own log lines (io.raftlite): ERROR, WARN, INFO, DEBUG or TRACE"),
             new Setting(LOG_LEVELS, "log-levels", "org.apache.ratis=WARN,io.micronaut=WARN,io.netty=WARN",
-                    Kind.LOG_LEVELS, "levels per package (package=LEVEL, comma separated), e.g. org.apache.ratis=INFO"),
+                    Kind.LOG_LEVELS, "levels per package (package=LEVEL, comma separated), applied over the default list, e.g. org.apache.ratis=INFO"),
             new Setting(METRICS_ENABLED, "metrics", "true", Kind.BOOLEAN,
                     "serve Prometheus metrics at /metrics (Raft, HTTP, discovery, JVM and process)"));
 

@@ -238,11 +238,15 @@ public final class SettingsResolver {
         return level;
     }
 
-    /** {@code org.apache.ratis=WARN,io.netty=ERROR}: logger name to level, in order. */
+    /**
+     * {@code org.apache.ratis=WARN,io.netty=ERROR}: logger name to level, in order. The value is applied over the
+     * default list, so {@code -log-levels io.raftlite.core.store=DEBUG} leaves Ratis at WARN.
+     */
     private static Map<String, String> logLevels(Map<String, String> v) throws UsageException {
         Map<String, String> levels = new LinkedHashMap<>();
         String flag = flagOf(Setting.LOG_LEVELS);
-        for (String item : v.get(Setting.LOG_LEVELS).split(",")) {
+        String defaults = Setting.byKey(Setting.LOG_LEVELS).orElseThrow().defaultValue();
+        for (String item : (defaults + "," + v.get(Setting.LOG_LEVELS)).split(",")) {
             if (item.isBlank()) {
                 continue;
             }

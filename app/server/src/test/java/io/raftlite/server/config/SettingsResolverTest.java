@@ -147,7 +147,8 @@ class SettingsResolverTest {
         NodeSettings s = ((SettingsResolver.Run) SettingsResolver.resolve(new String[]{"-log-level", "debug",
                 "-log-levels", "org.apache.ratis=info, io.netty=ERROR", "-metrics=false"}, Map.of())).settings();
         assertEquals("DEBUG", s.ops().logLevel());
-        assertEquals(Map.of("org.apache.ratis", "INFO", "io.netty", "ERROR"), s.ops().logLevels());
+        assertEquals(Map.of("org.apache.ratis", "INFO", "io.netty", "ERROR", "io.micronaut", "WARN"), s.ops().logLevels(),
+                "the value is applied over the default list");
         assertFalse(s.ops().metricsEnabled());
         OpsSettings defaults = ((SettingsResolver.Run) SettingsResolver.resolve(new String[0], Map.of())).settings().ops();
         assertEquals("INFO", defaults.logLevel());
