@@ -48,7 +48,11 @@ class LeaderShutdownIT extends ProcessFixture {
                 t.start();
                 writers.add(t);
             }
+            long loadUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // at least 3 s and 50 writes
             Thread.sleep(3000);
+            while (acknowledged.size() < 50 && System.nanoTime() < loadUntil) {
+                Thread.sleep(100);
+            }
             long sigterm = System.nanoTime();
             leader.process().destroy();
             boolean exited = leader.process().waitFor(60, TimeUnit.SECONDS);
@@ -130,7 +134,7 @@ class LeaderShutdownIT extends ProcessFixture {
                     acknowledged.add(id);
                     outcome = "200";
                 } else {
-                    outcome = r.statusCode() + " " + r.body().substring(0, Math.min(60, r.body().length()));
+                    outcome = r.statusCode() + " " + r.body().substring(0, Math.min(60, r.body().length())).strip();
                 }
             } catch (Exception e) {
                 outcome = e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -24,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SystemdNotifyIT extends ProcessFixture {
 
-    /** Counts to 40 million in SQLite: a read that takes seconds, to be in flight when SIGTERM arrives. */
+    /**
+     * Counts to 40 million in SQLite: a read that takes seconds, to be in flight when SIGTERM arrives. Node a runs
+     * with a 60 s apply timeout, so the stop waits up to 62 s for it even on a loaded machine.
+     */
     private static final String SLOW_SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
             + " WHERE x < 40000000) SELECT count(*) FROM c";
 
@@ -37,7 +40,7 @@ class SystemdNotifyIT extends ProcessFixture {
             nodes.add(a);
             nodes.add(b);
             String join = a.host + ":" + a.raftPort + "," + b.host + ":" + b.raftPort;
-            a.launch("-node-id", "a", "-bootstrap-expect", "2", "-join", join);
+            a.launch("-node-id", "a", "-bootstrap-expect", "2", "-join", join, "-raft-apply-timeout", "60s");
 
             String waiting = await(systemd, m -> m.startsWith("STATUS=waiting for 2 nodes via"), a);
             assertTrue(waiting.matches("STATUS=waiting for 2 nodes via .*: [01] found"), waiting);
@@ -54,7 +57,7 @@ class SystemdNotifyIT extends ProcessFixture {
             b.awaitReady(Duration.ofSeconds(60));
 
             CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> query(a, SLOW_SQL));
-            Thread.sleep(500);
+            Thread.sleep(1000);
             assertFalse(slow.isDone(), "the slow request must still be in flight when SIGTERM arrives");
             long sigterm = System.nanoTime();
             a.process().destroy();
