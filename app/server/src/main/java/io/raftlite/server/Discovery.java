@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +56,13 @@ final class Discovery implements AutoCloseable {
 
     boolean enabled() {
         return client != null;
+    }
+
+    /** Told each change of what discovery does (e.g. "waiting for 3 addresses via dns, 1 resolved"); no-op when off. */
+    void onState(Consumer<String> listener) {
+        if (enabled()) {
+            tracker.onState(listener);
+        }
     }
 
     /** What the node last knew of its store, for {@code /status}; empty when discovery is off. */

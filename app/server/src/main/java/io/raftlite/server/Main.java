@@ -3,10 +3,14 @@ package io.raftlite.server;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.raftlite.core.node.NodeIdentity;
+import io.raftlite.core.store.RaftStore;
 import io.raftlite.server.config.HostPort;
 import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.config.SettingsResolver;
 import io.raftlite.server.config.UsageException;
+import io.raftlite.server.systemd.SystemdNotifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +19,16 @@ import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code java -jar raftlite.jar [flags] [data-directory]}: runs one node until SIGTERM. */
 public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
+    private static final AtomicReference<ApplicationContext> RUNNING = new AtomicReference<>();
 
     private Main() {
     }
@@ -44,10 +55,11 @@ public final class Main {
             System.exit(code);
             return;
         }
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment(System.getenv());
+        exitCleanlyOn("TERM", notifier);
+        exitCleanlyOn("INT", notifier);
         try {
-            ApplicationContext context = start(settings);
-            exitCleanlyOn(context, "TERM");
-            exitCleanlyOn(context, "INT");
+            RUNNING.set(start(settings, notifier));
         } catch (NodeIdentity.IdentityException e) {
             exit(2, e.getMessage());
         } catch (UncheckedIOException e) {
@@ -61,6 +73,14 @@ public final class Main {
 
     /** Starts a node in this JVM; the returned context stops it when closed. */
     public static ApplicationContext start(NodeSettings settings) {
+        return start(settings, SystemdNotifier.fromEnvironment(System.getenv()));
+    }
+
+    /**
+     * Starts a node that tells systemd how it is doing through {@code notifier}: progress while it joins or
+     * forms its cluster, then READY=1 once the HTTP API listens and the node is ready.
+     */
+    static ApplicationContext start(NodeSettings settings, SystemdNotifier notifier) {
         io.raftlite.server.logging.LogLevels.apply(settings.ops());
         // Ratis ends the JVM with a stack trace when its port is taken; say it in one line instead.
         checkFree("-raft-addr", settings.raftAddr());
@@ -73,7 +93,7 @@ public final class Main {
                 .banner(false)
                 .deduceEnvironment(false)
                 .properties(micronautProperties(settings))
-                .singletons(settings, info)
+                .singletons(settings, info, notifier)
                 .start();
         try {
             context.getBean(EmbeddedServer.class).start();
@@ -81,6 +101,7 @@ public final class Main {
             context.close();
             throw e;
         }
+        notifier.watch(context.getBean(RaftStore.class));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (context.isRunning()) {
                 context.close();
@@ -90,19 +111,45 @@ public final class Main {
     }
 
     /**
-     * On SIGTERM/SIGINT: stop the node (HTTP, then the store: leadership, Ratis, SQLite) and exit 0, so that
-     * systemd and scripts see a clean stop rather than the JVM's death-by-signal status 143.
+     * On SIGTERM/SIGINT: STOPPING=1 to systemd, then stop the node and exit 0, so that systemd and scripts see a
+     * clean stop rather than the JVM's death-by-signal status 143. Closing the context stops the HTTP server
+     * gracefully (no new connections; requests in flight are answered, for at most the apply timeout plus 2 s),
+     * then the store (leadership handed over, Ratis and SQLite closed). A signal during start exits 0 at once: a
+     * node still joining has nothing to hand over. A second signal while stopping halts the JVM at once with
+     * 143: that is a kill -9 as far as the data goes, which the Raft log and SQLite survive (restart safety).
      */
-    private static void exitCleanlyOn(ApplicationContext context, String signal) {
-        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(() -> {
-            try {
-                if (context.isRunning()) {
-                    context.close();
-                }
-            } finally {
-                System.exit(0);
+    private static void exitCleanlyOn(String signal, SystemdNotifier notifier) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+            if (!STOPPING.compareAndSet(false, true)) {
+                LOG.warn("second SIG{} while stopping: exiting now; the data recovers on the next start", signal);
+                Runtime.getRuntime().halt(128 + 15);
             }
-        }, "raftlite-stop").start());
+            new Thread(() -> stop(signal, notifier), "raftlite-stop").start();
+        });
+    }
+
+    private static void stop(String signal, SystemdNotifier notifier) {
+        long started = System.nanoTime();
+        int code = 0;
+        try {
+            notifier.stopping();
+            ApplicationContext context = RUNNING.get();
+            if (context == null) {
+                LOG.info("SIG{} while starting: exiting", signal);
+                return;
+            }
+            LOG.info("SIG{}: stopping (HTTP requests in flight finish, then leadership transfer, Ratis, SQLite)", signal);
+            if (context.isRunning()) {
+                context.close();
+            }
+            LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            LOG.error("error while stopping: {}", e.toString());
+            code = 1;
+        } finally {
+            notifier.close();
+            System.exit(code);
+        }
     }
 
     private static void checkFree(String flag, HostPort address) {
@@ -122,6 +169,9 @@ public final class Main {
         p.put("micronaut.server.port", s.httpAddr().port());
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
+        // on stop, requests in flight are answered first; a write waits at most the apply timeout for its commit
+        p.put("micronaut.lifecycle.graceful-shutdown.enabled", true);
+        p.put("micronaut.lifecycle.graceful-shutdown.grace-period", s.applyTimeout().plusSeconds(2).toMillis() + "ms");
         p.putAll(ConsulRegistration.properties(s));
         p.putAll(io.raftlite.server.metrics.MetricsProperties.of(s));
         return p;

@@ -25,6 +25,7 @@ import io.raftlite.server.http.MembershipStore;
 import io.raftlite.server.http.RemoveApi;
 import io.raftlite.server.http.StatusApi;
 import io.raftlite.server.metrics.NodeGauges;
+import io.raftlite.server.systemd.SystemdNotifier;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,8 @@ class NodeFactory {
 
     @Context
     @Bean(preDestroy = "close")
-    RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery, StoreObserver observer) {
+    RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery, StoreObserver observer,
+                        SystemdNotifier notifier) {
         RaftStore store = new RaftStore(new StoreConfig(info.nodeId(), s.raftAddr().toString(),
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
@@ -67,8 +69,11 @@ class NodeFactory {
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
                 .withElectionTimeout(s.electionTimeout()));
         store.observe(observer);
+        store.onProgress(notifier::status);
+        discovery.onState(notifier::status);
         try {
             boolean hasState = store.hasState();
+            notifier.status(hasState ? "recovering from its Raft log" : "starting");
             if (hasState && (!s.join().isEmpty() || discovery.enabled())) {
                 LOG.info("node has Raft state: ignoring {} and recovering from its own log",
                         discovery.enabled() ? "the discovery store" : s.bootstrapExpect() > 0

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What this node last knew of its discovery store, for {@code /status} and {@code /readyz}; logs once per
@@ -22,10 +23,16 @@ public final class DiscoveryTracker {
     private String lastError;
     private Instant lastErrorAt;
     private ClusterRecord record;
+    private volatile Consumer<String> listener = text -> { };
 
     public DiscoveryTracker(String mode, String key) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.key = Objects.requireNonNull(key, "key");
+    }
+
+    /** Told each new {@link #state(String)}, e.g. for an operator's status display; called on the changing thread. */
+    public void onState(Consumer<String> stateListener) {
+        listener = stateListener == null ? text -> { } : stateListener;
     }
 
     /** A snapshot for {@code /status}. */
@@ -64,11 +71,15 @@ public final class DiscoveryTracker {
     }
 
     /** What the node is doing now, e.g. "waiting for node-2 to form cluster …"; logged when it changes. */
-    public synchronized void state(String now) {
-        if (!now.equals(state)) {
+    public void state(String now) {
+        synchronized (this) {
+            if (now.equals(state)) {
+                return;
+            }
             LOG.info("discovery: {}", now);
             state = now;
         }
+        listener.accept(now);
     }
 
     public synchronized String state() {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * rqlite's {@code -bootstrap-expect N}: every node runs the same command line listing the same N Raft
@@ -69,6 +70,7 @@ final class Bootstrapper {
     private final int expect;
     private final StoreConfig.Membership membership;
     private final Duration interval;
+    private Consumer<String> progress = text -> { };
 
     Bootstrapper(RaftGroupId groupId, RaftPeerId self, List<String> addresses, int expect,
                  StoreConfig.Membership membership, Duration interval) {
@@ -81,6 +83,12 @@ final class Bootstrapper {
         this.expect = expect;
         this.membership = membership;
         this.interval = interval;
+    }
+
+    /** Reports each change of what the rounds wait for (see {@link RaftStore#onProgress}). */
+    Bootstrapper reportingTo(Consumer<String> listener) {
+        progress = listener;
+        return this;
     }
 
     /**
@@ -104,6 +112,7 @@ final class Bootstrapper {
             if (round.existing() != null) {
                 if (round.existing().getPeer(self) != null) {
                     LOG.info("the cluster was formed with this node in it; starting with {}", round.existing().getPeers());
+                    progress.accept("cluster formed with this node in it, starting");
                     node.restartWith(round.existing());
                 } else {
                     LOG.info("a cluster exists; joining it through {}", addresses);
@@ -113,6 +122,7 @@ final class Bootstrapper {
             }
             if (round.waiting().containsKey(self) && round.waiting().size() >= expect) {
                 RaftGroup group = initialGroup(groupId, round.waiting(), membership);
+                progress.accept("forming the cluster with " + round.waiting().size() + " nodes");
                 LOG.info("{} nodes found via {}: forming the cluster {}", round.waiting().size(), addresses,
                         group.getPeers());
                 node.restartWith(group);
@@ -122,6 +132,8 @@ final class Bootstrapper {
             if (left <= 0) {
                 throw new StoreException(StoreException.Reason.UNAVAILABLE, timeoutMessage(round, timeout), null);
             }
+            progress.accept("waiting for " + expect + " nodes via " + String.join(",", addresses) + ": "
+                    + round.waiting().size() + " found");
             LOG.debug("bootstrap: {} of {} nodes waiting via {} ({})", round.waiting().size(), expect, addresses,
                     round.lastError());
             long jittered = (long) (interval.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));

@@ -92,6 +92,7 @@ public final class RaftStore implements AutoCloseable {
     private volatile RaftServer server;
     private volatile PeerProxyRefresh proxyRefresh;
     private volatile StoreObserver observer = StoreObserver.NONE;
+    private volatile Consumer<String> progress = text -> { };
 
     public RaftStore(StoreConfig config) {
         this(config, StoreDatabase.REAL, p -> { });
@@ -123,6 +124,14 @@ public final class RaftStore implements AutoCloseable {
         if (sm != null) {
             sm.observe(o);
         }
+    }
+
+    /**
+     * Where {@link #join} and {@link #bootstrap} report what they wait for, one short line per change (e.g.
+     * "waiting for 3 nodes via [...]: 1 found"), for an operator's status display; called on the waiting thread.
+     */
+    public void onProgress(Consumer<String> listener) {
+        progress = listener == null ? text -> { } : listener;
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -317,6 +326,8 @@ public final class RaftStore implements AutoCloseable {
             restartAsListener();
         }
         LOG.info("joining through {} as a {}", raftAddresses, role == RaftPeerRole.LISTENER ? "listener" : "voter");
+        progress.accept("joining through " + String.join(",", raftAddresses) + " as a "
+                + (role == RaftPeerRole.LISTENER ? "read replica" : "voter"));
         joiner.join(role, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> {
             RaftServer.Division now = divisionOrNull();
             return now != null && now.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
@@ -340,7 +351,8 @@ public final class RaftStore implements AutoCloseable {
     void bootstrap(List<String> raftAddresses, int expect, Duration timeout, Duration interval)
             throws InterruptedException, IOException {
         division(); // must be running with its empty group, so that the others see it waiting
-        new Bootstrapper(groupId, self.getId(), raftAddresses, expect, config.membership(), interval).run(new Bootstrapper.Node() {
+        new Bootstrapper(groupId, self.getId(), raftAddresses, expect, config.membership(), interval)
+                .reportingTo(progress).run(new Bootstrapper.Node() {
             /**
              * A listener the leader reached before it restarted with the group runs with the FOLLOWER role in
              * 3.2.2 (a server started outside the conf never turns LISTENER); it counts as a member only once

@@ -145,10 +145,15 @@ public final class StatusApi {
         if (s.leaderId() == null) {
             return Reply.plain(503, "[+]node ok\n[+]leader does not exist" + discoLine);
         }
-        if (!s.ready()) {
+        if (!isReady(s)) {
             return Reply.plain(503, "[+]node ok\n[+]leader ok\n[+]store not ready" + discoLine);
         }
         return Reply.plain(200, "[+]node ok\n[+]leader ok\n[+]store ok" + discoLine);
+    }
+
+    /** What {@code /readyz} answers 200 for (and systemd's READY=1 waits for): a leader is known and the store is ready. */
+    public static boolean isReady(StoreStatus s) {
+        return s.leaderId() != null && s.ready();
     }
 
     private String discoLine() {

@@ -1,14 +1,11 @@
 package io.raftlite.server.e2e;
 
 import io.raftlite.core.json.Json;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Three real processes on 127.0.0.11-13 joined with -join; forwarding, failover under kill -9, restarts. */
-class ClusterIT {
-
-    @TempDir
-    Path tmp;
-
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        NodeProcess.closeAll(nodes);
-    }
+class ClusterIT extends ProcessFixture {
 
     private void startCluster(String... extra) throws Exception {
         NodeProcess n1 = NodeProcess.start("127.0.0.11", tmp.resolve("n1"), with(extra, "-node-id", "n1"));

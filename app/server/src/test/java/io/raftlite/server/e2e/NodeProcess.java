@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,7 @@ final class NodeProcess implements AutoCloseable {
     final Path log;
     private List<String> extraArgs;
     private List<String> jvmArgs = List.of();
+    private Map<String, String> environment = Map.of();
     private Process process;
 
     private NodeProcess(String host, Path dataDir, List<String> extraArgs) {
@@ -79,6 +81,12 @@ final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /** Extra environment variables (e.g. NOTIFY_SOCKET) for every later launch. */
+    NodeProcess env(Map<String, String> variables) {
+        environment = Map.copyOf(variables);
+        return this;
+    }
+
     /** Launches this node with these arguments (kept for {@link #restart()}) without waiting for it. */
     void launch(String... args) throws IOException {
         extraArgs = List.of(args);
@@ -121,8 +129,10 @@ final class NodeProcess implements AutoCloseable {
         cmd.addAll(extraArgs);
         cmd.add(dataDir.toString());
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         LAUNCHED.add(process);
     }
 
@@ -154,6 +164,11 @@ final class NodeProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The running process, e.g. to send it SIGTERM and time its exit. */
+    Process process() {
+        return process;
     }
 
     boolean isAlive() {
