@@ -109,7 +109,7 @@ class ConfigExamplesTest {
     }
 
     @Test
-    void aMistypedKeyOrANestedDiscoveryConfigIsRefused(@TempDir Path tmp) throws Exception {
+    void aMistypedKeyOrAYamlStructureWhereAStringBelongsIsRefused(@TempDir Path tmp) throws Exception {
         String typo = refusal(edited(tmp, "etcd-kv.yml", "    report-interval:", "    report-intervall:"));
         assertTrue(typo.contains("unknown setting 'raftlite.discovery.report-intervall'"), typo);
 
@@ -123,6 +123,10 @@ class ConfigExamplesTest {
                 """);
         String mapping = refusal(nested);
         assertTrue(mapping.contains("unknown setting 'raftlite.discovery.config.endpoints'"), mapping);
+
+        String list = refusal(edited(tmp, "static-join.yml", "\"10.0.0.11:4002,10.0.0.12:4002,10.0.0.13:4002\"",
+                "[\"10.0.0.11:4002\", \"10.0.0.12:4002\", \"10.0.0.13:4002\"]"));
+        assertTrue(list.startsWith("-join: "), "cluster.join is one comma-separated string, not a YAML list: " + list);
     }
 
     @Test
