@@ -1,6 +1,7 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.core.json.Json;
 import io.raftlite.discovery.DiscoveryClientProvider;
 import io.raftlite.discovery.DiscoveryClients;
 import io.raftlite.discovery.DiscoveryConfig;
@@ -140,15 +141,37 @@ public final class SettingsResolver {
         return flat;
     }
 
+    /**
+     * Nested keys become dotted ones. Two settings also take YAML's own structures: {@code discovery.config}
+     * a mapping (written as the JSON object the mode reads) and {@code cluster.join} a list of addresses.
+     */
     private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = prefix + e.getKey();
-            if (e.getValue() instanceof Map<?, ?> child) {
+            Object value = e.getValue();
+            if (value instanceof Map<?, ?> child && key.equals(Setting.DISCO_CONFIG)) {
+                out.put(key, Json.write(jsonValue(child), false));
+            } else if (value instanceof Map<?, ?> child) {
                 flatten(key + ".", child, out);
+            } else if (value instanceof List<?> list && key.equals(Setting.CLUSTER_JOIN)) {
+                out.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
             } else {
-                out.put(key, e.getValue() == null ? "" : String.valueOf(e.getValue()));
+                out.put(key, value == null ? "" : String.valueOf(value));
             }
         }
+    }
+
+    /** A YAML value as JSON can hold it: string keys, and anything but a number or boolean as a string. */
+    private static Object jsonValue(Object yaml) {
+        if (yaml instanceof Map<?, ?> m) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            m.forEach((k, v) -> json.put(String.valueOf(k), jsonValue(v)));
+            return json;
+        }
+        if (yaml instanceof List<?> l) {
+            return l.stream().map(SettingsResolver::jsonValue).toList();
+        }
+        return yaml == null || yaml instanceof Number || yaml instanceof Boolean ? yaml : String.valueOf(yaml);
     }
 
     private static NodeSettings validate(Map<String, String> v) throws UsageException {

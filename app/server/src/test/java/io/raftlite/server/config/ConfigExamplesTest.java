@@ -109,24 +109,42 @@ class ConfigExamplesTest {
     }
 
     @Test
-    void aMistypedKeyOrAYamlStructureWhereAStringBelongsIsRefused(@TempDir Path tmp) throws Exception {
+    void aMistypedKeyIsRefused(@TempDir Path tmp) throws Exception {
         String typo = refusal(edited(tmp, "etcd-kv.yml", "    report-interval:", "    report-intervall:"));
         assertTrue(typo.contains("unknown setting 'raftlite.discovery.report-intervall'"), typo);
+    }
 
+    @Test
+    void theDiscoveryConfigMayBeAYamlMappingAndTheJoinListAYamlList(@TempDir Path tmp) throws Exception {
         Path nested = tmp.resolve("nested.yml");
+        Files.writeString(nested, """
+                raftlite:
+                  raft:
+                    addr: "10.0.0.11:4002"
+                  discovery:
+                    mode: etcd-kv
+                    config:
+                      endpoints: ["http://10.0.0.5:2379", "http://10.0.0.6:2379"]
+                      dial-timeout: 5s
+                """);
+        DiscoverySettings disco = load(nested).discovery();
+        assertEquals(List.of("http://10.0.0.5:2379", "http://10.0.0.6:2379"), disco.config().strings("endpoints", List.of()));
+        assertEquals("5s", disco.config().string("dial-timeout", ""));
+        DiscoveryClients.load(getClass().getClassLoader()).create(disco.mode(), disco.config()).close();
+
         Files.writeString(nested, """
                 raftlite:
                   discovery:
                     mode: etcd-kv
                     config:
-                      endpoints: ["http://10.0.0.5:2379"]
+                      endpoint: ["http://10.0.0.5:2379"]
                 """);
-        String mapping = refusal(nested);
-        assertTrue(mapping.contains("unknown setting 'raftlite.discovery.config.endpoints'"), mapping);
+        String unknown = refusal(nested);
+        assertTrue(unknown.contains("endpoint"), "a mapping's keys are checked like a JSON string's: " + unknown);
 
-        String list = refusal(edited(tmp, "static-join.yml", "\"10.0.0.11:4002,10.0.0.12:4002,10.0.0.13:4002\"",
+        NodeSettings listed = load(edited(tmp, "static-join.yml", "\"10.0.0.11:4002,10.0.0.12:4002,10.0.0.13:4002\"",
                 "[\"10.0.0.11:4002\", \"10.0.0.12:4002\", \"10.0.0.13:4002\"]"));
-        assertTrue(list.startsWith("-join: "), "cluster.join is one comma-separated string, not a YAML list: " + list);
+        assertEquals(3, listed.join().size(), listed.join().toString());
     }
 
     @Test
