@@ -47,7 +47,7 @@ final class SqliteStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStateMachine.class);
     static final String INVALID_SQLITE_DATA = "invalid SQLite data";
 
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final SimpleStateMachineStorage storage = new LockedSnapshotStorage();
     private final Path dbFile;
     private final int readConnections;
     private final StoreDatabase.Opener opener;

@@ -121,6 +121,9 @@
  *       committed past that point gets entries from after its commit instead, and a request whose previous
  *       entry vanished meanwhile is skipped rather than stopping the appender. Only {@code RaftServer} uses
  *       it; the {@code RaftClient}s keep default properties.</li>
+ *   <li>Snapshot lookup workaround ({@code LockedSnapshotStorage}): Ratis 3.2.2's storage throws when a log
+ *       appender looks up the latest snapshot while the first one is being recorded, which kills that
+ *       follower's appender for good; the lookup and every record take one lock.</li>
  * </ul>
  *
  * <h2>Thread rules</h2>
