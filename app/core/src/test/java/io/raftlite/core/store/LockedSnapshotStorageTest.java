@@ -56,10 +56,23 @@ class LockedSnapshotStorageTest {
         return new Race(storage, lookup, record);
     }
 
-    private interface Pausing {
-        CountDownLatch scanning();
+    /** The scan signals it started, then waits to be resumed. */
+    private record Latches(CountDownLatch scanning, CountDownLatch resume) {
+        Latches() {
+            this(new CountDownLatch(1), new CountDownLatch(1));
+        }
+    }
 
-        CountDownLatch resume();
+    private interface Pausing {
+        Latches latches();
+
+        default CountDownLatch scanning() {
+            return latches().scanning();
+        }
+
+        default CountDownLatch resume() {
+            return latches().resume();
+        }
 
         SingleFileSnapshotInfo getLatestSnapshot();
 
@@ -74,8 +87,7 @@ class LockedSnapshotStorageTest {
     }
 
     private static final class PausingStock extends SimpleStateMachineStorage implements Pausing {
-        private final CountDownLatch scanning = new CountDownLatch(1);
-        private final CountDownLatch resume = new CountDownLatch(1);
+        private final Latches latches = new Latches();
 
         @Override
         public SingleFileSnapshotInfo loadLatestSnapshot() {
@@ -83,19 +95,13 @@ class LockedSnapshotStorageTest {
         }
 
         @Override
-        public CountDownLatch scanning() {
-            return scanning;
-        }
-
-        @Override
-        public CountDownLatch resume() {
-            return resume;
+        public Latches latches() {
+            return latches;
         }
     }
 
     private static final class PausingLocked extends LockedSnapshotStorage implements Pausing {
-        private final CountDownLatch scanning = new CountDownLatch(1);
-        private final CountDownLatch resume = new CountDownLatch(1);
+        private final Latches latches = new Latches();
 
         @Override
         public synchronized SingleFileSnapshotInfo loadLatestSnapshot() {
@@ -103,13 +109,8 @@ class LockedSnapshotStorageTest {
         }
 
         @Override
-        public CountDownLatch scanning() {
-            return scanning;
-        }
-
-        @Override
-        public CountDownLatch resume() {
-            return resume;
+        public Latches latches() {
+            return latches;
         }
     }
 }
