@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftlite.core.discovery.DiscoveryTracker;
 import io.raftlite.core.store.StoreStatus;
+import io.raftlite.server.http.StatusApi;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ public final class NodeGauges {
                 s -> s.appliedIndex());
         g.gauge(registry, "raftlite.raft.snapshot.index", "The log index of the newest snapshot",
                 s -> s.snapshotIndex());
-        g.gauge(registry, "raftlite.node.ready", "1 when /readyz would answer 200", s -> s.ready() ? 1 : 0);
+        g.gauge(registry, "raftlite.node.ready", "1 when /readyz would answer 200", s -> StatusApi.isReady(s) ? 1 : 0);
         Gauge.builder("raftlite.db.size", g, x -> x.value(StoreStatus::dbSizeBytes)).strongReference(true)
                 .baseUnit("bytes").description("Size of the SQLite database").register(registry);
         discovery.get().ifPresent(d -> bindDiscovery(registry, d.mode(), discovery));

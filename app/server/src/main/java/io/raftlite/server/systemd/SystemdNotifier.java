@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -27,7 +28,10 @@ public final class SystemdNotifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemdNotifier.class);
     private static final int MAX_STATUS_CHARS = 200;
+    /** Until ready, so READY=1 follows readiness closely. */
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Once ready, only the STATUS= line is kept current: a store status (with SQLite's size) 1/s is enough. */
+    private static final Duration POLL_READY = Duration.ofSeconds(1);
 
     /** What the node is now: whether it is ready, and one line saying what it does or waits for. */
     public record NodeState(boolean ready, String text) {
@@ -52,6 +56,7 @@ public final class SystemdNotifier implements AutoCloseable {
     private boolean readySent;
     private boolean stopping;
     private ScheduledExecutorService watcher;
+    private ScheduledFuture<?> polling;
 
     private SystemdNotifier(NotifySocket socket) {
         this.socket = socket;
@@ -99,7 +104,7 @@ public final class SystemdNotifier implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        watcher.scheduleWithFixedDelay(() -> poll(state), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+        polling = watcher.scheduleWithFixedDelay(() -> poll(state), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void poll(Supplier<NodeState> state) {
@@ -117,6 +122,9 @@ public final class SystemdNotifier implements AutoCloseable {
             lastStatus = statusLine(now.text());
             LOG.info("ready: notifying systemd");
             socket.send("READY=1\n" + lastStatus);
+            polling.cancel(false);
+            polling = watcher.scheduleWithFixedDelay(() -> poll(state), POLL_READY.toMillis(), POLL_READY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } else {
             sendStatus(now.text());
         }
