@@ -6,14 +6,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Raft log entry format. Layout (big-endian): version byte {@value #VERSION}, kind ordinal byte,
- * transaction flag, timestamp long, seed long, statement count int, statements, payload (int length +
+ * The Raft log entry format. A single command (big-endian): version byte {@value #VERSION}, kind ordinal
+ * byte, transaction flag, timestamp long, seed long, statement count int, statements, payload (int length +
  * bytes). A statement is its SQL string, a parameter-style byte (0 positional, 1 named), and its values;
  * each value is a type tag followed by its data (see {@link BinaryWriter}).
+ *
+ * <p>A group-commit entry carries several commands that are applied one after the other, each exactly as
+ * if it were its own entry: version byte {@value #BATCH}, command count int, then each single-command
+ * encoding as int length + bytes. {@link #decodeEntry} reads either form.
  */
 public final class CommandCodec {
 
     static final byte VERSION = 1;
+    /** The first byte of a group-commit entry (several commands). Nodes older than it fail-stop on one. */
+    static final byte BATCH = 2;
     private static final byte POSITIONAL = 0;
     private static final byte NAMED = 1;
     private static final Command.Kind[] KINDS = Command.Kind.values();
@@ -33,6 +39,52 @@ public final class CommandCodec {
             writeStatement(w, s);
         }
         return w.writeBytes(command.payload()).toByteArray();
+    }
+
+    /**
+     * One entry holding {@code encodedCommands} (each an {@link #encode} result), to be applied in this
+     * order; a single command is returned as it is, so a lone write keeps the single-command format.
+     */
+    public static byte[] encodeBatch(List<byte[]> encodedCommands) {
+        if (encodedCommands.isEmpty()) {
+            throw new IllegalArgumentException("an entry needs at least one command");
+        }
+        if (encodedCommands.size() == 1) {
+            return encodedCommands.get(0);
+        }
+        BinaryWriter w = new BinaryWriter().writeByte(BATCH).writeInt(encodedCommands.size());
+        for (byte[] c : encodedCommands) {
+            w.writeBytes(c);
+        }
+        return w.toByteArray();
+    }
+
+    /** Whether {@code entry} is a group-commit entry (its result is then a {@link ResultCodec#encodeBatch}). */
+    public static boolean isBatch(byte[] entry) {
+        return entry.length > 0 && entry[0] == BATCH;
+    }
+
+    /**
+     * The commands of a log entry, in order: one for a single-command entry, several for a group commit.
+     *
+     * @throws IllegalArgumentException when the bytes are not a complete, valid encoding
+     */
+    public static List<Command> decodeEntry(byte[] entry) {
+        if (!isBatch(entry)) {
+            return List.of(decode(entry));
+        }
+        BinaryReader r = new BinaryReader(entry);
+        r.expectVersion(BATCH, "entry");
+        int n = r.readCount(4 + 27); // length prefix + the smallest command (27 bytes)
+        if (n < 2) {
+            throw new IllegalArgumentException("a group-commit entry with " + n + " command(s)");
+        }
+        List<Command> commands = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            commands.add(decode(r.readBytes()));
+        }
+        r.expectEnd();
+        return commands;
     }
 
     /** @throws IllegalArgumentException when the bytes are not a complete, valid encoding */

@@ -7,10 +7,13 @@ import java.util.List;
  * The format of what applying a log entry returns. Layout (big-endian): version byte {@value #VERSION},
  * result count int, results, nullable whole-entry error, raft index long. A result is a tag byte
  * (0 execute, 1 query, 2 error) and its fields; query rows are each a value count and tagged values.
+ * A group-commit entry's result is version byte {@value #BATCH}, count int, and each command's result as
+ * int length + bytes, in the entry's order.
  */
 public final class ResultCodec {
 
     static final byte VERSION = 1;
+    static final byte BATCH = 2;
     private static final byte EXECUTE = 0;
     private static final byte QUERY = 1;
     private static final byte ERROR = 2;
@@ -24,6 +27,28 @@ public final class ResultCodec {
             writeResult(w, r);
         }
         return w.writeNullableString(result.error()).writeLong(result.raftIndex()).toByteArray();
+    }
+
+    /** The result of a group-commit entry: one result per command, in the entry's order. */
+    public static byte[] encodeBatch(List<CommandResult> results) {
+        BinaryWriter w = new BinaryWriter().writeByte(BATCH).writeInt(results.size());
+        for (CommandResult r : results) {
+            w.writeBytes(encode(r));
+        }
+        return w.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not a complete, valid {@link #encodeBatch} */
+    public static List<CommandResult> decodeBatch(byte[] bytes) {
+        BinaryReader r = new BinaryReader(bytes);
+        r.expectVersion(BATCH, "batch result");
+        int n = r.readCount(4 + 14); // length prefix + the smallest result
+        List<CommandResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            results.add(decode(r.readBytes()));
+        }
+        r.expectEnd();
+        return results;
     }
 
     /** @throws IllegalArgumentException when the bytes are not a complete, valid encoding */

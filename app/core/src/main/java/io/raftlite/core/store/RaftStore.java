@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
@@ -60,6 +61,10 @@ public final class RaftStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftStore.class);
 
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(20);
+    /** Group commit: entries on their way to the log at once; writes arriving meanwhile wait and share one. */
+    static final int GROUP_COMMIT_IN_FLIGHT = 1;
+    /** Group commit: the most command bytes one grouped entry takes (a larger single command goes alone). */
+    static final long GROUP_COMMIT_MAX_BYTES = 1 << 20;
     private static final Duration JOIN_RETRY_INTERVAL = Duration.ofMillis(500);
     private static final Duration BOOTSTRAP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(3);
@@ -89,6 +94,13 @@ public final class RaftStore implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService groupCommitSender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "raftlite-group-commit");
+        t.setDaemon(true);
+        return t;
+    });
+    private final GroupCommit groupCommit = new GroupCommit(this::submitEntry, GROUP_COMMIT_IN_FLIGHT,
+            GROUP_COMMIT_MAX_BYTES, groupCommitSender);
     private volatile RaftServer server;
     private volatile PeerProxyRefresh proxyRefresh;
     private volatile StoreObserver observer = StoreObserver.NONE;
@@ -446,16 +458,23 @@ public final class RaftStore implements AutoCloseable {
 
     /**
      * Appends a command to the log; completes once it is durable on a majority and applied (on the leader,
-     * and here when this node is the leader). A follower or listener forwards it to the leader.
+     * and here when this node is the leader). A follower or listener forwards it to the leader. Writes that
+     * arrive while earlier ones are still being replicated share one log entry ({@link GroupCommit}).
+     */
+    public CompletableFuture<CommandResult> submit(Command command) {
+        return groupCommit.submit(command);
+    }
+
+    /**
+     * Appends one encoded entry (a command or a group commit); completes with what applying it returned.
      *
      * <p>Only a node that was not the leader when the write arrived forwards it: there Ratis rejects it
      * before the log. A leader that steps down fails its pending entries with NotLeaderException too, and
      * such an entry may still commit under the next leader, so forwarding it could apply it twice; that
      * write fails with {@link StoreException.Reason#NOT_LEADER} instead (outcome unknown to the caller).
      */
-    public CompletableFuture<CommandResult> submit(Command command) {
+    private CompletableFuture<byte[]> submitEntry(byte[] bytes) {
         long start = System.nanoTime();
-        byte[] bytes = CommandCodec.encode(command);
         boolean mayForward = !isLeader();
         CompletableFuture<byte[]> sent = send(bytes, RaftClientRequest.writeRequestType());
         if (!mayForward) {
@@ -466,9 +485,8 @@ public final class RaftStore implements AutoCloseable {
             });
         }
         return sent.exceptionallyCompose(t -> mayForward
-                        ? forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes))
-                        : CompletableFuture.failedFuture(Forwarder.unwrap(t)))
-                .thenApply(ResultCodec::decode);
+                ? forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes))
+                : CompletableFuture.failedFuture(Forwarder.unwrap(t)));
     }
 
     /**
@@ -737,6 +755,7 @@ public final class RaftStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            groupCommitSender.shutdown();
             SqliteStateMachine sm = stateMachine;
             if (sm != null) {
                 sm.close();

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -175,7 +176,7 @@ final class SqliteStateMachine extends BaseStateMachine {
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         TransactionContext trx = super.startTransaction(request);
         try {
-            CommandCodec.decode(request.getMessage().getContent().toByteArray());
+            CommandCodec.decodeEntry(request.getMessage().getContent().toByteArray());
         } catch (IllegalArgumentException e) {
             trx.setException(new StateMachineException("not a valid command: " + e.getMessage()));
         }
@@ -183,25 +184,35 @@ final class SqliteStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Applies one entry synchronously. An environmental failure or an undecodable entry throws, which makes
-     * Ratis stop this server (fail-stop); completing the future exceptionally would instead skip the entry
-     * on this replica only.
+     * Applies one entry synchronously: its single command, or a group commit's commands one after the other,
+     * each exactly as if it were its own entry (own transaction flag, time and seed). An environmental
+     * failure or an undecodable entry throws, which makes Ratis stop this server (fail-stop); completing the
+     * future exceptionally would instead skip the entry on this replica only.
      */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         long start = System.nanoTime();
         LogEntryProto entry = trx.getLogEntry();
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
-        Command command;
+        List<Command> commands;
         try {
-            command = CommandCodec.decode(data);
+            commands = CommandCodec.decodeEntry(data);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("log entry " + entry.getIndex() + " is not a valid command", e);
         }
-        CommandResult result = apply(command, entry.getIndex());
+        byte[] reply;
+        if (CommandCodec.isBatch(data)) {
+            List<CommandResult> results = new ArrayList<>(commands.size());
+            for (Command command : commands) {
+                results.add(apply(command, entry.getIndex()));
+            }
+            reply = ResultCodec.encodeBatch(results);
+        } else {
+            reply = ResultCodec.encode(apply(commands.get(0), entry.getIndex()));
+        }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         observer.applied(System.nanoTime() - start);
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(ResultCodec.encode(result))));
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
     }
 
     private CommandResult apply(Command command, long index) {

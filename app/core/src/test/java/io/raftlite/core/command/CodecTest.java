@@ -166,4 +166,44 @@ class CodecTest {
             }
         }
     }
+
+    @Test
+    void aGroupCommitEntryCarriesEachCommandWhole() {
+        Command a = sampleCommand();
+        Command b = Command.query(List.of(Statement.of("SELECT 1")), false, 5, 6);
+        byte[] entry = CommandCodec.encodeBatch(List.of(CommandCodec.encode(a), CommandCodec.encode(b)));
+        assertTrue(CommandCodec.isBatch(entry));
+        List<Command> out = CommandCodec.decodeEntry(entry);
+        assertEquals(2, out.size());
+        assertArrayEquals(CommandCodec.encode(a), CommandCodec.encode(out.get(0)));
+        assertArrayEquals(CommandCodec.encode(b), CommandCodec.encode(out.get(1)));
+
+        byte[] single = CommandCodec.encode(a);
+        assertArrayEquals(single, CommandCodec.encodeBatch(List.of(single)), "one command keeps the single format");
+        assertEquals(1, CommandCodec.decodeEntry(single).size());
+        assertThrows(IllegalArgumentException.class, () -> CommandCodec.encodeBatch(List.of()));
+
+        assertThrows(IllegalArgumentException.class, () -> CommandCodec.decodeEntry(Arrays.copyOf(entry, entry.length - 1)));
+        byte[] trailing = Arrays.copyOf(entry, entry.length + 1);
+        assertThrows(IllegalArgumentException.class, () -> CommandCodec.decodeEntry(trailing));
+        byte[] lone = ByteBuffer.allocate(5 + 4 + single.length).put(CommandCodec.BATCH).putInt(1)
+                .putInt(single.length).put(single).array();
+        assertThrows(IllegalArgumentException.class, () -> CommandCodec.decodeEntry(lone), "a group of one is not written");
+        byte[] hostile = ByteBuffer.allocate(5).put(CommandCodec.BATCH).putInt(Integer.MAX_VALUE).array();
+        assertThrows(IllegalArgumentException.class, () -> CommandCodec.decodeEntry(hostile));
+    }
+
+    @Test
+    void aGroupCommitResultRoundTrips() {
+        List<CommandResult> in = List.of(
+                new CommandResult(List.of(new ExecuteResult(3, 1, 0.5)), null, 9),
+                new CommandResult(List.of(new ErrorResult("no such table: x", 0.1)), null, 9),
+                new CommandResult(List.of(), "not a valid SQLite database", 9));
+        List<CommandResult> out = ResultCodec.decodeBatch(ResultCodec.encodeBatch(in));
+        assertEquals(in, out);
+        byte[] single = ResultCodec.encode(in.get(0));
+        assertThrows(IllegalArgumentException.class, () -> ResultCodec.decodeBatch(single));
+        byte[] batch = ResultCodec.encodeBatch(in);
+        assertThrows(IllegalArgumentException.class, () -> ResultCodec.decodeBatch(Arrays.copyOf(batch, batch.length - 2)));
+    }
 }

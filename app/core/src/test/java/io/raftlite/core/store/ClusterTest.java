@@ -2,6 +2,8 @@ package io.raftlite.core.store;
 
 import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
+import io.raftlite.core.command.ErrorResult;
+import io.raftlite.core.command.ExecuteResult;
 import io.raftlite.core.command.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.raftlite.core.store.RaftStoreTest.awaitSnapshot;
@@ -158,6 +163,79 @@ class ClusterTest {
         assertEquals(StoreException.Reason.NO_LEADER, ((StoreException) noLeader).reason());
         assertEquals(StoreException.Reason.NO_LEADER, ((StoreException) causeOf(
                 () -> lonely.readWeak(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS))).reason());
+    }
+
+    @Test
+    void concurrentWritesShareLogEntriesAndEachGetsItsOwnResult() throws Exception {
+        StoreConfig c1 = config(1, 10_000);
+        StoreConfig c2 = config(2, 10_000);
+        StoreConfig c3 = config(3, 10_000);
+        RaftStore n1 = bootstrap(c1);
+        RaftStore n2 = joiner(c2);
+        n2.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
+        RaftStore n3 = joiner(c3);
+        n3.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
+        await("three voters", () -> settledVoters(n1).equals(Set.of("n1", "n2", "n3")));
+        Map<String, RaftStore> byId = Map.of("n1", n1, "n2", n2, "n3", n3);
+        RaftStore leader = byId.get(awaitAgreedLeader(byId.values()));
+        RaftStore follower = byId.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
+        execute(leader, "CREATE TABLE t (id INTEGER PRIMARY KEY, who TEXT NOT NULL, at TEXT, r INTEGER)");
+
+        int threads = 8;
+        int perThread = 25;
+        List<Write> writes = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                // every fifth write is a transaction whose second statement fails: it must roll back alone
+                writes.add(new Write("w" + t + "-" + i, i % 5 == 4, t % 4 == 3 ? follower : leader));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<CommandResult>> results = new ArrayList<>();
+            for (Write w : writes) {
+                results.add(pool.submit(() -> w.store().submit(Command.execute(w.statements(), w.failingTransaction(),
+                        System.currentTimeMillis(), w.who().hashCode())).get(30, TimeUnit.SECONDS)));
+            }
+            Set<Long> entries = new java.util.HashSet<>();
+            int committed = 0;
+            for (int i = 0; i < writes.size(); i++) {
+                Write w = writes.get(i);
+                CommandResult r = results.get(i).get(60, TimeUnit.SECONDS);
+                assertNull(r.error(), w.who());
+                entries.add(r.raftIndex());
+                if (w.failingTransaction()) {
+                    assertEquals(2, r.results().size(), w.who());
+                    assertTrue(r.results().get(1) instanceof ErrorResult, w.who() + ": " + r.results());
+                    continue;
+                }
+                committed++;
+                ExecuteResult e = (ExecuteResult) r.results().get(0);
+                assertEquals(1, e.rowsAffected(), w.who());
+                // the row this write's own result names is this write's row: results were not mixed up
+                assertEquals(w.who(), scalar(leader.readLinearizable(List.of(Statement.of(
+                        "SELECT who FROM t WHERE id = ?", e.lastInsertId())), false, null).get(30, TimeUnit.SECONDS)));
+            }
+            assertTrue(entries.size() < writes.size(),
+                    "concurrent writes shared entries: " + entries.size() + " entries for " + writes.size() + " writes");
+            long rows = committed;
+            for (RaftStore s : byId.values()) {
+                await("every committed row on every node", () -> Long.valueOf(rows).equals(scalar(s.readLocal(
+                        List.of(Statement.of("SELECT count(*) FROM t")), false, null))));
+            }
+            assertEquals(dump(leader), dump(n1));
+            assertEquals(dump(n1), dump(n2), "each write's own time and seed on every replica");
+            assertEquals(dump(n1), dump(n3));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record Write(String who, boolean failingTransaction, RaftStore store) {
+        List<Statement> statements() {
+            Statement insert = Statement.of("INSERT INTO t(who, at, r) VALUES(?, datetime('now'), random())", who);
+            return failingTransaction ? List.of(insert, Statement.of("INSERT INTO missing VALUES(1)")) : List.of(insert);
+        }
     }
 
     // ---- helpers
