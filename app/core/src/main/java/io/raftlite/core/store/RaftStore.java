@@ -11,6 +11,7 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -574,7 +575,11 @@ public final class RaftStore implements AutoCloseable {
                 .setCallId(callIds.incrementAndGet()).setMessage(message).setType(type).build();
         CompletableFuture<RaftClientReply> reply;
         try {
-            reply = server.submitClientRequestAsync(request);
+            // The division itself, in this thread: RaftServer's own entry point hands every request to its
+            // client executor and blocks until that thread appended it, two thread switches per write.
+            RaftServer.Division d = divisionOrNull();
+            reply = d instanceof RaftClientAsynchronousProtocol direct
+                    ? direct.submitClientRequestAsync(request) : server.submitClientRequestAsync(request);
         } catch (IOException | RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
