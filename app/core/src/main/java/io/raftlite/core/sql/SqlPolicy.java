@@ -40,6 +40,9 @@ public final class SqlPolicy {
             "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check");
     private static final Set<String> WRITE_WORDS = Set.of("INSERT", "UPDATE", "DELETE", "REPLACE");
 
+    private static final SqlCache<Optional<String>> REFUSALS = new SqlCache<>(sql -> tokenRefusal(SqlLexer.tokenize(sql)));
+    private static final SqlCache<Boolean> READ_ONLY = new SqlCache<>(sql -> isSingleReadOnly(SqlLexer.tokenize(sql)));
+
     private SqlPolicy() {
     }
 
@@ -47,7 +50,7 @@ public final class SqlPolicy {
     public static Optional<String> refusal(List<Statement> statements) {
         for (Statement statement : statements) {
             for (String single : StatementSplitter.split(statement.sql())) {
-                Optional<String> why = tokenRefusal(SqlLexer.tokenize(single));
+                Optional<String> why = REFUSALS.get(single);
                 if (why.isPresent()) {
                     return why;
                 }
@@ -140,7 +143,7 @@ public final class SqlPolicy {
             return false;
         }
         for (String single : statements) {
-            if (!isSingleReadOnly(SqlLexer.tokenize(single))) {
+            if (!READ_ONLY.get(single)) {
                 return false;
             }
         }

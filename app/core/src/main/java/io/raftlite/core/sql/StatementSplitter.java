@@ -14,8 +14,14 @@ public final class StatementSplitter {
     private StatementSplitter() {
     }
 
-    /** The statements of {@code sql} in order, each without its terminating {@code ;}. */
+    private static final SqlCache<List<String>> CACHE = new SqlCache<>(StatementSplitter::splitUncached);
+
+    /** The statements of {@code sql} in order, each without its terminating {@code ;} (an unmodifiable list). */
     public static List<String> split(String sql) {
+        return CACHE.get(sql);
+    }
+
+    private static List<String> splitUncached(String sql) {
         List<SqlToken> tokens = SqlLexer.tokenize(sql);
         List<String> out = new ArrayList<>();
         int first = 0;
@@ -26,7 +32,7 @@ public final class StatementSplitter {
             }
             first = end + 1;
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** Index of the {@code ;} ending the statement that starts at {@code first} (or tokens.size()). */
