@@ -9,6 +9,7 @@ import io.raftlite.core.sql.SqlToken;
 import io.raftlite.core.sql.StatementSplitter;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,13 @@ final class LogApplier {
         try (java.sql.Statement s = writer.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + COUNTERS + " (x)");
         }
+        // prepared once: they run before every entry (closed with the connection)
+        resetRowid = writer.prepareStatement("INSERT OR REPLACE INTO temp." + COUNTERS + "(rowid) VALUES(0)");
+        resetChanges = writer.prepareStatement("UPDATE temp." + COUNTERS + " SET x = x WHERE 0");
     }
+
+    private final PreparedStatement resetRowid;
+    private final PreparedStatement resetChanges;
 
     /** A temp (connection-private, never dumped or copied) table used to reset the connection's counters. */
     private static final String COUNTERS = "raftlite_counters";
@@ -42,8 +49,12 @@ final class LogApplier {
      * replayed from a snapshot.
      */
     private void resetConnectionCounters() {
-        exec("INSERT OR REPLACE INTO temp." + COUNTERS + "(rowid) VALUES(0)");
-        exec("UPDATE temp." + COUNTERS + " SET x = x WHERE 0");
+        try {
+            resetRowid.execute();
+            resetChanges.execute();
+        } catch (SQLException e) {
+            throw new StorageException("write connection failed resetting its counters: " + SqliteFailure.message(e), e);
+        }
     }
 
     List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx) {
