@@ -58,6 +58,27 @@ final class Discovery implements AutoCloseable {
         return client != null;
     }
 
+    /**
+     * Reads the store once in the background and drops the answer, so that the client's classes load and its
+     * connection opens while the Raft store starts, not after it: the bootstrap's first read then answers at
+     * once (with etcd, about 0.6 s from the bootstrap's start to a won claim, measured alone). Harmless when
+     * the store is down (the error is dropped too; the bootstrap reports its own). No-op when discovery is off.
+     */
+    void warmUp() {
+        if (!enabled()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                client.read();
+            } catch (Exception e) { // DiscoveryException, or the client closed under it
+                LOG.debug("discovery warm-up read: {}", e.toString());
+            }
+        }, "discovery-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Told each change of what discovery does (e.g. "waiting for 3 addresses via dns, 1 resolved"); no-op when off. */
     void onState(Consumer<String> listener) {
         if (enabled()) {
@@ -71,12 +92,18 @@ final class Discovery implements AutoCloseable {
     }
 
     /**
-     * For a node with no Raft state, started with {@code start(false)}: forms or joins the cluster.
+     * For a node with no Raft state and a store not started yet: starts the store and forms or joins the
+     * cluster. With DNS the store starts empty at once ({@code start(false)}): the nodes find each other
+     * through it. With a check-and-set store it starts once the node knows its part: a claim's winner starts
+     * it as the only member of its new group ({@code start(true)}), which saves starting it empty and then
+     * restarting it (about 0.5 s of a cluster's formation); a node that waits for another's cluster, or
+     * joins one, starts it empty as soon as it knows ({@link ClaimBootstrap.Node#prepareToJoin}).
      *
      * @return the id of the cluster formed or joined (null for DNS, which has none)
      */
     String bootstrap(RaftStore store, NodeSettings s, Member self) throws IOException, InterruptedException {
         if (!client.checkAndSet()) {
+            store.start(false);
             LOG.info("waiting for {} addresses via {} '{}', then joining or forming the cluster", s.bootstrapExpect(),
                     settings.mode(), settings.config().settings().getOrDefault("name", "raftlite"));
             new AddressBootstrap(client, store::bootstrap, tracker, Duration.ofSeconds(1))
@@ -88,6 +115,8 @@ final class Discovery implements AutoCloseable {
                 ClaimBootstrap.Timing.DEFAULT.retryInterval(), ClaimBootstrap.Timing.DEFAULT.maxBackoff(),
                 ClaimBootstrap.Timing.DEFAULT.joinAttempt());
         return new ClaimBootstrap(client, new ClaimBootstrap.Node() {
+            private boolean started; // only the bootstrap's thread starts the store
+
             @Override
             public Member self() {
                 return self;
@@ -95,7 +124,20 @@ final class Discovery implements AutoCloseable {
 
             @Override
             public void formAlone() throws IOException {
-                store.formAlone();
+                if (started) {
+                    store.formAlone(); // it was started empty while waiting for another node: restart it
+                } else {
+                    store.start(true); // no Raft state: a new group of this node alone
+                    started = true;
+                }
+            }
+
+            @Override
+            public void prepareToJoin() throws IOException {
+                if (!started) {
+                    store.start(false);
+                    started = true;
+                }
             }
 
             @Override
@@ -105,6 +147,7 @@ final class Discovery implements AutoCloseable {
 
             @Override
             public void join(List<String> raftAddresses, Duration timeout) throws IOException, InterruptedException {
+                prepareToJoin();
                 store.join(raftAddresses, s.nonVoter(), timeout);
             }
 

@@ -88,19 +88,26 @@ public final class Main {
         String nodeId = NodeIdentity.resolve(settings.dataDir(), settings.requestedNodeId(),
                 settings.raftAdvAddr().toString());
         NodeInfo info = new NodeInfo(nodeId, NodeInfo.buildVersion(), Instant.now());
+        long contextStart = System.nanoTime();
         ApplicationContext context = ApplicationContext.builder()
                 .mainClass(Main.class)
                 .banner(false)
                 .deduceEnvironment(false)
+                // no bootstrap.yml, no distributed configuration: skips a second round of property sources
+                .bootstrapEnvironment(false)
                 .properties(micronautProperties(settings))
                 .singletons(settings, info, notifier)
                 .start();
+        long serverStart = System.nanoTime();
         try {
             context.getBean(EmbeddedServer.class).start();
         } catch (RuntimeException e) {
             context.close();
             throw e;
         }
+        long server = millisSince(serverStart);
+        LOG.info("HTTP API on {}, {} ms after the JVM started (context and Raft store {} ms, then HTTP server {} ms)",
+                settings.httpAddr(), sinceJvmStart(), millisSince(contextStart) - server, server);
         notifier.watch(context.getBean(RaftStore.class));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (context.isRunning()) {
@@ -169,12 +176,27 @@ public final class Main {
         p.put("micronaut.server.port", s.httpAddr().port());
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
+        // The blocking executor (controllers run on it) as a cached pool of its own, so that Micronaut does not
+        // build it through IOExecutorServiceConfig.blocking, which asks for the Java 21 virtual thread executor
+        // first; on Java 17 that lookup once failed a node's first request with a 500 ("No bean of type
+        // BeanProvider<ExecutorService> ... @Named('virtual')") on an overloaded machine. Set here rather than in
+        // an application.yml, which Micronaut would read and parse at every start.
+        p.put("micronaut.executors.blocking.type", "cached");
         // on stop, requests in flight are answered first; a write waits at most the apply timeout for its commit
         p.put("micronaut.lifecycle.graceful-shutdown.enabled", true);
         p.put("micronaut.lifecycle.graceful-shutdown.grace-period", s.applyTimeout().plusSeconds(2).toMillis() + "ms");
         p.putAll(ConsulRegistration.properties(s));
         p.putAll(io.raftlite.server.metrics.MetricsProperties.of(s));
         return p;
+    }
+
+    private static long millisSince(long nanoTime) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
+    }
+
+    /** Milliseconds since the JVM started (Micrometer's JVM metrics load the management classes anyway). */
+    private static long sinceJvmStart() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
     private static String rootMessage(Throwable e) {

@@ -55,7 +55,9 @@ class NodeFactory {
     @Singleton
     @Bean(preDestroy = "close")
     Discovery discovery(NodeSettings s) {
-        return Discovery.of(s);
+        Discovery discovery = Discovery.of(s);
+        discovery.warmUp(); // created just before the store (which needs it): its first read overlaps the store's start
+        return discovery;
     }
 
     @Context
@@ -81,8 +83,7 @@ class NodeFactory {
             }
             String clusterId = null;
             if (!hasState && discovery.enabled()) {
-                store.start(false);
-                clusterId = discovery.bootstrap(store, s, self(s, info));
+                clusterId = discovery.bootstrap(store, s, self(s, info)); // starts the store when it knows how
             } else if (!hasState && s.bootstrapExpect() > 0) {
                 store.start(false);
                 List<String> targets = s.join().stream().map(Object::toString).toList();

@@ -8,6 +8,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.SetConfigurationException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
@@ -45,12 +46,15 @@ import java.util.function.BooleanSupplier;
  *       {@link PeerProxyRefresh} cannot work on this Ratis; retried while a member says that id leads, or knows
  *       no leader.</li>
  * </ul>
- * Other failures are retried with jittered backoff until the timeout.
+ * Other failures are retried with jittered backoff until the timeout; a lost compare-and-set (another change
+ * committed first) sooner ({@link #lostCompareAndSet}).
  */
 final class Joiner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
     private static final Duration MAX_RPC_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_QUICK_RETRIES = 3;
+    private static final int QUICK_RETRY_DIVISOR = 10;
     private static final RetryPolicy RETRY =
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
 
@@ -151,9 +155,11 @@ final class Joiner {
     private <T> T retrying(Duration timeout, Attempt<T> attempt) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastError = "no attempt made";
+        int quickRetries = 0;
         while (true) {
             Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
             Duration rpc = remaining.compareTo(MAX_RPC_TIMEOUT) < 0 ? remaining : MAX_RPC_TIMEOUT;
+            long pause = interval.toMillis();
             try {
                 return attempt.run(rpc.toMillis() < 100 ? Duration.ofMillis(100) : rpc);
             } catch (Refused e) {
@@ -161,14 +167,33 @@ final class Joiner {
             } catch (IOException | RuntimeException e) {
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.debug("join via {} failed, retrying: {}", addresses, lastError);
+                if (lostCompareAndSet(e) && quickRetries < MAX_QUICK_RETRIES) {
+                    quickRetries++;
+                    pause = interval.toMillis() / QUICK_RETRY_DIVISOR;
+                }
             }
-            long jittered = (long) (interval.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
+            long jittered = (long) (pause * (0.5 + ThreadLocalRandom.current().nextDouble()));
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
                 throw unavailable(lastError);
             }
             Thread.sleep(Math.max(1, Math.min(jittered, left)));
         }
+    }
+
+    /**
+     * A compare-and-set change that failed because the membership changed since it was read: another node's
+     * join (or a promotion) committed first, as when nodes that discovered each other join together. Nothing
+     * is wrong, so the next attempt (which reads the new membership) comes after a tenth of the interval, not
+     * a whole one; a few times in a row at most, in case the failure has another cause after all.
+     */
+    private static boolean lostCompareAndSet(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SetConfigurationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private StoreException unavailable(String why) {
