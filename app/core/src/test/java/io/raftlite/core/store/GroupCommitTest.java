@@ -93,19 +93,26 @@ class GroupCommitTest {
         assertEquals(0, gc.inFlight());
     }
 
+    /** Writes 2 and 3 sent together as entry 1, after write 1 (entry 0) was applied; entry 1 not answered yet. */
+    private static List<CompletableFuture<CommandResult>> twoGroupedBehindOne(FakeLog log, GroupCommit gc) {
+        gc.submit(write(1));
+        List<CompletableFuture<CommandResult>> grouped = List.of(gc.submit(write(2)), gc.submit(write(3)));
+        log.apply(0, 1);
+        assertEquals(2, CommandCodec.decodeEntry(log.entries.get(1)).size());
+        return grouped;
+    }
+
     @Test
     void aFailedEntryFailsEachOfItsWritesAndTheNextEntryStillGoesOut() throws Exception {
         FakeLog log = new FakeLog();
         GroupCommit gc = new GroupCommit(log, 1, 1 << 20, Runnable::run);
-        gc.submit(write(1));
-        CompletableFuture<CommandResult> a = gc.submit(write(2));
-        CompletableFuture<CommandResult> b = gc.submit(write(3));
-        log.apply(0, 1);
+        List<CompletableFuture<CommandResult>> grouped = twoGroupedBehindOne(log, gc);
         CompletableFuture<CommandResult> later = gc.submit(write(4));
         StoreException notLeader = new StoreException(StoreException.Reason.NOT_LEADER, "not the leader", null);
         log.replies.get(1).completeExceptionally(notLeader);
-        assertSame(notLeader, assertThrows(ExecutionException.class, a::get).getCause());
-        assertSame(notLeader, assertThrows(ExecutionException.class, b::get).getCause());
+        for (CompletableFuture<CommandResult> f : grouped) {
+            assertSame(notLeader, assertThrows(ExecutionException.class, f::get).getCause());
+        }
         assertEquals(3, log.entries.size());
         log.apply(2, 3);
         assertEquals(4, seedOf(later));
@@ -115,13 +122,11 @@ class GroupCommitTest {
     void aReplyWithTheWrongNumberOfResultsFailsEveryWriteOfTheEntry() throws Exception {
         FakeLog log = new FakeLog();
         GroupCommit gc = new GroupCommit(log, 1, 1 << 20, Runnable::run);
-        gc.submit(write(1));
-        CompletableFuture<CommandResult> a = gc.submit(write(2));
-        CompletableFuture<CommandResult> b = gc.submit(write(3));
-        log.apply(0, 1);
+        List<CompletableFuture<CommandResult>> grouped = twoGroupedBehindOne(log, gc);
         log.replies.get(1).complete(ResultCodec.encodeBatch(List.of(new CommandResult(List.of(), null, 2))));
-        assertTrue(assertThrows(ExecutionException.class, a::get).getCause() instanceof IllegalStateException);
-        assertTrue(assertThrows(ExecutionException.class, b::get).getCause() instanceof IllegalStateException);
+        for (CompletableFuture<CommandResult> f : grouped) {
+            assertTrue(assertThrows(ExecutionException.class, f::get).getCause() instanceof IllegalStateException);
+        }
         assertEquals(0, gc.inFlight());
     }
 
