@@ -10,7 +10,10 @@ public interface StoreObserver {
     /** Observes nothing. */
     StoreObserver NONE = new StoreObserver() { };
 
-    /** A write submitted on the leader was committed and applied, {@code nanos} after it was submitted. */
+    /**
+     * An entry submitted on the leader (one write, or a group of them) was committed and applied, {@code nanos}
+     * after it was submitted.
+     */
     default void committed(long nanos) {
     }
 
