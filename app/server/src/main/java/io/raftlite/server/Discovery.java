@@ -147,7 +147,6 @@ final class Discovery implements AutoCloseable {
 
             @Override
             public void join(List<String> raftAddresses, Duration timeout) throws IOException, InterruptedException {
-                prepareToJoin();
                 store.join(raftAddresses, s.nonVoter(), timeout);
             }
 

@@ -63,9 +63,9 @@ public final class RaftStore implements AutoCloseable {
 
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(20);
     /** Group commit: entries on their way to the log at once; writes arriving meanwhile wait and share one. */
-    static final int GROUP_COMMIT_IN_FLIGHT = 1;
+    private static final int GROUP_COMMIT_IN_FLIGHT = 1;
     /** Group commit: the most command bytes one grouped entry takes (a larger single command goes alone). */
-    static final long GROUP_COMMIT_MAX_BYTES = 1 << 20;
+    private static final long GROUP_COMMIT_MAX_BYTES = 1 << 20;
     private static final Duration JOIN_RETRY_INTERVAL = Duration.ofMillis(500);
     private static final Duration BOOTSTRAP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(3);
