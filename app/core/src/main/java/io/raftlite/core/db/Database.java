@@ -2,6 +2,7 @@ package io.raftlite.core.db;
 
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.sql.SqlPolicy;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
@@ -33,22 +34,37 @@ public final class Database implements AutoCloseable {
     private final Path file;
     private final int readConnections;
     private final BuiltinDateTime builtin = new BuiltinDateTime();
-    private final DeterministicFunctions functions = new DeterministicFunctions(builtin);
+    private final DeterministicFunctions functions;
+    private final ApplyBudget budget;
     /** Readers hold the read lock while they use a connection; swapping the file takes the write lock. */
     private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
     private Connection writer;
+    /** The apply thread's read-only connection for strong reads (reads through the log). */
+    private Connection strongReader;
     private LogApplier applier;
     private ReadConnectionPool readers;
     private boolean closed;
 
-    private Database(Path file, int readConnections) {
+    private Database(Path file, int readConnections, WriteLimits limits, ApplyBudget.FreeSpace freeSpace) {
         this.file = file.toAbsolutePath();
         this.readConnections = readConnections;
+        this.budget = new ApplyBudget(limits, this.file, freeSpace);
+        this.functions = new DeterministicFunctions(builtin, limits.maxValueBytes());
     }
 
     /** Opens (creating if absent) the live database file with {@code readConnections} read-only connections. */
     public static Database open(Path file, int readConnections) {
-        Database db = new Database(file, readConnections);
+        return open(file, readConnections, WriteLimits.DEFAULT);
+    }
+
+    /** The same, with the apply thread's connections bounded by {@code limits}. */
+    public static Database open(Path file, int readConnections, WriteLimits limits) {
+        return open(file, readConnections, limits, ApplyBudget.FreeSpace.REAL);
+    }
+
+    /** For tests: with another view of the free disk space. */
+    static Database open(Path file, int readConnections, WriteLimits limits, ApplyBudget.FreeSpace freeSpace) {
+        Database db = new Database(file, readConnections, limits, freeSpace);
         try {
             Path parent = db.file.getParent();
             if (parent != null) {
@@ -73,8 +89,16 @@ public final class Database implements AutoCloseable {
         config.setBusyTimeout(5000);
         config.setGetGeneratedKeys(false); // StatementRunner reads last_insert_rowid() itself; this ran one more query per INSERT
         writer = config.createConnection("jdbc:sqlite:" + file);
+        try (java.sql.Statement s = writer.createStatement()) {
+            for (String pragma : SqlPolicy.connectionPragmaDefaults()) {
+                s.execute(pragma); // pinned, not left to the build: entries must apply alike everywhere
+            }
+        }
         functions.register(writer);
-        applier = new LogApplier(writer, functions);
+        budget.install(writer, true);
+        strongReader = ReadConnectionPool.open(file);
+        budget.install(strongReader, false);
+        applier = new LogApplier(writer, strongReader, functions, budget);
         readers = new ReadConnectionPool(file, readConnections);
     }
 
@@ -83,18 +107,24 @@ public final class Database implements AutoCloseable {
             readers.close();
             readers = null;
         }
-        if (writer != null) {
+        for (Connection c : new Connection[] {strongReader, writer}) {
             try {
-                writer.close();
+                if (c != null) {
+                    c.close();
+                }
             } catch (SQLException ignored) {
                 // closing anyway
             }
-            writer = null;
-            applier = null;
         }
+        strongReader = null;
+        writer = null;
+        applier = null;
     }
 
-    /** Apply thread only: runs statements on the write connection (read-only when {@code readOnly}). */
+    /**
+     * Apply thread only: runs statements on the write connection, or when {@code readOnly} (a strong read)
+     * on the apply thread's connection opened read-only.
+     */
     public List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx) {
         return liveApplier().apply(statements, transaction, readOnly, ctx);
     }

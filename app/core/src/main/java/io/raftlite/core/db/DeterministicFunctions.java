@@ -28,7 +28,6 @@ final class DeterministicFunctions {
     private static final int FLAG_INNOCUOUS = 0x200000;
     private static final DateTimeFormatter INSTANT_TEXT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    private static final long MAX_BLOB = 1_000_000_000L;
 
     private final BuiltinDateTime builtin;
     private EntryContext context;
@@ -38,8 +37,12 @@ final class DeterministicFunctions {
     private final java.util.Map<List<Object>, Object> nowResults = new java.util.HashMap<>();
     private static final int MAX_NOW_RESULTS = 256;
 
-    DeterministicFunctions(BuiltinDateTime builtin) {
+    /** The largest randomblob(N), SQLITE_LIMIT_LENGTH of the write connection: checked before allocating it. */
+    private final int maxBlob;
+
+    DeterministicFunctions(BuiltinDateTime builtin, int maxBlob) {
         this.builtin = builtin;
+        this.maxBlob = maxBlob;
     }
 
     /** Makes {@code ctx} the entry whose time and seed the functions use, until {@link #end()}. */
@@ -117,7 +120,7 @@ final class DeterministicFunctions {
 
     private void randomBlob(Access f) throws SQLException {
         long n = f.count() == 1 ? Math.max(1, f.valueLong(0)) : 1;
-        if (n > MAX_BLOB) {
+        if (n > maxBlob) {
             f.fail("string or blob too big");
             return;
         }

@@ -17,18 +17,25 @@ import java.util.Optional;
 
 /**
  * Applies log entries on the single write connection, with the entry's {@link EntryContext} made
- * current in {@link DeterministicFunctions} for exactly the duration of the entry. Deterministic SQL
- * errors become {@link ErrorResult}s; environmental ones throw {@link StorageException}.
+ * current in {@link DeterministicFunctions} for exactly the duration of the entry, and strong reads on a
+ * read-only connection of its own. Every statement is checked against {@link SqlPolicy} again here (a
+ * refused one gets the policy's message as its error) and runs within the {@link ApplyBudget}.
+ * Deterministic SQL errors become {@link ErrorResult}s; environmental ones throw {@link StorageException}.
  * Apply thread only.
  */
 final class LogApplier {
 
     private final Connection writer;
+    private final Connection strongReader;
     private final DeterministicFunctions functions;
+    private final ApplyBudget budget;
 
-    LogApplier(Connection writer, DeterministicFunctions functions) throws SQLException {
+    LogApplier(Connection writer, Connection strongReader, DeterministicFunctions functions, ApplyBudget budget)
+            throws SQLException {
         this.writer = writer;
+        this.strongReader = strongReader;
         this.functions = functions;
+        this.budget = budget;
         try (java.sql.Statement s = writer.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + COUNTERS + " (x)");
         }
@@ -58,20 +65,20 @@ final class LogApplier {
     }
 
     List<StatementResult> apply(List<Statement> statements, boolean transaction, boolean readOnly, EntryContext ctx) {
+        if (readOnly) {
+            return strongRead(statements, transaction);
+        }
         functions.begin(ctx);
         try {
             resetConnectionCounters();
-            if (readOnly) {
-                exec("PRAGMA query_only=1");
-            }
             try {
-                return transaction ? inTransaction(statements, readOnly) : oneByOne(statements, readOnly);
+                return transaction ? inTransaction(statements) : oneByOne(statements);
             } finally {
-                if (readOnly) {
-                    exec("PRAGMA query_only=0");
-                }
-                if (mayOpenTransaction(statements)) {
+                if (mentions(statements, "begin") || mentions(statements, "savepoint")) {
                     commitLeftOpenTransaction();
+                }
+                if (mentions(statements, "pragma")) {
+                    SqlPolicy.connectionPragmaDefaults().forEach(this::exec);
                 }
             }
         } finally {
@@ -79,10 +86,46 @@ final class LogApplier {
         }
     }
 
-    private List<StatementResult> oneByOne(List<Statement> statements, boolean readOnly) {
+    /**
+     * A read through the log (level=strong): on a connection opened SQLITE_OPEN_READONLY, so no statement,
+     * whatever pragma it tries, can change the database; within the same budgets as writes, since every
+     * replica runs it on its apply thread.
+     */
+    private List<StatementResult> strongRead(List<Statement> statements, boolean transaction) {
+        List<StatementResult> results = new ArrayList<>(statements.size());
+        execOn(strongReader, transaction ? "BEGIN" : null);
+        try {
+            for (Statement statement : statements) {
+                Optional<String> refused = SqlPolicy.refusal(statement.sql());
+                budget.startStatement();
+                List<StatementResult> r = refused.isPresent() ? List.of(new ErrorResult(refused.get()))
+                        : QueryRunner.query(strongReader, List.of(statement), false, null);
+                for (StatementResult one : r) {
+                    results.add(one instanceof ErrorResult && budget.stepsExceeded()
+                            ? new ErrorResult(budget.stepsMessage()) : one);
+                }
+            }
+            return results;
+        } finally {
+            execOn(strongReader, transaction ? "ROLLBACK" : null);
+        }
+    }
+
+    private static void execOn(Connection conn, String sql) {
+        if (sql == null) {
+            return;
+        }
+        try (java.sql.Statement s = conn.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException ignored) {
+            // BEGIN/ROLLBACK of a read transaction: a failure leaves nothing to undo
+        }
+    }
+
+    private List<StatementResult> oneByOne(List<Statement> statements) {
         List<StatementResult> results = new ArrayList<>(statements.size());
         for (Statement statement : statements) {
-            StatementResult r = runOne(statement, readOnly);
+            StatementResult r = runOne(statement);
             if (r != null) {
                 results.add(r);
             }
@@ -90,13 +133,13 @@ final class LogApplier {
         return results;
     }
 
-    private List<StatementResult> inTransaction(List<Statement> statements, boolean readOnly) {
+    private List<StatementResult> inTransaction(List<Statement> statements) {
         List<StatementResult> results = new ArrayList<>(statements.size());
         exec("BEGIN");
         boolean done = false;
         try {
             for (Statement statement : statements) {
-                StatementResult r = runOne(statement, readOnly);
+                StatementResult r = runOne(statement);
                 if (r == null) {
                     continue;
                 }
@@ -116,18 +159,30 @@ final class LogApplier {
         }
     }
 
-    private StatementResult runOne(Statement statement, boolean readOnly) {
+    private StatementResult runOne(Statement statement) {
         long start = System.nanoTime();
+        Optional<String> refused = SqlPolicy.refusal(statement.sql());
+        if (refused.isPresent()) {
+            return new ErrorResult(refused.get(), StatementRunner.seconds(start));
+        }
+        budget.startStatement();
         try {
             return StatementRunner.run(writer, statement);
         } catch (SQLException e) {
-            if (SqliteFailure.isEnvironmental(e, readOnly)) {
-                throw new StorageException("storage failure applying a statement: " + SqliteFailure.message(e), e);
-            }
-            String message = readOnly && SqliteFailure.isReadOnlyRefusal(e)
-                    ? QueryRunner.WRITE_IN_QUERY : SqliteFailure.message(e);
-            return new ErrorResult(message, StatementRunner.seconds(start));
+            return new ErrorResult(deterministicMessage(e, "applying a statement"), StatementRunner.seconds(start));
         }
+    }
+
+    /** The error a statement's failure gives on every replica; throws when the failure is environmental. */
+    private String deterministicMessage(SQLException e, String doing) {
+        String budgetError = budget.budgetError(e);
+        if (budgetError != null) {
+            return budgetError;
+        }
+        if (SqliteFailure.isEnvironmental(e, false)) {
+            throw new StorageException("storage failure " + doing + ": " + SqliteFailure.message(e), e);
+        }
+        return SqliteFailure.message(e);
     }
 
     /**
@@ -173,22 +228,22 @@ final class LogApplier {
 
     /** Runs one SQL statement; returns null, or its deterministic error message. */
     private String execStatementError(String sql) {
+        budget.startStatement();
         try (java.sql.Statement s = writer.createStatement()) {
             s.execute(sql);
             return null;
         } catch (SQLException e) {
-            if (SqliteFailure.isEnvironmental(e, false)) {
-                throw new StorageException("storage failure loading SQL: " + SqliteFailure.message(e), e);
-            }
-            return SqliteFailure.message(e);
+            return deterministicMessage(e, "loading SQL");
         }
     }
 
-    /** Conservative: only a statement mentioning BEGIN or SAVEPOINT can leave a transaction open. */
-    private static boolean mayOpenTransaction(List<Statement> statements) {
+    /**
+     * Conservative test on raw text: only a statement mentioning BEGIN or SAVEPOINT can leave a transaction
+     * open, and only one mentioning PRAGMA can set a connection-scoped pragma.
+     */
+    private static boolean mentions(List<Statement> statements, String word) {
         for (Statement statement : statements) {
-            String sql = statement.sql().toLowerCase(java.util.Locale.ROOT);
-            if (sql.contains("begin") || sql.contains("savepoint")) {
+            if (statement.sql().toLowerCase(java.util.Locale.ROOT).contains(word)) {
                 return true;
             }
         }

@@ -178,8 +178,10 @@ class DatabaseTest {
     }
 
     @Test
-    void aFullDatabaseStopsTheApplyInsteadOfBecomingAStatementError() {
-        exec(db, "CREATE TABLE t (x)", "PRAGMA max_page_count = 3");
+    void aFullDiskStopsTheApplyInsteadOfBecomingAStatementError() {
+        db.close();
+        db = Database.open(dir.resolve("full.sqlite"), 2, new WriteLimits(1_000_000, 1 << 20, 3 * 4096), d -> 0);
+        exec(db, "CREATE TABLE t (x)");
         StorageException full = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
                 () -> exec(db, "INSERT INTO t SELECT randomblob(100000)"));
         assertTrue(full.getMessage().contains("full"), full.getMessage());

@@ -24,7 +24,14 @@ class SqlPolicyTest {
             "PRAGMA journal_mode(DELETE)", "  PRAGMA synchronous=FULL", "PRAGMA main.synchronous = 0",
             "PRAGMA wal_autocheckpoint=0", "PRAGMA wal_checkpoint", "PRAGMA main.wal_checkpoint(TRUNCATE)",
             "PRAGMA \"journal_mode\" = OFF", "/* c */ PRAGMA -- c\n journal_mode = OFF",
-            "SELECT 1; PRAGMA synchronous=OFF", "PRAGMA max_page_count = 3", "SELECT * FROM pragma_journal_mode('delete')"})
+            "SELECT 1; PRAGMA synchronous=OFF", "PRAGMA max_page_count = 3", "SELECT * FROM pragma_journal_mode('delete')",
+            "SELECT * FROM pragma_journal_mode()", "SELECT * FROM main.pragma_journal_mode WHERE arg = 'off'",
+            "PRAGMA writable_schema=ON", "PRAGMA writable_schema", "PRAGMA locking_mode=EXCLUSIVE", "PRAGMA query_only=0",
+            "PRAGMA query_only(0)", "PRAGMA temp_store=2", "PRAGMA temp_store_directory='/tmp'", "PRAGMA mmap_size=1",
+            "PRAGMA page_size=512", "PRAGMA cache_size=1", "PRAGMA cache_spill=0", "PRAGMA optimize",
+            "PRAGMA case_sensitive_like=1", "PRAGMA schema_version=9", "PRAGMA data_store_directory='/'",
+            "EXPLAIN PRAGMA writable_schema=1", "PRAGMA foreign_keys ON", "PRAGMA no_such_pragma",
+            "CREATE VIEW v AS SELECT * FROM pragma_query_only", "SELECT * FROM \"pragma_locking_mode\"('exclusive')"})
     void breakingPragmasAreDisallowed(String sql) {
         assertEquals(Optional.of("disallowed pragma"), refusal("SELECT 1", sql));
     }
@@ -34,7 +41,11 @@ class SqlPolicyTest {
             "PRAGMA journal_mode", "PRAGMA synchronous", "PRAGMA table_info(foo)", "PRAGMA foreign_keys=ON",
             "SELECT 'PRAGMA journal_mode=DELETE'", "-- PRAGMA journal_mode=DELETE\nSELECT 1",
             "SELECT \"load_extension\" FROM t", "SELECT 'ATTACH x'", "INSERT INTO t VALUES('VACUUM INTO ''x''')",
-            "/* ATTACH 'a' AS b */ SELECT 1", "SELECT * FROM pragma_journal_mode()", "VACUUM"})
+            "/* ATTACH 'a' AS b */ SELECT 1", "SELECT * FROM pragma_table_info('t')", "VACUUM", "PRAGMA user_version = 7",
+            "PRAGMA main.table_info(t)", "PRAGMA defer_foreign_keys=1", "PRAGMA recursive_triggers = OFF",
+            "PRAGMA integrity_check", "PRAGMA quick_check(10)", "PRAGMA index_list('t')", "PRAGMA compile_options",
+            "SELECT name FROM sqlite_master", "INSERT INTO t SELECT sql FROM sqlite_schema", "CREATE TABLE temp_x (a)",
+            "SELECT x.temp FROM x"})
     void harmlessStatementsPass(String sql) {
         assertEquals(Optional.empty(), refusal(sql));
     }
@@ -52,9 +63,22 @@ class SqlPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
+            "CREATE TEMP TABLE x (a)", "create temporary trigger tr after insert on t begin select 1; end",
+            "CREATE TABLE temp.x (a)", "DROP TABLE \"temp\".raftlite_counters", "INSERT INTO Temp . x VALUES(1)",
+            "DROP TABLE raftlite_counters", "SELECT * FROM raftlite_anything", "UPDATE sqlite_master SET sql = ''",
+            "INSERT INTO main.sqlite_schema VALUES(1)", "DELETE FROM sqlite_temp_master", "UPDATE OR REPLACE sqlite_schema SET x=1",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM sqlite_master; END", "SELECT * FROM sqlite_dbpage",
+            "SELECT readfile('/etc/passwd')", "SELECT writefile('/tmp/x', 'y')", "SELECT FTS3_TOKENIZER('simple')"})
+    void outOfReachObjectsAndFileFunctionsAreRefused(String sql) {
+        assertTrue(refusal(sql).isPresent(), sql);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
             "SELECT * FROM foo", "select 1;", "VALUES (1), (2)", "WITH x AS (SELECT 1) SELECT * FROM x",
             "EXPLAIN QUERY PLAN SELECT * FROM foo", "PRAGMA table_info(foo)", "PRAGMA main.index_list('foo')",
-            "PRAGMA user_version", "SELECT 'DELETE FROM foo'", "SELECT 1; SELECT 2", "  -- hi\n SELECT 1"})
+            "PRAGMA user_version", "SELECT 'DELETE FROM foo'", "SELECT 1; SELECT 2", "  -- hi\n SELECT 1",
+            "PRAGMA foreign_keys", "SELECT * FROM pragma_index_list('t')"})
     void readsAreReadOnly(String sql) {
         assertTrue(SqlPolicy.isReadOnly(sql), sql);
     }
@@ -65,7 +89,7 @@ class SqlPolicyTest {
             "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "WITH d AS (DELETE FROM t RETURNING *) SELECT 1",
             "PRAGMA user_version=3", "PRAGMA optimize", "PRAGMA wal_checkpoint", "PRAGMA journal_mode=WAL",
             "EXPLAIN INSERT INTO t VALUES(1)", "SELECT 1; DELETE FROM foo", "", "-- nothing", "BEGIN",
-            "REPLACE INTO t VALUES(1)", "SELECT load_extension('x')"})
+            "REPLACE INTO t VALUES(1)", "SELECT load_extension('x')", "PRAGMA foreign_keys=ON", "PRAGMA locking_mode"})
     void writesAndUnknownsAreNotReadOnly(String sql) {
         assertFalse(SqlPolicy.isReadOnly(sql), sql);
     }
