@@ -60,6 +60,22 @@ class NodeFactory {
         return discovery;
     }
 
+    /**
+     * Exit code of a node that stopped because applying a log entry failed for a reason not shared by the
+     * other replicas (I/O error, full disk, corruption): 74, sysexits' EX_IOERR. The process ends at once
+     * (Runtime.halt, no shutdown hooks: the entry is durable in the Raft log and replays at the next start),
+     * so systemd's Restart=on-failure starts it again, instead of a live process with a stopped Raft server.
+     */
+    static final int EXIT_STORAGE_FAILURE = 74;
+
+    private static void exitOnStorageFailure(long index, RuntimeException failure) {
+        LOG.error("Storage failure applying log entry {}: {}; exiting with code {} (restart once the cause is gone)",
+                index, failure.getMessage(), EXIT_STORAGE_FAILURE);
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_STORAGE_FAILURE);
+    }
+
     @Context
     @Bean(preDestroy = "close")
     RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery, StoreObserver observer,
@@ -69,7 +85,9 @@ class NodeFactory {
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
                 .withMembership(new StoreConfig.Membership(s.maxVoters(), s.nonVoter(), s.reapNodeTimeout(),
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
-                .withElectionTimeout(s.electionTimeout()));
+                .withElectionTimeout(s.electionTimeout())
+                .withWriteLimits(s.writeLimits())
+                .withFailStop(NodeFactory::exitOnStorageFailure));
         store.observe(observer);
         store.onProgress(notifier::status);
         discovery.onState(notifier::status);

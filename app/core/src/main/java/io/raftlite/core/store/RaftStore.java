@@ -171,7 +171,7 @@ public final class RaftStore implements AutoCloseable {
     /** Builds and starts the Ratis server with a new state machine; on failure closes the store. */
     private void startServer(RaftGroup group) throws IOException {
         SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
-                opener, meta);
+                config.writeLimits(), opener, meta, config.failStop());
         sm.observe(observer);
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()

@@ -7,6 +7,8 @@ import io.raftlite.core.command.ResultCodec;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.EntryContext;
 import io.raftlite.core.db.StorageException;
+import io.raftlite.core.db.WriteLimits;
+import io.raftlite.core.sql.SqlPolicy;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -51,17 +53,22 @@ final class SqliteStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new LockedSnapshotStorage();
     private final Path dbFile;
     private final int readConnections;
+    private final WriteLimits limits;
     private final StoreDatabase.Opener opener;
     private final NodeMeta self;
+    private final StoreConfig.FailStop failStop;
     private volatile StoreDatabase db;
     private volatile Path smDir;
     private volatile Path logDir;
 
-    SqliteStateMachine(Path dbFile, int readConnections, StoreDatabase.Opener opener, NodeMeta self) {
+    SqliteStateMachine(Path dbFile, int readConnections, WriteLimits limits, StoreDatabase.Opener opener, NodeMeta self,
+                       StoreConfig.FailStop failStop) {
         this.dbFile = dbFile;
         this.self = self;
         this.readConnections = readConnections;
+        this.limits = limits;
         this.opener = opener;
+        this.failStop = failStop;
     }
 
     private volatile Runnable onConfigurationChange = () -> { };
@@ -171,16 +178,34 @@ final class SqliteStateMachine extends BaseStateMachine {
         }
     }
 
-    /** Leader only: rejects an entry that would not decode, before it is ever appended to the log. */
+    /**
+     * Leader only: rejects an entry that would not decode, or a single command that {@link SqlPolicy} refuses,
+     * before it is ever appended to the log (the HTTP layer refuses those first; this guards every other path).
+     * A group commit's entry is not refused as a whole: apply refuses its bad statements one by one.
+     */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         TransactionContext trx = super.startTransaction(request);
+        byte[] data = request.getMessage().getContent().toByteArray();
         try {
-            CommandCodec.decodeEntry(request.getMessage().getContent().toByteArray());
+            List<Command> commands = CommandCodec.decodeEntry(data);
+            Optional<String> refused = CommandCodec.isBatch(data) ? Optional.empty() : refusal(commands.get(0));
+            if (refused.isPresent()) {
+                trx.setException(new StateMachineException(getId() == null ? null
+                        : RaftGroupMemberId.valueOf(getId(), getGroupId()), new IllegalArgumentException(refused.get())));
+            }
         } catch (IllegalArgumentException e) {
             trx.setException(new StateMachineException("not a valid command: " + e.getMessage()));
         }
         return trx;
+    }
+
+    private static Optional<String> refusal(Command command) {
+        return switch (command.kind()) {
+            case EXECUTE, QUERY -> SqlPolicy.refusal(command.statements());
+            case LOAD_SQL -> SqlPolicy.refusal(new String(command.payload(), StandardCharsets.UTF_8));
+            default -> Optional.empty();
+        };
     }
 
     /**
@@ -240,6 +265,7 @@ final class SqliteStateMachine extends BaseStateMachine {
                 default -> throw new IllegalStateException("unknown kind " + command.kind());
             }
         } catch (StorageException e) {
+            failStop.storageFailed(index, e);
             LOG.error("Storage failure applying entry {}: stopping this server", index, e);
             throw e;
         }
@@ -303,7 +329,7 @@ final class SqliteStateMachine extends BaseStateMachine {
 
     private StoreDatabase openDatabase() {
         if (db == null) {
-            db = opener.open(dbFile, readConnections);
+            db = opener.open(dbFile, readConnections, limits);
         }
         return db;
     }

@@ -1,5 +1,7 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.db.WriteLimits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,11 +24,28 @@ import java.util.Objects;
  * @param electionTimeout    a follower that hears no leader for between this and twice this starts an election;
  *                           a leader that hears from no majority for twice this steps down
  *                           ({@link #DEFAULT_ELECTION_TIMEOUT} when null)
+ * @param writeLimits        deterministic budgets of every apply ({@link WriteLimits#DEFAULT} when null); the same
+ *                           on every node of a cluster
+ * @param failStop           what a storage failure while applying an entry does ({@link FailStop#STOP_SERVER} when
+ *                           null)
  */
 public record StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
                           String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
                           int readConnections, Duration applyTimeout, String apiAddress, Membership membership,
-                          Duration electionTimeout) {
+                          Duration electionTimeout, WriteLimits writeLimits, FailStop failStop) {
+
+    /**
+     * Called on the apply thread when applying entry {@code index} failed for a reason that is not the same on
+     * every replica (I/O error, full disk, corruption). When it returns, the exception goes on to Ratis, which
+     * stops this node's Raft server while the process lives on; the server's hook ends the process instead.
+     */
+    @FunctionalInterface
+    public interface FailStop {
+        /** Leaves it to Ratis: the Raft server stops, the process stays (what in-process tests want). */
+        FailStop STOP_SERVER = (index, failure) -> { };
+
+        void storageFailed(long index, RuntimeException failure);
+    }
 
     /**
      * rqlite's and etcd's 1 s rather than Ratis' 150 ms: raftlite runs beside other applications on busy hosts,
@@ -79,6 +98,8 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
         apiAddress = apiAddress == null ? "" : apiAddress;
         membership = membership == null ? Membership.DEFAULT : membership;
         electionTimeout = electionTimeout == null ? DEFAULT_ELECTION_TIMEOUT : electionTimeout;
+        writeLimits = writeLimits == null ? WriteLimits.DEFAULT : writeLimits;
+        failStop = failStop == null ? FailStop.STOP_SERVER : failStop;
         if (electionTimeout.toMillis() < 50) {
             throw new IllegalArgumentException("electionTimeout must be at least 50ms, got " + electionTimeout);
         }
@@ -106,16 +127,37 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
                 logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, null);
     }
 
+    /** With the default write limits and fail-stop. */
+    public StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
+                       String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
+                       int readConnections, Duration applyTimeout, String apiAddress, Membership membership,
+                       Duration electionTimeout) {
+        this(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, null, null);
+    }
+
     /** The same node with other membership settings. */
     public StoreConfig withMembership(Membership m) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m, electionTimeout);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m, electionTimeout, writeLimits, failStop);
     }
 
     /** The same node with another election timeout. */
     public StoreConfig withElectionTimeout(Duration timeout) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, timeout);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, timeout, writeLimits, failStop);
+    }
+
+    /** The same node with other write limits. */
+    public StoreConfig withWriteLimits(WriteLimits limits) {
+        return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, limits, failStop);
+    }
+
+    /** The same node with another fail-stop action. */
+    public StoreConfig withFailStop(FailStop action) {
+        return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, writeLimits, action);
     }
 
     /** Without an API address (kept so existing call sites compile until they pass one). */

@@ -4,6 +4,7 @@ import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.Database;
 import io.raftlite.core.db.EntryContext;
+import io.raftlite.core.db.WriteLimits;
 
 import java.io.Writer;
 import java.nio.file.Path;
@@ -13,14 +14,14 @@ import java.util.List;
 /**
  * The operations the store needs from the SQLite layer, mirroring {@link Database} one for one. It exists
  * only because {@link Database} is a final class: tests can run the store against a stand-in, and
- * production code always goes through {@link #open(Path, int)}, i.e. the real {@link Database}.
+ * production code always goes through {@link #open(Path, int, WriteLimits)}, i.e. the real {@link Database}.
  */
 interface StoreDatabase extends AutoCloseable {
 
     /** How the store opens its live database file; see {@link #REAL}. */
     @FunctionalInterface
     interface Opener {
-        StoreDatabase open(Path file, int readConnections);
+        StoreDatabase open(Path file, int readConnections, WriteLimits limits);
     }
 
     /** Opens the real {@link Database}. */
@@ -45,8 +46,8 @@ interface StoreDatabase extends AutoCloseable {
     @Override
     void close();
 
-    static StoreDatabase open(Path file, int readConnections) {
-        Database db = Database.open(file, readConnections);
+    static StoreDatabase open(Path file, int readConnections, WriteLimits limits) {
+        Database db = Database.open(file, readConnections, limits);
         return new StoreDatabase() {
             @Override
             public List<StatementResult> apply(List<Statement> s, boolean tx, boolean readOnly, EntryContext ctx) {

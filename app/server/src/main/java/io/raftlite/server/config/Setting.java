@@ -41,6 +41,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String DISCO_RESET = "raftlite.discovery.reset";
     public static final String DISCO_CONSUL_REGISTER = "raftlite.discovery.consul-register";
     public static final String DB_READ_CONNECTIONS = "raftlite.storage.read-connections";
+    public static final String DB_MAX_STATEMENT_STEPS = "raftlite.storage.max-statement-steps";
+    public static final String DB_MAX_VALUE_SIZE = "raftlite.storage.max-value-size";
+    public static final String DB_MAX_SIZE = "raftlite.storage.max-size";
     public static final String QUEUE_CAPACITY = "raftlite.storage.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.storage.write-queue.batch-size";
     public static final String QUEUE_TIMEOUT = "raftlite.storage.write-queue.timeout";
@@ -109,6 +112,15 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " service id, an HTTP check on /readyz)"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
+            new Setting(DB_MAX_STATEMENT_STEPS, "db-max-statement-steps", "500000000", Kind.COUNT,
+                    "SQLite VM steps one statement of a write or strong read may take (3-6 s of one core), counted alike"
+                            + " on every replica: beyond it the statement fails, never a node. Same on every node"),
+            new Setting(DB_MAX_VALUE_SIZE, "db-max-value-size", "8MiB", Kind.SIZE,
+                    "largest string, blob or row a write may make (SQLITE_LIMIT_LENGTH), and largest statement text;"
+                            + " the default body limit, so no write can exhaust the heap. Same on every node"),
+            new Setting(DB_MAX_SIZE, "db-max-size", "2GiB", Kind.SIZE,
+                    "database size quota (PRAGMA max_page_count): a write that would grow past it fails, deletes still"
+                            + " work (etcd's default quota; 0: none). Same on every node; keep 64MiB+ free on the disk"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,
                     "queued-write (?queue) capacity in requests; a full queue makes writers wait"),
             new Setting(QUEUE_BATCH_SIZE, "write-queue-batch-size", "128", Kind.COUNT,

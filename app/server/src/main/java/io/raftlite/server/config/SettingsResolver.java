@@ -1,6 +1,7 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.json.Json;
 import io.raftlite.discovery.DiscoveryClientProvider;
 import io.raftlite.discovery.DiscoveryClients;
@@ -239,7 +240,16 @@ public final class SettingsResolver {
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
-                        bool(v, Setting.METRICS_ENABLED)));
+                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v));
+    }
+
+    private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {
+        long valueBytes = size(v, Setting.DB_MAX_VALUE_SIZE, Integer.MAX_VALUE);
+        if (valueBytes < 1024) {
+            throw new UsageException(flagOf(Setting.DB_MAX_VALUE_SIZE) + ": " + valueBytes + " is too small (at least 1KiB)");
+        }
+        long maxSize = v.get(Setting.DB_MAX_SIZE).trim().equals("0") ? 0 : size(v, Setting.DB_MAX_SIZE, Long.MAX_VALUE);
+        return new WriteLimits(count(v, Setting.DB_MAX_STATEMENT_STEPS), (int) valueBytes, maxSize);
     }
 
     private static Duration electionTimeout(Map<String, String> v) throws UsageException {
