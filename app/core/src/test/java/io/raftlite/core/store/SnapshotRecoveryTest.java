@@ -78,16 +78,20 @@ class SnapshotRecoveryTest {
     @Test
     void aStorageFailureStopsTheServerInsteadOfSkippingTheEntry() throws Exception {
         StoreConfig base = config(dir, freePort(), 1000, 1 << 20);
+        java.util.concurrent.CompletableFuture<Long> failedIndex = new java.util.concurrent.CompletableFuture<>();
         StoreConfig config = new StoreConfig(base.nodeId(), base.raftBindAddress(), base.raftAdvertisedAddress(),
                 base.dataDir(), base.clusterName(), base.snapshotThreshold(), base.logSegmentSizeBytes(),
-                base.readConnections(), Duration.ofSeconds(3));
-        try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {
+                base.readConnections(), Duration.ofSeconds(3))
+                .withFailStop((index, failure) -> failedIndex.complete(index));
+        try (RaftStore store = new RaftStore(config, diskFullOn("randomblob(100000)"), NO_SNAPSHOT_ON_STOP)) {
+            store.start();
+            assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
             createCounter(store);
-            StoreTestSupport.execute(store, "PRAGMA max_page_count = 1"); // capped at the current size: disk full
             ExecutionException e = assertThrows(ExecutionException.class, () -> store.submit(Command.execute(
                     List.of(Statement.of("INSERT INTO counter SELECT randomblob(100000)")),
                     false, 0, 0)).get(30, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof StoreException, String.valueOf(e.getCause()));
+            assertTrue(failedIndex.get(30, TimeUnit.SECONDS) > 0, "the fail-stop hook saw the entry");
             for (int i = 0; i < 500 && store.isLeader(); i++) {
                 Thread.sleep(10);
             }
@@ -97,6 +101,24 @@ class SnapshotRecoveryTest {
                             false, 0, 0)).get(30, TimeUnit.SECONDS));
             assertEquals(StoreException.Reason.UNAVAILABLE, ((StoreException) next.getCause()).reason());
         }
+    }
+
+    /** The real database, except that a write containing {@code sql} fails as a full disk does. */
+    private static StoreDatabase.Opener diskFullOn(String sql) {
+        return (file, n, limits) -> {
+            StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
+            return (StoreDatabase) java.lang.reflect.Proxy.newProxyInstance(StoreDatabase.class.getClassLoader(),
+                    new Class<?>[] {StoreDatabase.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("apply") && args[0].toString().contains(sql)) {
+                            throw new io.raftlite.core.db.StorageException("database or disk is full", null);
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        };
     }
 
     private static void writeWithSnapshots(StoreConfig config, Consumer<RaftProperties> tuning, int n) throws Exception {
