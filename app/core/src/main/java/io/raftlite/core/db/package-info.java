@@ -2,8 +2,9 @@
  * The SQLite layer: the live database that every replica keeps identical by applying the same log
  * entries, and rqlite's statement semantics on top of it.
  *
- * <p><b>Connections and threads.</b> {@link io.raftlite.core.db.Database} owns one write connection and
- * a pool of read-only connections (SQLITE_OPEN_READONLY plus {@code PRAGMA query_only=1}).
+ * <p><b>Connections and threads.</b> {@link io.raftlite.core.db.Database} owns one write connection, one
+ * read-only connection for strong reads (reads through the log, run by the apply thread) and a pool of
+ * read-only connections (SQLITE_OPEN_READONLY plus {@code PRAGMA query_only=1}).
  * {@code apply}, {@code loadDatabase}, {@code loadSql} and {@code restoreFrom} are called from the single
  * apply thread only and are the only users of the write connection; {@code query}, {@code copyTo},
  * {@code dumpSql} and {@code sizeBytes} may run on any thread, concurrently with them, each on a borrowed
@@ -33,6 +34,15 @@
  * reads see SQLite's own clock and random numbers. An entry never ends with a transaction open: a
  * client's unmatched {@code BEGIN} is committed at the end of the entry.
  *
+ * <p><b>Policy and budgets.</b> Every statement applied from the log is checked against
+ * {@link io.raftlite.core.sql.SqlPolicy} again (a refused one gets the policy's message as its error) and runs
+ * within the {@link io.raftlite.core.db.WriteLimits}: a VM-step budget per statement, SQLite's length limits
+ * and, on the write connection, {@code max_page_count}. Exceeding one is a deterministic error result;
+ * see {@link io.raftlite.core.db.ApplyBudget} for how the quota's SQLITE_FULL is told from a full disk.
+ * Connection-scoped pragmas a statement may set (foreign_keys, defer_foreign_keys, recursive_triggers) are
+ * put back to their defaults after the entry that mentions a pragma, so every entry starts as on a freshly
+ * opened connection.
+ *
  * <p><b>Errors.</b> A deterministic SQL error (syntax, constraint, no such table, bad parameter count)
  * becomes an {@link io.raftlite.core.command.ErrorResult} with SQLite's own message; an environmental
  * failure on the write connection (full, I/O error, corruption, not a database, no memory, busy,
@@ -50,9 +60,8 @@
  * restart; rqlite carries them over between requests (its "DROP TABLE reports the previous insert"
  * quirk therefore shows only within one request here).
  *
- * <p><b>Known gaps.</b> Other connection state is not part of the database: {@code total_changes()}
- * and per-connection pragmas a client sets (e.g. {@code foreign_keys=ON}, {@code recursive_triggers})
- * start afresh after a restart or restore, so statements depending on them can replay differently.
+ * <p><b>Known gaps.</b> Other connection state is not part of the database: {@code total_changes()} starts
+ * afresh after a restart or restore, so a statement depending on it can replay differently.
  * SQLite's own internal randomness (a random rowid once the largest rowid is in use) is not seeded.
  */
 package io.raftlite.core.db;

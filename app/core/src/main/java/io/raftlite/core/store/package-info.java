@@ -150,9 +150,11 @@
  *       together with a restore.</li>
  *   <li>A deterministic failure (SQL error, invalid load) is a successful result carrying the error, the same
  *       on every replica. An environmental failure ({@link io.raftlite.core.db.StorageException}) or an
- *       undecodable entry is thrown synchronously from {@code applyTransaction}: Ratis stops the server
- *       (fail-stop). Never complete an apply future exceptionally: Ratis would skip that entry on this
- *       replica only. The leader rejects undecodable commands in {@code startTransaction}, before the log.</li>
+ *       undecodable entry is thrown synchronously from {@code applyTransaction}, after the configured
+ *       {@link io.raftlite.core.store.StoreConfig.FailStop} ran (the server's ends the process with exit code
+ *       74): Ratis stops the server (fail-stop). Never complete an apply future exceptionally: Ratis would skip
+ *       that entry on this replica only. The leader rejects undecodable commands, and single commands the
+ *       SQL policy refuses, in {@code startTransaction}, before the log.</li>
  *   <li>A write's future completes only after the entry is fsync'd on a majority and applied here (Ratis'
  *       durability defaults are kept: no async or unsafe flush, corruption policy EXCEPTION).</li>
  *   <li>{@code ready} = a leader is known (on the leader: it has committed its first entry of the term) and
