@@ -154,11 +154,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * An image must be intact, and its schema must pass {@link SqlPolicy} as if each CREATE statement had been
+     * sent: a view over a table-valued pragma, or an object with a reserved name, would otherwise enter through
+     * the back door.
+     */
     private static boolean passesQuickCheck(Path candidate) {
         try (Connection c = ReadConnectionPool.open(candidate);
              PreparedStatement ps = c.prepareStatement("PRAGMA quick_check");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() && "ok".equals(rs.getString(1)) && !rs.next();
+             ResultSet rs = ps.executeQuery();
+             PreparedStatement schema = c.prepareStatement("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL");
+             ResultSet sql = schema.executeQuery()) {
+            boolean intact = rs.next() && "ok".equals(rs.getString(1)) && !rs.next();
+            while (intact && sql.next()) {
+                intact = SqlPolicy.refusal(sql.getString(1)).isEmpty();
+            }
+            return intact;
         } catch (SQLException e) {
             return false;
         }

@@ -182,6 +182,20 @@ class PoisonEntryTest {
     }
 
     @Test
+    void anImageWhoseSchemaThePolicyRefusesIsNotLoaded() throws Exception {
+        Path image = dir.resolve("image.sqlite");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + image);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ok (a)");
+            s.execute("CREATE VIEW v AS SELECT arg FROM pragma_journal_mode");
+        }
+        byte[] bytes = Files.readAllBytes(image);
+        assertEquals(Database.INVALID_SQLITE, assertThrows(IllegalArgumentException.class, () -> db.loadDatabase(bytes))
+                .getMessage());
+        assertUsable(1);
+    }
+
+    @Test
     void twoDatabasesGivenThePoisonEntriesEndIdentical() {
         List<List<String>> entries = List.of(
                 List.of("CREATE TABLE u (id INTEGER PRIMARY KEY, v)", "INSERT INTO u(v) VALUES(random())"),
