@@ -216,6 +216,7 @@ final class LogApplier {
             if (!done) {
                 rollbackQuietly();
             }
+            SqlPolicy.connectionPragmaDefaults().forEach(this::exec); // a dump may set foreign_keys
             functions.end();
         }
     }

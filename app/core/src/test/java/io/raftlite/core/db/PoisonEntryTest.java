@@ -179,6 +179,8 @@ class PoisonEntryTest {
         // the next entry runs as on a freshly opened connection (as after a restart): foreign keys off again
         assertInstanceOf(ExecuteResult.class, write(db, "INSERT INTO c VALUES(7)").get(0));
         assertEquals(0L, rows(write(db, "PRAGMA foreign_keys").get(0)).rows().get(0).get(0));
+        assertEquals(null, db.loadSql("PRAGMA foreign_keys=ON; INSERT INTO c VALUES(8);", CTX));
+        assertInstanceOf(ExecuteResult.class, write(db, "INSERT INTO c VALUES(9)").get(0));
     }
 
     @Test
