@@ -107,7 +107,9 @@ final class LogApplier {
             }
             return results;
         } finally {
-            execOn(strongReader, transaction ? "ROLLBACK" : null);
+            // also ends a transaction the client's own BEGIN or SAVEPOINT opened: it would pin an old snapshot
+            boolean mayBeOpen = transaction || mentions(statements, "begin") || mentions(statements, "savepoint");
+            execOn(strongReader, mayBeOpen ? "ROLLBACK" : null);
         }
     }
 
