@@ -38,6 +38,17 @@ class SettingsResolverTest {
     }
 
     @Test
+    void writeBudgetsHaveDefaultsAndAcceptNoQuota() throws UsageException {
+        assertEquals(io.raftlite.core.db.WriteLimits.DEFAULT, run(new String[0], Map.of()).writeLimits());
+        io.raftlite.core.db.WriteLimits set = run(new String[] {"-db-max-statement-steps", "1000", "-db-max-value-size",
+                "1MiB", "-db-max-size", "0"}, Map.of()).writeLimits();
+        assertEquals(new io.raftlite.core.db.WriteLimits(1000, 1 << 20, 0), set);
+        UsageException tiny = assertThrows(UsageException.class,
+                () -> SettingsResolver.resolve(new String[] {"-db-max-value-size", "100"}, Map.of()));
+        assertTrue(tiny.getMessage().contains("-db-max-value-size"), tiny.getMessage());
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
         Path file = tmp.resolve("raftlite.yml");
         Files.writeString(file, """
