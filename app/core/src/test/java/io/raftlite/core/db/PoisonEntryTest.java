@@ -185,6 +185,22 @@ class PoisonEntryTest {
     }
 
     @Test
+    void oddWritesAreStatementResultsNotStorageFailures() {
+        List<String> odd = List.of("INSERT INTO dbstat VALUES('x', '/', 1, 'leaf', 1, 1, 1, 1, 1, 1)",
+                "CREATE VIRTUAL TABLE s USING dbstat", "INSERT INTO s(name) VALUES('x')",
+                "CREATE VIRTUAL TABLE f USING fts5(a)", "CREATE VIRTUAL TABLE fv USING fts5vocab(f, 'row')",
+                "INSERT INTO fv VALUES('a', 1, 1)", "DELETE FROM fv", "INSERT INTO f(f) VALUES('rebuild')",
+                "ANALYZE", "DELETE FROM sqlite_stat1", "DROP TABLE sqlite_stat1", "REINDEX", "VACUUM",
+                "BEGIN", "VACUUM", "CREATE TRIGGER loop AFTER INSERT ON t BEGIN INSERT INTO t(x) VALUES(new.x); END",
+                "INSERT INTO t(x) VALUES('loop')", "DROP TRIGGER loop", "SELECT * FROM pragma_table_info('t')",
+                "CREATE TABLE w (a) STRICT", "INSERT INTO w VALUES('text')", "SELECT abs(-9223372036854775808)");
+        for (String sql : odd) {
+            write(db, sql); // any result or error, the same everywhere; a StorageException would fail the test
+        }
+        assertUsable(1);
+    }
+
+    @Test
     void anImageWhoseSchemaThePolicyRefusesIsNotLoaded() throws Exception {
         Path image = dir.resolve("image.sqlite");
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + image);
