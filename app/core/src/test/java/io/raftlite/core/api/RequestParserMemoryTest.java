@@ -1,6 +1,7 @@
 package io.raftlite.core.api;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,8 +26,7 @@ class RequestParserMemoryTest {
     private static final long MIB = 1 << 20;
 
     @Test
-    void everyHostileBodyIsAnsweredInA64MiBHeapWithBoundedAllocation(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
+    void everyHostileBodyIsAnsweredInA64MiBHeapWithBoundedAllocation(@TempDir Path dir) throws Exception {
         Map<String, String[]> lines = runForked(dir);
         assertEquals(HostileBodies.all().keySet(), lines.keySet(), "every body was parsed and reported");
 
