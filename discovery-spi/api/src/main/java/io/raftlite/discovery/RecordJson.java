@@ -134,10 +134,19 @@ public final class RecordJson {
         return s.length() <= 120 ? s : s.substring(0, 120) + "…";
     }
 
-    /** A small, strict JSON reader: objects become LinkedHashMaps, numbers Long or Double. */
+    /**
+     * A small, strict JSON reader: objects become LinkedHashMaps, numbers Long or Double. It reads what any
+     * writer of the discovery key left there, so nesting is bounded: a deep value is an error, not a
+     * StackOverflowError. (The rest of the project reads JSON through jackson-core; this module may
+     * depend on the JDK only.)
+     */
     static final class Parser {
+        /** Far more than a record (3 levels) or a discovery config needs. */
+        private static final int MAX_DEPTH = 64;
+
         private final String in;
         private int pos;
+        private int depth;
 
         Parser(String in) {
             this.in = in;
@@ -158,15 +167,25 @@ public final class RecordJson {
                 throw error("unexpected end");
             }
             char c = in.charAt(pos);
+            if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+                throw error("nested deeper than " + MAX_DEPTH);
+            }
             return switch (c) {
-                case '{' -> object();
-                case '[' -> array();
+                case '{' -> nested(true);
+                case '[' -> nested(false);
                 case '"' -> string();
                 case 't' -> literal("true", Boolean.TRUE);
                 case 'f' -> literal("false", Boolean.FALSE);
                 case 'n' -> literal("null", null);
                 default -> number();
             };
+        }
+
+        private Object nested(boolean object) {
+            depth++;
+            Object v = object ? object() : array();
+            depth--;
+            return v;
         }
 
         private Map<String, Object> object() {

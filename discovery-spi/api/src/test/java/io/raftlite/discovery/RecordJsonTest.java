@@ -40,7 +40,8 @@ class RecordJsonTest {
     @Test
     void foreignOrBrokenValuesGiveAClearError() {
         for (String bad : List.of("", "not json", "[1]", "{\"addr\":\"h:1\"}", "{\"state\":\"weird\"}",
-                "{\"state\":\"formed\",\"members\":[{\"id\":\"x\"}]}", "{\"state\":\"formed\"} trailing")) {
+                "{\"state\":\"formed\",\"members\":[{\"id\":\"x\"}]}", "{\"state\":\"formed\"} trailing",
+                "{\"state\":\"formed\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}")) {
             DiscoveryException e = assertThrows(DiscoveryException.class,
                     () -> RecordJson.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
             assertTrue(e.getMessage().startsWith("not a raftlite discovery record"), e.getMessage());

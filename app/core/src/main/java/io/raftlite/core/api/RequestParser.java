@@ -1,15 +1,11 @@
 package io.raftlite.core.api;
 
 import io.raftlite.core.command.Statement;
-import io.raftlite.core.json.Json;
 import io.raftlite.core.json.JsonException;
 import io.raftlite.core.json.StrictUtf8;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns an rqlite request body into statements ({@code rqlite:http/request_parser.go}): a JSON array whose
@@ -20,14 +16,23 @@ import java.util.Map;
  * {@code null} pass through; a string {@code x'..'} of valid, even-length hex becomes a BLOB
  * ({@code byte[]}), any other string TEXT; an array of integers 0-255 becomes a BLOB. Anything else is a
  * 400, and so is every malformed body: this class throws nothing but {@link BadRequestException}.
+ *
+ * <p>Memory is bounded whatever the body: {@link StatementReader} streams the JSON and builds only what fits
+ * the format and {@link RequestLimits}, refusing at the first token that does not.
  */
 public final class RequestParser {
 
     private RequestParser() {
     }
 
-    /** Parses a request body: a JSON array of statements, or (text/plain) one statement. */
+    /** Parses a request body within {@link RequestLimits#DEFAULT}. */
     public static List<Statement> parse(byte[] body, String contentType) throws BadRequestException {
+        return parse(body, contentType, RequestLimits.DEFAULT);
+    }
+
+    /** Parses a request body: a JSON array of statements, or (text/plain) one statement. */
+    public static List<Statement> parse(byte[] body, String contentType, RequestLimits limits)
+            throws BadRequestException {
         if (body == null || body.length == 0) {
             throw new BadRequestException("no statements");
         }
@@ -38,23 +43,7 @@ public final class RequestParser {
                 throw new BadRequestException("invalid request: body is not valid UTF-8");
             }
         }
-        Object root;
-        try {
-            root = Json.parse(body);
-        } catch (JsonException e) {
-            throw new BadRequestException("invalid JSON body");
-        }
-        if (!(root instanceof List<?> elements)) {
-            throw new BadRequestException("invalid request");
-        }
-        if (elements.isEmpty()) {
-            throw new BadRequestException("no statements");
-        }
-        List<Statement> statements = new ArrayList<>(elements.size());
-        for (Object element : elements) {
-            statements.add(statement(element));
-        }
-        return statements;
+        return StatementReader.read(body, limits);
     }
 
     /** The single statement of {@code GET /db/query?q=...}. */
@@ -73,62 +62,6 @@ public final class RequestParser {
         int semicolon = contentType.indexOf(';');
         String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
         return mediaType.trim().toLowerCase(Locale.ROOT).equals("text/plain");
-    }
-
-    private static Statement statement(Object element) throws BadRequestException {
-        if (element instanceof String sql) {
-            return Statement.of(sql);
-        }
-        if (!(element instanceof List<?> parts)) {
-            throw new BadRequestException("invalid request");
-        }
-        if (parts.isEmpty()) {
-            throw new BadRequestException("no statements");
-        }
-        if (!(parts.get(0) instanceof String sql)) {
-            throw new BadRequestException("invalid request");
-        }
-        List<Object> positional = new ArrayList<>();
-        Map<String, Object> named = new LinkedHashMap<>();
-        for (Object part : parts.subList(1, parts.size())) {
-            if (part instanceof Map<?, ?> map) {
-                for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    named.put((String) entry.getKey(), value(entry.getValue()));
-                }
-            } else {
-                positional.add(value(part));
-            }
-        }
-        if (!positional.isEmpty() && !named.isEmpty()) {
-            throw new BadRequestException("invalid request: positional and named parameters mixed");
-        }
-        return new Statement(sql, positional, named);
-    }
-
-    private static Object value(Object v) throws BadRequestException {
-        if (v == null || v instanceof Long || v instanceof Double || v instanceof Boolean) {
-            return v;
-        }
-        if (v instanceof String s) {
-            byte[] blob = hexBlob(s);
-            return blob != null ? blob : s;
-        }
-        if (v instanceof List<?> list) {
-            return byteArray(list);
-        }
-        throw new BadRequestException("unsupported type");
-    }
-
-    /** An array of integers 0-255 as a BLOB. */
-    private static byte[] byteArray(List<?> list) throws BadRequestException {
-        byte[] bytes = new byte[list.size()];
-        for (int i = 0; i < bytes.length; i++) {
-            if (!(list.get(i) instanceof Long n) || n < 0 || n > 255) {
-                throw new BadRequestException("unsupported type");
-            }
-            bytes[i] = (byte) n.intValue();
-        }
-        return bytes;
     }
 
     /** {@code x'0aFF'} or {@code X'0aFF'} as bytes; {@code null} when {@code s} is not such a literal. */

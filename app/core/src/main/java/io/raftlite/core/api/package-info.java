@@ -16,6 +16,11 @@
  *       BOM or a lone surrogate escape) is a 400 where Go would substitute U+FFFD; one statement cannot mix
  *       positional and named parameters (our {@code Statement} model keeps them apart); an empty body is
  *       {@code no statements}.</li>
+ *   <li>Memory never depends on the body beyond fixed bounds: {@code RequestParser} streams the JSON
+ *       ({@link io.raftlite.core.json.StrictJson}), stops building at the first token that does not fit
+ *       rqlite's format, and refuses a body past {@link io.raftlite.core.api.RequestLimits} with a 400 that
+ *       names the bound. A wrongly shaped body that is also invalid JSON further on is
+ *       {@code invalid JSON body}, as in rqlite, which reads the JSON first.</li>
  *   <li>Response bytes equal what rqlite's Go code produces for the same results: key order of rqlite's
  *       structs, Go's {@code omitempty} (zero ids/counts/times, empty lists and empty strings left out;
  *       {@code CREATE TABLE} gives {@code {}}), sorted keys where rqlite uses a Go map (associative

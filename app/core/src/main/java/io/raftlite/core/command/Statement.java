@@ -19,8 +19,10 @@ public record Statement(String sql, List<Object> positional, Map<String, Object>
     public Statement {
         Objects.requireNonNull(sql, "sql");
         // List.copyOf/Map.copyOf refuse null elements, and SQL NULL is a legitimate parameter.
-        positional = positional == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(positional));
-        named = named == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(named));
+        // No copy of an empty list or map: a request may hold 100,000 statements without parameters.
+        positional = positional == null || positional.isEmpty() ? List.of()
+                : Collections.unmodifiableList(new ArrayList<>(positional));
+        named = named == null || named.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(named));
         if (!positional.isEmpty() && !named.isEmpty()) {
             throw new IllegalArgumentException("a statement takes positional or named parameters, not both");
         }

@@ -32,14 +32,16 @@ public final class Json {
      * Strict parse of UTF-8 JSON: objects to {@link java.util.LinkedHashMap} (a repeated key keeps its first
      * position and its last value, as Go keeps the last), arrays to {@link java.util.ArrayList}, integral
      * numbers that fit a long to {@link Long}, other numbers to {@link Double}, strings, {@link Boolean} and
-     * {@code null}.
+     * {@code null}. Read through {@link StrictJson}, for small documents: a caller of untrusted input that
+     * knows its format walks {@link StrictJson}'s tokens instead and builds only what it keeps.
      *
      * @throws JsonException for anything else: invalid UTF-8, a byte order mark, trailing data, nesting
-     *                       deeper than 64, lone surrogate escapes, numbers beyond the double range. No other
-     *                       exception escapes, whatever the bytes.
+     *                       deeper than 64, more than 100,000 values, lone surrogate escapes, numbers beyond
+     *                       the double range or longer than 1,000 characters. No other exception escapes,
+     *                       whatever the bytes.
      */
     public static Object parse(byte[] utf8) throws JsonException {
-        return JsonParser.parse(utf8);
+        return JsonTree.parse(utf8);
     }
 
     /**

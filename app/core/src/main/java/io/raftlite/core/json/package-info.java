@@ -1,15 +1,21 @@
 /**
  * JSON without a framework, so that raftlite controls every byte it reads and writes.
  *
- * <p>{@link io.raftlite.core.json.Json#parse} is a strict RFC 8259 parser for untrusted request bodies;
+ * <p>{@link io.raftlite.core.json.StrictJson} is the one JSON reader: jackson-core's streaming parser made
+ * strict and bounded, for untrusted request bodies, which callers walk token by token and build only what
+ * they keep; {@link io.raftlite.core.json.Json#parse} builds a tree from it for small documents.
  * {@link io.raftlite.core.json.Json#write} reproduces Go's {@code encoding/json} output, because rqlite's
- * clients (and its tests) compare response bytes.
+ * clients (and its tests) compare response bytes; Jackson's writer does not.
  *
  * <p>Invariants:
  * <ul>
- *   <li>{@code parse} throws nothing but {@link io.raftlite.core.json.JsonException}, whatever the bytes:
+ *   <li>Reading throws nothing but {@link io.raftlite.core.json.JsonException}, whatever the bytes:
  *       input must be strictly valid UTF-8 (no overlong forms, no encoded surrogates), without a byte order
- *       mark (Go refuses one too), with no data after the value, nested at most 64 deep.</li>
+ *       mark (Go refuses one too), with no data after the value, nested no deeper than the caller's limit
+ *       (64 for {@code parse}).</li>
+ *   <li>Allocation is bounded before it happens: numbers longer than 1,000 digits and strings longer than
+ *       8 MiB chars are refused as they are read, {@code parse} refuses more than 100,000 values, and
+ *       nothing (no symbol table, no recycled buffer) outlives one document.</li>
  *   <li>A {@code \\u} escape of a lone surrogate is refused (Go would turn it into U+FFFD): such a string has
  *       no UTF-8 form and would otherwise be silently changed on its way into SQLite.</li>
  *   <li>Parsed numbers: integral literals that fit a long are {@code Long}; all others {@code Double}; a

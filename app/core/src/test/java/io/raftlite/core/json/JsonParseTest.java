@@ -106,6 +106,22 @@ class JsonParseTest {
     }
 
     @Test
+    void nulBytesAndOtherEncodingsAreRefused() {
+        refused(new byte[]{0, '[', 0, ']'});                            // UTF-16BE for [], which Jackson would read
+        refused("[\"a\"]".getBytes(StandardCharsets.UTF_16LE));
+        refused(new byte[]{'[', '"', 0, '"', ']'});
+        refused(new byte[]{'[', ']', 0});
+    }
+
+    @Test
+    void documentsAreLimitedInValuesAndNumberLength() throws Exception {
+        assertInstanceOf(List.class, parse("[" + "0,".repeat(99_998) + "0]"));
+        assertTrue(refused("[" + "{},".repeat(99_999) + "{}]").getMessage().contains("more than 100000 values"));
+        assertTrue(refused("1" + "0".repeat(1000)).getMessage().contains("Number value length (1001)"));
+        assertTrue(refused("[{}, " + "[".repeat(1_000_000)).getMessage().contains("nesting"));
+    }
+
+    @Test
     void scalarsAreValidTopLevelValues() throws Exception {
         assertNull(parse("null"));
         assertEquals("x", parse(" \"x\"\n"));
