@@ -32,6 +32,10 @@ public final class Database implements AutoCloseable {
 
     private final Path file;
     private final int readConnections;
+    private final ReadLimits limits;
+    private final ResultBudget.InFlight inFlight;
+    /** The last size {@link #sizeBytes()} read, answered while the file is being swapped. */
+    private volatile long lastSize;
     private final BuiltinDateTime builtin = new BuiltinDateTime();
     private final DeterministicFunctions functions = new DeterministicFunctions(builtin);
     /** Readers hold the read lock while they use a connection; swapping the file takes the write lock. */
@@ -41,14 +45,21 @@ public final class Database implements AutoCloseable {
     private ReadConnectionPool readers;
     private boolean closed;
 
-    private Database(Path file, int readConnections) {
+    private Database(Path file, int readConnections, ReadLimits limits) {
         this.file = file.toAbsolutePath();
         this.readConnections = readConnections;
+        this.limits = limits;
+        this.inFlight = new ResultBudget.InFlight(limits.maxInFlightBytes());
     }
 
     /** Opens (creating if absent) the live database file with {@code readConnections} read-only connections. */
     public static Database open(Path file, int readConnections) {
-        Database db = new Database(file, readConnections);
+        return open(file, readConnections, ReadLimits.DEFAULT);
+    }
+
+    /** As {@link #open(Path, int)}, with reads bounded by {@code limits}. */
+    public static Database open(Path file, int readConnections, ReadLimits limits) {
+        Database db = new Database(file, readConnections, limits);
         try {
             Path parent = db.file.getParent();
             if (parent != null) {
@@ -75,7 +86,7 @@ public final class Database implements AutoCloseable {
         writer = config.createConnection("jdbc:sqlite:" + file);
         functions.register(writer);
         applier = new LogApplier(writer, functions);
-        readers = new ReadConnectionPool(file, readConnections);
+        readers = new ReadConnectionPool(file, readConnections, limits);
     }
 
     private void closeConnections() {
@@ -99,9 +110,14 @@ public final class Database implements AutoCloseable {
         return liveApplier().apply(statements, transaction, readOnly, ctx);
     }
 
-    /** Any thread: runs statements on a read-only connection; {@code dbTimeout} may be null (no limit). */
+    /**
+     * Any thread: runs statements on a read-only connection, within {@code dbTimeout} (null or zero: the
+     * default of {@link ReadLimits}, and never longer than its maximum) and the result byte budgets.
+     *
+     * @throws ReadBusyException when the node is saturated (transient: 503 with Retry-After)
+     */
     public List<StatementResult> query(List<Statement> statements, boolean transaction, Duration dbTimeout) {
-        return withReader(conn -> QueryRunner.query(conn, statements, transaction, dbTimeout));
+        return withPool(pool -> QueryRunner.onLanes(pool, limits, inFlight, statements, transaction, dbTimeout));
     }
 
     /** Apply thread only: replaces the whole database by the given SQLite file image. */
@@ -212,18 +228,27 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    /** Any thread: the database size as SQLite sees it (page_count * page_size). */
+    /**
+     * Any thread: the database size as SQLite sees it (page_count * page_size). Read on a connection of its
+     * own, never a pooled one, and never waits for a file swap (the last known size meanwhile), so status
+     * and health endpoints answer while every read connection is busy.
+     */
     public long sizeBytes() {
-        return withReader(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            } catch (SQLException e) {
-                throw new StorageException("cannot read database size", e);
+        if (!swap.readLock().tryLock()) {
+            return lastSize;
+        }
+        try {
+            ReadConnectionPool pool = readers;
+            if (closed || pool == null) {
+                return lastSize;
             }
-        });
+            lastSize = pool.sizeBytes();
+            return lastSize;
+        } catch (SQLException e) {
+            return lastSize;
+        } finally {
+            swap.readLock().unlock();
+        }
     }
 
     @Override
@@ -256,20 +281,40 @@ public final class Database implements AutoCloseable {
         T run(Connection conn);
     }
 
-    private <T> T withReader(ReaderWork<T> work) {
+    /** For tests: pooled read connections free right now. */
+    int idleReadConnections() {
+        return withPool(ReadConnectionPool::idleMain);
+    }
+
+    private <T> T withPool(java.util.function.Function<ReadConnectionPool, T> work) {
         swap.readLock().lock();
         try {
             checkOpen();
-            ReadConnectionPool pool = readers;
-            Connection conn = pool.borrow();
-            try {
-                return work.run(conn);
-            } finally {
-                pool.release(conn);
-            }
+            return work.apply(readers);
         } finally {
             swap.readLock().unlock();
         }
+    }
+
+    /**
+     * Whole-database work (copy, dump) on a pooled connection, waiting up to {@link ReadLimits#maintenanceWait()}
+     * for one; the connection may hold values of any stored size meanwhile (its limit is reset on release).
+     */
+    private <T> T withReader(ReaderWork<T> work) {
+        return withPool(pool -> {
+            Connection conn = pool.awaitMain(limits.maintenanceWait());
+            if (conn == null) {
+                throw new ReadBusyException("server busy: no read connection free within " + limits.maintenanceWait());
+            }
+            try {
+                ReadConnectionPool.setLengthLimit(conn, ReadConnectionPool.FULL_LENGTH_LIMIT);
+                return work.run(conn);
+            } catch (SQLException e) {
+                throw new StorageException("read connection failed: " + SqliteFailure.message(e), e);
+            } finally {
+                pool.release(conn);
+            }
+        });
     }
 
     private static void deleteQuietly(Path p) {

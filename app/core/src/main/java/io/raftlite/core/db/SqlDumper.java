@@ -62,34 +62,109 @@ final class SqlDumper {
 
     private static void dumpRows(Connection conn, String table, Writer out) throws SQLException, IOException {
         List<String> columns = new ArrayList<>();
-        boolean withoutRowid = false;
         try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    columns.add("quote(" + quoteIdentifier(rs.getString(1)) + ")");
+                    columns.add(quoteIdentifier(rs.getString(1)));
                 }
             }
         }
+        if (columns.isEmpty()) {
+            return;
+        }
+        List<String> key = rowKey(conn, table);
+        String from = " FROM " + quoteIdentifier(table);
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (String c : columns) {
+            // a small value comes quoted; a large one as NULL beside its type, and is then read in chunks
+            select.append("CASE WHEN octet_length(").append(c).append(") > ").append(CHUNK)
+                    .append(" THEN NULL ELSE quote(").append(c).append(") END, typeof(").append(c).append("), ");
+        }
+        select.append(String.join(", ", key)).append(from).append(key.equals(ROWID) ? " ORDER BY rowid" : "");
+        String where = " WHERE " + String.join(" AND ", key.stream().map(k -> k + " IS ?").toList());
+        String prefix = "INSERT INTO " + quoteIdentifier(table) + " VALUES(";
+        try (PreparedStatement ps = conn.prepareStatement(select.toString()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.write(prefix);
+                for (int i = 0; i < columns.size(); i++) {
+                    if (i > 0) {
+                        out.write(',');
+                    }
+                    String quoted = rs.getString(2 * i + 1);
+                    if (quoted != null) {
+                        out.write(quoted);
+                    } else if ("null".equals(rs.getString(2 * i + 2))) {
+                        out.write("NULL");
+                    } else {
+                        Object[] keyValues = new Object[key.size()];
+                        for (int k = 0; k < keyValues.length; k++) {
+                            keyValues[k] = rs.getObject(2 * columns.size() + k + 1);
+                        }
+                        writeLarge(conn, columns.get(i), from + where, keyValues, "blob".equals(rs.getString(2 * i + 2)), out);
+                    }
+                }
+                out.write(");\n");
+            }
+        }
+    }
+
+    /** Values longer than this many bytes are written a chunk at a time, so memory stays bounded. */
+    static final int CHUNK = 1 << 20;
+    private static final List<String> ROWID = List.of("rowid");
+
+    /** How one row is found again: its rowid, or the primary key of a WITHOUT ROWID table. */
+    private static List<String> rowKey(Connection conn, String table) throws SQLException {
+        boolean withoutRowid;
         try (PreparedStatement ps = conn.prepareStatement("SELECT wr FROM pragma_table_list WHERE name = ? AND schema = 'main'")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 withoutRowid = rs.next() && rs.getInt(1) == 1;
             }
         }
-        if (columns.isEmpty()) {
-            return;
+        if (!withoutRowid) {
+            return ROWID;
         }
-        String prefix = "INSERT INTO " + quoteIdentifier(table) + " VALUES(";
-        String select = "SELECT " + String.join(" || ',' || ", columns) + " FROM " + quoteIdentifier(table)
-                + (withoutRowid ? "" : " ORDER BY rowid");
-        try (PreparedStatement ps = conn.prepareStatement(select); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.write(prefix);
-                out.write(rs.getString(1));
-                out.write(");\n");
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add(quoteIdentifier(rs.getString(1)));
+                }
             }
         }
+        return key;
+    }
+
+    /**
+     * Writes one large value exactly as {@code quote()} would ({@code X'..'} or {@code '..'} with quotes doubled),
+     * reading it {@link #CHUNK} bytes (blob) or characters (text) at a time.
+     */
+    private static void writeLarge(Connection conn, String column, String fromWhere, Object[] key, boolean blob,
+                                   Writer out) throws SQLException, IOException {
+        String sql = "SELECT " + (blob ? "hex" : "quote") + "(substr(" + column + ", ?, " + CHUNK + "))" + fromWhere;
+        out.write(blob ? "X'" : "'");
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (long offset = 1; ; offset += CHUNK) {
+                ps.setLong(1, offset);
+                for (int k = 0; k < key.length; k++) {
+                    ps.setObject(k + 2, key[k]);
+                }
+                String chunk;
+                try (ResultSet rs = ps.executeQuery()) {
+                    chunk = rs.next() ? rs.getString(1) : null;
+                }
+                if (!blob && chunk != null) {
+                    chunk = chunk.length() >= 2 ? chunk.substring(1, chunk.length() - 1) : ""; // drop quote()'s quotes
+                }
+                if (chunk == null || chunk.isEmpty()) {
+                    break;
+                }
+                out.write(chunk);
+            }
+        }
+        out.write('\'');
     }
 
     static String quoteIdentifier(String name) {
