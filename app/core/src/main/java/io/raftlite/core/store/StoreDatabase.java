@@ -4,6 +4,7 @@ import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.Database;
 import io.raftlite.core.db.EntryContext;
+import io.raftlite.core.db.ReadLimits;
 
 import java.io.Writer;
 import java.nio.file.Path;
@@ -46,7 +47,12 @@ interface StoreDatabase extends AutoCloseable {
     void close();
 
     static StoreDatabase open(Path file, int readConnections) {
-        Database db = Database.open(file, readConnections);
+        return open(file, readConnections, ReadLimits.DEFAULT);
+    }
+
+    /** Opens the real {@link Database} with reads bounded by {@code limits}. */
+    static StoreDatabase open(Path file, int readConnections, ReadLimits limits) {
+        Database db = Database.open(file, readConnections, limits);
         return new StoreDatabase() {
             @Override
             public List<StatementResult> apply(List<Statement> s, boolean tx, boolean readOnly, EntryContext ctx) {

@@ -1,5 +1,7 @@
 package io.raftlite.server.config;
 
+import io.raftlite.core.db.ReadLimits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.List;
  * @param electionTimeout Raft election timeout (followers wait between this and twice this for a leader)
  * @param discovery       the discovery store to form or join through, or null when off
  * @param ops             log levels and metrics
+ * @param reads           time and memory bounds of reads ({@code -db-timeout}, {@code -db-read-*})
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -24,7 +27,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
-                           DiscoverySettings discovery, OpsSettings ops) {
+                           DiscoverySettings discovery, OpsSettings ops, ReadLimits reads) {
 
     public NodeSettings {
         join = List.copyOf(join);

@@ -41,6 +41,11 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String DISCO_RESET = "raftlite.discovery.reset";
     public static final String DISCO_CONSUL_REGISTER = "raftlite.discovery.consul-register";
     public static final String DB_READ_CONNECTIONS = "raftlite.storage.read-connections";
+    public static final String DB_TIMEOUT = "raftlite.storage.read.db-timeout";
+    public static final String DB_TIMEOUT_MAX = "raftlite.storage.read.db-timeout-max";
+    public static final String DB_READ_WAIT = "raftlite.storage.read.wait";
+    public static final String DB_READ_MAX_RESULT = "raftlite.storage.read.max-result-size";
+    public static final String DB_READ_MAX_IN_FLIGHT = "raftlite.storage.read.max-in-flight";
     public static final String QUEUE_CAPACITY = "raftlite.storage.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.storage.write-queue.batch-size";
     public static final String QUEUE_TIMEOUT = "raftlite.storage.write-queue.timeout";
@@ -109,6 +114,19 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " service id, an HTTP check on /readyz)"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
+            new Setting(DB_TIMEOUT, "db-timeout", "10s", Kind.DURATION,
+                    "db_timeout of a read that gives none (rqlite has no default, so an endless query would hold"
+                            + " a read connection for ever); the statement gets 'query timeout'"),
+            new Setting(DB_TIMEOUT_MAX, "db-timeout-max", "60s", Kind.DURATION,
+                    "a larger db_timeout asked by a client is lowered to this, so every read connection frees up"),
+            new Setting(DB_READ_WAIT, "db-read-wait", "2s", Kind.DURATION,
+                    "how long a read waits for a free read connection before 503 with Retry-After"),
+            new Setting(DB_READ_MAX_RESULT, "db-read-max-result", "4MiB", Kind.SIZE,
+                    "result bytes one read request may hold (and the largest single value a read returns); more is"
+                            + " the statement's error 'query result too large', so memory never depends on the request"),
+            new Setting(DB_READ_MAX_IN_FLIGHT, "db-read-max-in-flight", "16MiB", Kind.SIZE,
+                    "result bytes all reads of this node may hold at once; a read beyond it gets 503 with Retry-After"
+                            + " (sized for the shipped -Xmx64m)"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,
                     "queued-write (?queue) capacity in requests; a full queue makes writers wait"),
             new Setting(QUEUE_BATCH_SIZE, "write-queue-batch-size", "128", Kind.COUNT,

@@ -1,6 +1,7 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.json.Json;
 import io.raftlite.discovery.DiscoveryClientProvider;
 import io.raftlite.discovery.DiscoveryClients;
@@ -239,7 +240,22 @@ public final class SettingsResolver {
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
-                        bool(v, Setting.METRICS_ENABLED)));
+                        bool(v, Setting.METRICS_ENABLED)), readLimits(v));
+    }
+
+    private static ReadLimits readLimits(Map<String, String> v) throws UsageException {
+        Duration timeout = duration(v, Setting.DB_TIMEOUT);
+        Duration max = duration(v, Setting.DB_TIMEOUT_MAX);
+        if (max.compareTo(timeout) < 0) {
+            throw new UsageException(flagOf(Setting.DB_TIMEOUT_MAX) + " must be at least " + flagOf(Setting.DB_TIMEOUT));
+        }
+        long result = size(v, Setting.DB_READ_MAX_RESULT, 1_000_000_000L);
+        long inFlight = size(v, Setting.DB_READ_MAX_IN_FLIGHT, Long.MAX_VALUE / 2);
+        if (result < 1024 || inFlight < result) {
+            throw new UsageException(flagOf(Setting.DB_READ_MAX_RESULT) + " must be at least 1KiB and at most "
+                    + flagOf(Setting.DB_READ_MAX_IN_FLIGHT));
+        }
+        return new ReadLimits(timeout, max, duration(v, Setting.DB_READ_WAIT), result, inFlight);
     }
 
     private static Duration electionTimeout(Map<String, String> v) throws UsageException {

@@ -11,6 +11,7 @@ import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.db.ReadBusyException;
 import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.store.StoreException;
@@ -131,7 +132,14 @@ public final class DataApi {
             return refused(e, query);
         } catch (StoreException e) {
             return storeFailure(e, query);
+        } catch (ReadBusyException e) {
+            return busy(e.getMessage());
         }
+    }
+
+    /** A saturated node (no read connection or result memory free in time): 503 that tells the client to retry. */
+    static Reply busy(String reason) {
+        return new Reply(503, Reply.TEXT, (reason + "\n").getBytes(StandardCharsets.UTF_8), Map.of("Retry-After", "1"));
     }
 
     /** The statements, unless {@link SqlPolicy} refuses them as a whole (rqlite: 200 with an error). */
@@ -257,7 +265,7 @@ public final class DataApi {
         return ThreadLocalRandom.current().nextLong();
     }
 
-    /** {@code db_timeout} is absent (zero) or a positive limit; the store takes null for "no limit". */
+    /** {@code db_timeout} is absent (zero) or a positive limit; null lets the database apply its default and cap. */
     private static java.time.Duration dbTimeout(QueryParams p) {
         return p.dbTimeout().isNegative() || p.dbTimeout().isZero() ? null : p.dbTimeout();
     }
