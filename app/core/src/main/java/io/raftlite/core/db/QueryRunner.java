@@ -71,11 +71,6 @@ final class QueryRunner {
         }
     }
 
-    /** With no lane limit and a budget of its own (no node-wide pool): for tests and single callers. */
-    static List<StatementResult> query(Connection conn, List<Statement> statements, boolean transaction, Duration dbTimeout) {
-        return query(conn, statements, transaction, dbTimeout, ResultBudget.of(ResultBudget.APPLY_MAX_RESULT_BYTES), null);
-    }
-
     /**
      * The results, or null when {@code laneLimit} (shorter than {@code dbTimeout}) cut the read short: the
      * caller runs it again elsewhere. The rows stay charged to {@code budget} until the caller closes it.
