@@ -160,7 +160,7 @@ public final class Database implements AutoCloseable {
         if (Files.exists(target)) {
             throw new IllegalArgumentException("copy target already exists: " + target);
         }
-        withReader(conn -> {
+        withOwnConnection(conn -> {
             // query_only also forbids writing the VACUUM INTO target; the connection itself was
             // opened SQLITE_OPEN_READONLY, so lifting query_only briefly cannot change the live file.
             try (java.sql.Statement s = conn.createStatement();
@@ -211,7 +211,7 @@ public final class Database implements AutoCloseable {
 
     /** Any thread: writes a SQL text dump, as {@code sqlite3 .dump} does. */
     public void dumpSql(Writer out) {
-        withReader(conn -> {
+        withOwnConnection(conn -> {
             try (java.sql.Statement s = conn.createStatement()) {
                 s.execute("BEGIN");
                 try {
@@ -297,22 +297,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Whole-database work (copy, dump) on a pooled connection, waiting up to {@link ReadLimits#maintenanceWait()}
-     * for one; the connection may hold values of any stored size meanwhile (its limit is reset on release).
+     * Whole-database work (snapshot copy, dump) on a read-only connection opened for it and closed after: it
+     * never waits behind client queries nor holds a pooled connection for minutes, and it may read values of
+     * any stored size (the pool's length limit does not apply).
      */
-    private <T> T withReader(ReaderWork<T> work) {
+    private <T> T withOwnConnection(ReaderWork<T> work) {
         return withPool(pool -> {
-            Connection conn = pool.awaitMain(limits.maintenanceWait());
-            if (conn == null) {
-                throw new ReadBusyException("server busy: no read connection free within " + limits.maintenanceWait());
-            }
-            try {
-                ReadConnectionPool.setLengthLimit(conn, ReadConnectionPool.FULL_LENGTH_LIMIT);
+            try (Connection conn = ReadConnectionPool.open(file)) {
                 return work.run(conn);
             } catch (SQLException e) {
                 throw new StorageException("read connection failed: " + SqliteFailure.message(e), e);
-            } finally {
-                pool.release(conn);
             }
         });
     }

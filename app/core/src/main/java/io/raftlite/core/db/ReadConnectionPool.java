@@ -28,13 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * application-defined functions, so reads see SQLite's own {@code random()} and {@code 'now'}.
  *
  * <p>Every connection comes back through {@link #release}, which resets it: a transaction the client left
- * open is rolled back, {@code query_only} and the length limit are set again. One that cannot be reset is
+ * open is rolled back and {@code query_only} is set again. One that cannot be reset is
  * closed and replaced, so no request's state reaches the next one.
  */
 final class ReadConnectionPool implements AutoCloseable {
 
-    /** The largest value a connection may hold while it copies or dumps the whole database (SQLite's default). */
-    static final int FULL_LENGTH_LIMIT = 1_000_000_000;
     private static final String RESET = "PRAGMA query_only=1; BEGIN; ROLLBACK";
 
     private final Path file;
@@ -52,7 +50,7 @@ final class ReadConnectionPool implements AutoCloseable {
             throw new IllegalArgumentException("readConnections must be at least 1");
         }
         this.file = file;
-        this.lengthLimit = (int) Math.min(limits.maxResultBytes(), FULL_LENGTH_LIMIT);
+        this.lengthLimit = (int) limits.maxResultBytes(); // at most SQLite's own maximum, 1e9 (ReadLimits checks)
         main = new ArrayBlockingQueue<>(size);
         shortLane = new ArrayBlockingQueue<>(ReadLimits.SHORT_LANE_CONNECTIONS);
         try {
@@ -95,7 +93,7 @@ final class ReadConnectionPool implements AutoCloseable {
         return c;
     }
 
-    static void setLengthLimit(Connection c, int limit) throws SQLException {
+    private static void setLengthLimit(Connection c, int limit) throws SQLException {
         ((SQLiteConnection) c).getDatabase().limit(SQLiteLimits.SQLITE_LIMIT_LENGTH.getId(), limit);
     }
 
@@ -141,7 +139,6 @@ final class ReadConnectionPool implements AutoCloseable {
     private boolean reset(Connection c) {
         try {
             DB db = ((SQLiteConnection) c).getDatabase();
-            setLengthLimit(c, lengthLimit);
             try {
                 db._exec(RESET);
             } catch (SQLException inTransaction) { // BEGIN fails inside a transaction: roll that one back

@@ -49,9 +49,4 @@ public record ReadLimits(Duration defaultTimeout, Duration maxTimeout, Duration 
         }
         return requested.compareTo(maxTimeout) > 0 ? maxTimeout : requested;
     }
-
-    /** How long a backup, dump or snapshot copy waits for a pooled connection: every query ends within maxTimeout. */
-    Duration maintenanceWait() {
-        return maxTimeout.plus(connectionWait);
-    }
 }

@@ -6,7 +6,8 @@
  * a pool of read-only connections (SQLITE_OPEN_READONLY plus {@code PRAGMA query_only=1}).
  * {@code apply}, {@code loadDatabase}, {@code loadSql} and {@code restoreFrom} are called from the single
  * apply thread only and are the only users of the write connection; {@code query}, {@code copyTo},
- * {@code dumpSql} and {@code sizeBytes} may run on any thread, concurrently with them, each on a read
+ * {@code dumpSql} and {@code sizeBytes} may run on any thread, concurrently with them: queries on a pooled
+ * connection, {@code copyTo} and {@code dumpSql} on one opened for the call, {@code sizeBytes} on a status
  * connection of its own. Replacing the file ({@code loadDatabase}, {@code restoreFrom}) takes a write lock
  * that waits for borrowed read connections to come back, closes everything, swaps the file, deletes
  * stale {@code -wal}/{@code -shm} files and reopens, so a reader sees either the old or the new database.
@@ -26,8 +27,8 @@
  *   <li>{@code sizeBytes} (status, readiness, metrics) uses a connection of its own under its own lock and
  *       never waits for a file swap, so health endpoints never queue behind client queries.</li>
  *   <li>A connection is reset before it is lent again: a transaction the client left open ({@code BEGIN},
- *       {@code SAVEPOINT}) is rolled back (detected by a {@code BEGIN} that fails), {@code query_only} and the
- *       length limit are set again; one that cannot be reset is closed and replaced. No transaction, snapshot
+ *       {@code SAVEPOINT}) is rolled back (detected by a {@code BEGIN} that fails) and {@code query_only} is
+ *       set again; one that cannot be reset is closed and replaced. No transaction, snapshot
  *       or setting survives a request.</li>
  *   <li>Rows are charged to a {@link io.raftlite.core.db.ResultBudget} as they are read: a deterministic count
  *       of approximate heap bytes per value, so the same budget gives the same per-statement error
@@ -35,7 +36,8 @@
  *       apply path's budget is a constant). A read's budget also draws on a node-wide pool of in-flight
  *       result bytes (busy when used up). Read connections' {@code SQLITE_LIMIT_LENGTH} is the per-request
  *       budget, so no single value larger than it ever reaches the heap ({@code string or blob too big});
- *       whole-database work (copy, dump) lifts it and the dump writes values over 1 MiB in chunks.</li>
+ *       whole-database work (copy, dump) runs on a connection of its own without that limit, and the dump
+ *       writes values over 1 MiB in chunks.</li>
  * </ul>
  * Known gap: the node-wide pool is given back when the query returns, before the response is rendered.
  *

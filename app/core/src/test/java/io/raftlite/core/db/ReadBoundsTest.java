@@ -76,7 +76,10 @@ class ReadBoundsTest {
         CompletableFuture<List<StatementResult>> slow = CompletableFuture.supplyAsync(() -> query(Duration.ofSeconds(4), ENDLESS));
         awaitIdle(0);
         assertEquals(List.of(List.of(1L)), rows(query(null, "SELECT 1").get(0)).rows());
-        assertFalse(slow.isDone(), "SELECT 1 was answered while the slow query held the only pooled connection");
+        assertTrue(db.sizeBytes() > 0);
+        db.copyTo(dir.resolve("snapshot.sqlite"));
+        db.dumpSql(new java.io.StringWriter());
+        assertFalse(slow.isDone(), "SELECT 1, the size, a copy and a dump were served while the slow query held the only pooled connection");
         // another slow query: cut on the short lane, then no pooled connection within the wait
         assertThrows(ReadBusyException.class, () -> query(Duration.ofSeconds(30), ENDLESS));
         assertFalse(slow.isDone());
