@@ -50,7 +50,8 @@ final class ReadConnectionPool implements AutoCloseable {
             throw new IllegalArgumentException("readConnections must be at least 1");
         }
         this.file = file;
-        this.lengthLimit = (int) limits.maxResultBytes(); // at most SQLite's own maximum, 1e9 (ReadLimits checks)
+        // no single value larger than the request's budget can hold: refused before it reaches the heap
+        this.lengthLimit = (int) (limits.maxResultBytes() / ResultBudget.BLOB_FACTOR);
         main = new ArrayBlockingQueue<>(size);
         shortLane = new ArrayBlockingQueue<>(ReadLimits.SHORT_LANE_CONNECTIONS);
         try {

@@ -10,8 +10,9 @@ import java.util.Objects;
  *                         query would hold a connection for ever)
  * @param maxTimeout       a larger {@code db_timeout} is lowered to this
  * @param connectionWait   how long a read waits for a free connection before it is refused as busy
- * @param maxResultBytes   result bytes one request may hold (counted by {@link ResultBudget}); also
- *                         {@code SQLITE_LIMIT_LENGTH} of read connections, so no single value is larger
+ * @param maxResultBytes   result bytes one request may hold (counted by {@link ResultBudget}: estimated heap
+ *                         while held and rendered); read connections' {@code SQLITE_LIMIT_LENGTH} is an
+ *                         eighth of it, so no single value that could not fit ever reaches the heap
  * @param maxInFlightBytes result bytes all reads of this node may hold at once
  */
 public record ReadLimits(Duration defaultTimeout, Duration maxTimeout, Duration connectionWait,
@@ -23,7 +24,7 @@ public record ReadLimits(Duration defaultTimeout, Duration maxTimeout, Duration 
     public static final Duration SHORT_LANE_TIMEOUT = Duration.ofMillis(100);
 
     public static final ReadLimits DEFAULT = new ReadLimits(Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(2), 4L << 20, 16L << 20);
+            Duration.ofSeconds(2), 8L << 20, 16L << 20);
 
     public ReadLimits {
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");

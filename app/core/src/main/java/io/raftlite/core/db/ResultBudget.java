@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the result bytes one request holds, so that memory never depends on the request. The count is
- * a deterministic function of the values (their approximate heap size: {@link #cost}), so the same budget
- * gives the same per-statement error on every replica when results are produced during apply.
+ * a deterministic function of the values ({@link #cost}: an estimate of the heap a value takes while it is
+ * held and then rendered as JSON), so the same budget gives the same per-statement error on every replica
+ * when results are produced during apply.
  *
  * <p>A read's budget also draws on a node-wide {@link InFlight} pool shared by every concurrent read; when
  * that is used up the read fails as busy ({@link ReadBusyException}, not deterministic, never used on the
@@ -14,11 +15,18 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ResultBudget implements AutoCloseable {
 
     /** The per-statement budget of the apply path: a constant, so every replica gives the same results. */
-    static final long APPLY_MAX_RESULT_BYTES = 4L << 20;
+    static final long APPLY_MAX_RESULT_BYTES = 8L << 20;
 
-    private static final long ROW_OVERHEAD = 40;
-    private static final long NUMBER = 24;
-    private static final long REFERENCE = 8;
+    private static final long ROW_OVERHEAD = 48;
+    private static final long NUMBER = 64;
+    private static final long REFERENCE = 16;
+    /**
+     * Heap bytes per blob byte: the byte itself, then base64 (4/3) in a string, in the response builder (which
+     * doubles as it grows), the builder's string and the response bytes: 1 + 4 x 4/3 + margin.
+     */
+    static final long BLOB_FACTOR = 8;
+    /** Heap bytes per text character: held as a string, then builder, string and bytes (1-2 bytes each). */
+    static final long TEXT_FACTOR = 6;
 
     private final long limit;
     private final InFlight node;
@@ -34,16 +42,16 @@ final class ResultBudget implements AutoCloseable {
         return new ResultBudget(limit, null);
     }
 
-    /** Approximate heap bytes of one result value as the runner holds it. */
+    /** Estimated heap bytes of one result value while it is held and rendered. */
     static long cost(Object v) {
         if (v == null) {
             return REFERENCE;
         }
         if (v instanceof String s) {
-            return 48 + 2L * s.length();
+            return 48 + TEXT_FACTOR * s.length();
         }
         if (v instanceof byte[] b) {
-            return 16 + b.length;
+            return 16 + BLOB_FACTOR * b.length;
         }
         return NUMBER;
     }
@@ -88,8 +96,13 @@ final class ResultBudget implements AutoCloseable {
         return "query result too large: more than " + limit + " bytes";
     }
 
+    /** Gives back what this request took, or hands it to the thread's {@link ResultHold} to give back after rendering. */
     @Override
     public void close() {
+        if (node != null && used > 0 && ResultHold.adopt(node, used)) {
+            used = 0;
+            return;
+        }
         rollbackTo(0);
     }
 

@@ -30,16 +30,19 @@
  *       {@code SAVEPOINT}) is rolled back (detected by a {@code BEGIN} that fails) and {@code query_only} is
  *       set again; one that cannot be reset is closed and replaced. No transaction, snapshot
  *       or setting survives a request.</li>
- *   <li>Rows are charged to a {@link io.raftlite.core.db.ResultBudget} as they are read: a deterministic count
- *       of approximate heap bytes per value, so the same budget gives the same per-statement error
- *       ({@code query result too large}) on every replica when results are produced during apply (the
- *       apply path's budget is a constant). A read's budget also draws on a node-wide pool of in-flight
- *       result bytes (busy when used up). Read connections' {@code SQLITE_LIMIT_LENGTH} is the per-request
- *       budget, so no single value larger than it ever reaches the heap ({@code string or blob too big});
+ *   <li>Rows are charged to a {@link io.raftlite.core.db.ResultBudget} as they are read: a deterministic
+ *       estimate of the heap each value takes while held and rendered, so the same budget gives the same
+ *       per-statement error ({@code query result too large}) on every replica when results are produced
+ *       during apply (the apply path's budget is a constant). A read's budget also draws on a node-wide
+ *       pool of in-flight bytes (busy when used up), kept until the response is rendered when the HTTP layer
+ *       holds it ({@link io.raftlite.core.db.ResultHold}). Read connections' {@code SQLITE_LIMIT_LENGTH} is an
+ *       eighth of the per-request budget, so no value that could not fit ever reaches the heap
+ *       ({@code string or blob too big});
  *       whole-database work (copy, dump) runs on a connection of its own without that limit, and the dump
  *       writes values over 1 MiB in chunks.</li>
  * </ul>
- * Known gap: the node-wide pool is given back when the query returns, before the response is rendered.
+ * Known gap: a linearizable read runs on a Raft thread and gives its bytes back before the response is
+ * rendered; with {@code blob_array} a blob renders at about 16 bytes per byte, twice what is counted.
  *
  * <p><b>Durability.</b> The file is in WAL mode with {@code synchronous=OFF}: it is a derived cache,
  * rebuilt at every start from the newest snapshot plus the Raft log (which is durable), so losing its

@@ -129,4 +129,21 @@ class ReadBoundsTest {
         second.close();
         assertEquals(0, node.taken());
     }
+
+    @Test
+    void aHoldKeepsTheNodeWideBytesUntilTheResponseIsRendered() {
+        ResultBudget.InFlight node = new ResultBudget.InFlight(1000);
+        try (ResultHold hold = ResultHold.open()) {
+            try (ResultBudget read = new ResultBudget(800, node)) {
+                assertTrue(read.tryCharge(700));
+            }
+            assertEquals(700, node.taken(), "the read returned, its results are not rendered yet");
+            assertThrows(ReadBusyException.class, () -> new ResultBudget(800, node).tryCharge(400));
+        }
+        assertEquals(0, node.taken());
+        try (ResultBudget read = new ResultBudget(800, node)) { // no hold: given back when the read returns
+            assertTrue(read.tryCharge(700));
+        }
+        assertEquals(0, node.taken());
+    }
 }

@@ -121,9 +121,10 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "a larger db_timeout asked by a client is lowered to this, so every read connection frees up"),
             new Setting(DB_READ_WAIT, "db-read-wait", "2s", Kind.DURATION,
                     "how long a read waits for a free read connection before 503 with Retry-After"),
-            new Setting(DB_READ_MAX_RESULT, "db-read-max-result", "4MiB", Kind.SIZE,
-                    "result bytes one read request may hold (and the largest single value a read returns); more is"
-                            + " the statement's error 'query result too large', so memory never depends on the request"),
+            new Setting(DB_READ_MAX_RESULT, "db-read-max-result", "8MiB", Kind.SIZE,
+                    "heap one read request's results may take, held and rendered (about 8 bytes per blob byte, 6 per"
+                            + " text character); more is the statement's error 'query result too large', a single value"
+                            + " over an eighth of it 'string or blob too big', so memory never depends on the request"),
             new Setting(DB_READ_MAX_IN_FLIGHT, "db-read-max-in-flight", "16MiB", Kind.SIZE,
                     "result bytes all reads of this node may hold at once; a read beyond it gets 503 with Retry-After"
                             + " (sized for the shipped -Xmx64m)"),

@@ -12,6 +12,7 @@ import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.ReadBusyException;
+import io.raftlite.core.db.ResultHold;
 import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.store.StoreException;
@@ -69,7 +70,9 @@ public final class DataApi {
             }
             List<Statement> statements = allowed(get ? List.of(Statement.of(p.q()))
                     : RequestParser.parse(body, contentType));
-            return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
+            try (ResultHold hold = ResultHold.open()) { // the results' bytes count until they are rendered
+                return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
+            }
         });
     }
 
@@ -86,7 +89,9 @@ public final class DataApi {
             List<Statement> statements = allowed(RequestParser.parse(body, contentType));
             boolean allReads = statements.stream().allMatch(s -> SqlPolicy.isReadOnly(s.sql()));
             if (allReads && p.level() != ReadLevel.STRONG) {
-                return render(new Response(read(statements, p), null, timing(p, start), null, null), p, true);
+                try (ResultHold hold = ResultHold.open()) {
+                    return render(new Response(read(statements, p), null, timing(p, start), null, null), p, true);
+                }
             }
             CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
             return render(result(r, p, start), p, true);
