@@ -13,7 +13,9 @@ import java.util.List;
  * Writes a database as SQL text in the shape of {@code sqlite3 .dump}: tables and their rows (in
  * rowid order, or primary-key order for WITHOUT ROWID tables), then indexes, then triggers and views,
  * each group in schema order, inside {@code BEGIN TRANSACTION;}/{@code COMMIT;}. Values are rendered by SQLite's
- * {@code quote()}, so strings, blobs ({@code X'..'}) and reals round-trip exactly. The output depends
+ * {@code quote()}, so strings, blobs ({@code X'..'}) and reals round-trip exactly; a value over {@link #CHUNK}
+ * bytes is written in chunks of that size, exactly as {@code quote()} would write it whole, so memory does
+ * not grow with the value (time grows with its square: each chunk reads the value again). The output depends
  * only on the database content, so equal databases give equal dumps.
  */
 final class SqlDumper {
@@ -61,6 +63,41 @@ final class SqlDumper {
     }
 
     private static void dumpRows(Connection conn, String table, Writer out) throws SQLException, IOException {
+        List<String> columns = columnNames(conn, table);
+        if (columns.isEmpty()) {
+            return;
+        }
+        List<String> key = rowKey(conn, table);
+        String from = " FROM " + quoteIdentifier(table);
+        String where = " WHERE " + String.join(" AND ", key.stream().map(k -> k + " IS ?").toList());
+        String prefix = "INSERT INTO " + quoteIdentifier(table) + " VALUES(";
+        try (PreparedStatement ps = conn.prepareStatement(rowSelect(columns, key, from)); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.write(prefix);
+                for (int i = 0; i < columns.size(); i++) {
+                    if (i > 0) {
+                        out.write(',');
+                    }
+                    String quoted = rs.getString(2 * i + 1);
+                    String type = rs.getString(2 * i + 2);
+                    if (quoted != null) {
+                        out.write(quoted);
+                    } else if ("null".equals(type)) {
+                        out.write("NULL");
+                    } else {
+                        Object[] keyValues = new Object[key.size()];
+                        for (int k = 0; k < keyValues.length; k++) {
+                            keyValues[k] = rs.getObject(2 * columns.size() + k + 1);
+                        }
+                        writeLarge(conn, columns.get(i), from + where, keyValues, "blob".equals(type), out);
+                    }
+                }
+                out.write(");\n");
+            }
+        }
+    }
+
+    private static List<String> columnNames(Connection conn, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
             ps.setString(1, table);
@@ -70,43 +107,21 @@ final class SqlDumper {
                 }
             }
         }
-        if (columns.isEmpty()) {
-            return;
-        }
-        List<String> key = rowKey(conn, table);
-        String from = " FROM " + quoteIdentifier(table);
+        return columns;
+    }
+
+    /**
+     * Per column: the quoted value when it is at most {@link #CHUNK} bytes (else NULL) and its type; then the
+     * row's key. A large value is read again by key, a chunk at a time.
+     */
+    private static String rowSelect(List<String> columns, List<String> key, String from) {
         StringBuilder select = new StringBuilder("SELECT ");
         for (String c : columns) {
-            // a small value comes quoted; a large one as NULL beside its type, and is then read in chunks
             select.append("CASE WHEN octet_length(").append(c).append(") > ").append(CHUNK)
                     .append(" THEN NULL ELSE quote(").append(c).append(") END, typeof(").append(c).append("), ");
         }
-        select.append(String.join(", ", key)).append(from).append(key.equals(ROWID) ? " ORDER BY rowid" : "");
-        String where = " WHERE " + String.join(" AND ", key.stream().map(k -> k + " IS ?").toList());
-        String prefix = "INSERT INTO " + quoteIdentifier(table) + " VALUES(";
-        try (PreparedStatement ps = conn.prepareStatement(select.toString()); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.write(prefix);
-                for (int i = 0; i < columns.size(); i++) {
-                    if (i > 0) {
-                        out.write(',');
-                    }
-                    String quoted = rs.getString(2 * i + 1);
-                    if (quoted != null) {
-                        out.write(quoted);
-                    } else if ("null".equals(rs.getString(2 * i + 2))) {
-                        out.write("NULL");
-                    } else {
-                        Object[] keyValues = new Object[key.size()];
-                        for (int k = 0; k < keyValues.length; k++) {
-                            keyValues[k] = rs.getObject(2 * columns.size() + k + 1);
-                        }
-                        writeLarge(conn, columns.get(i), from + where, keyValues, "blob".equals(rs.getString(2 * i + 2)), out);
-                    }
-                }
-                out.write(");\n");
-            }
-        }
+        return select.append(String.join(", ", key)).append(from).append(key.equals(ROWID) ? " ORDER BY rowid" : "")
+                .toString();
     }
 
     /** Values longer than this many bytes are written a chunk at a time, so memory stays bounded. */
