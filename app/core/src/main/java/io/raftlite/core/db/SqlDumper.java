@@ -63,7 +63,7 @@ final class SqlDumper {
     }
 
     private static void dumpRows(Connection conn, String table, Writer out) throws SQLException, IOException {
-        List<String> columns = columnNames(conn, table);
+        List<String> columns = columnNames(conn, table, "");
         if (columns.isEmpty()) {
             return;
         }
@@ -97,9 +97,10 @@ final class SqlDumper {
         }
     }
 
-    private static List<String> columnNames(Connection conn, String table) throws SQLException {
+    /** The quoted names of {@code table}'s columns ({@code filter}: a WHERE/ORDER BY over pragma_table_info). */
+    private static List<String> columnNames(Connection conn, String table, String filter) throws SQLException {
         List<String> columns = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM pragma_table_info(?)" + filter)) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -140,16 +141,7 @@ final class SqlDumper {
         if (!withoutRowid) {
             return ROWID;
         }
-        List<String> key = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    key.add(quoteIdentifier(rs.getString(1)));
-                }
-            }
-        }
-        return key;
+        return columnNames(conn, table, " WHERE pk > 0 ORDER BY pk");
     }
 
     /**
