@@ -13,7 +13,9 @@ import java.util.TreeSet;
  *
  * <p>Flags are true when present, whatever their value ({@code ?pretty}, {@code ?pretty=false}). Absent
  * strings are {@code null}; absent durations are {@link Duration#ZERO} except {@code timeout} (30s) and
- * {@code linearizableTimeout} (10s). Of a repeated parameter only the first value counts, as in rqlite.
+ * {@code linearizableTimeout} (10s). A zero {@code db_timeout} means the node's default for reads
+ * ({@code -db-timeout}); a larger one than {@code -db-timeout-max} is lowered to it (see
+ * {@code io.raftlite.core.db.ReadLimits}). Of a repeated parameter only the first value counts, as in rqlite.
  *
  * @param retries      {@code retries}, 0 when absent
  * @param trailingLogs {@code trailing_logs}, or {@code null} when absent (the snapshot default applies)

@@ -33,6 +33,10 @@ public final class Database implements AutoCloseable {
 
     private final Path file;
     private final int readConnections;
+    private final ReadLimits limits;
+    private final ResultBudget.InFlight inFlight;
+    /** The last size {@link #sizeBytes()} read, answered while the file is being swapped. */
+    private volatile long lastSize;
     private final BuiltinDateTime builtin = new BuiltinDateTime();
     private final DeterministicFunctions functions;
     private final ApplyBudget budget;
@@ -45,26 +49,34 @@ public final class Database implements AutoCloseable {
     private ReadConnectionPool readers;
     private boolean closed;
 
-    private Database(Path file, int readConnections, WriteLimits limits, ApplyBudget.FreeSpace freeSpace) {
+    private Database(Path file, int readConnections, WriteLimits writeLimits, ReadLimits limits,
+                     ApplyBudget.FreeSpace freeSpace) {
         this.file = file.toAbsolutePath();
         this.readConnections = readConnections;
-        this.budget = new ApplyBudget(limits, this.file, freeSpace);
-        this.functions = new DeterministicFunctions(builtin, limits.maxValueBytes());
+        this.budget = new ApplyBudget(writeLimits, this.file, freeSpace);
+        this.functions = new DeterministicFunctions(builtin, writeLimits.maxValueBytes());
+        this.limits = limits;
+        this.inFlight = new ResultBudget.InFlight(limits.maxInFlightBytes());
     }
 
     /** Opens (creating if absent) the live database file with {@code readConnections} read-only connections. */
     public static Database open(Path file, int readConnections) {
-        return open(file, readConnections, WriteLimits.DEFAULT);
+        return open(file, readConnections, WriteLimits.DEFAULT, ReadLimits.DEFAULT);
     }
 
-    /** The same, with the apply thread's connections bounded by {@code limits}. */
-    public static Database open(Path file, int readConnections, WriteLimits limits) {
-        return open(file, readConnections, limits, ApplyBudget.FreeSpace.REAL);
+    /** The same, with the apply thread's connections bounded by {@code writeLimits} and reads by {@code readLimits}. */
+    public static Database open(Path file, int readConnections, WriteLimits writeLimits, ReadLimits readLimits) {
+        return open(file, readConnections, writeLimits, readLimits, ApplyBudget.FreeSpace.REAL);
     }
 
     /** For tests: with another view of the free disk space. */
     static Database open(Path file, int readConnections, WriteLimits limits, ApplyBudget.FreeSpace freeSpace) {
-        Database db = new Database(file, readConnections, limits, freeSpace);
+        return open(file, readConnections, limits, ReadLimits.DEFAULT, freeSpace);
+    }
+
+    private static Database open(Path file, int readConnections, WriteLimits writeLimits, ReadLimits readLimits,
+                                 ApplyBudget.FreeSpace freeSpace) {
+        Database db = new Database(file, readConnections, writeLimits, readLimits, freeSpace);
         try {
             Path parent = db.file.getParent();
             if (parent != null) {
@@ -99,7 +111,7 @@ public final class Database implements AutoCloseable {
         strongReader = ReadConnectionPool.open(file);
         budget.install(strongReader, false);
         applier = new LogApplier(writer, strongReader, functions, budget);
-        readers = new ReadConnectionPool(file, readConnections);
+        readers = new ReadConnectionPool(file, readConnections, limits);
     }
 
     private void closeConnections() {
@@ -129,9 +141,14 @@ public final class Database implements AutoCloseable {
         return liveApplier().apply(statements, transaction, readOnly, ctx);
     }
 
-    /** Any thread: runs statements on a read-only connection; {@code dbTimeout} may be null (no limit). */
+    /**
+     * Any thread: runs statements on a read-only connection, within {@code dbTimeout} (null or zero: the
+     * default of {@link ReadLimits}, and never longer than its maximum) and the result byte budgets.
+     *
+     * @throws ReadBusyException when the node is saturated (transient: 503 with Retry-After)
+     */
     public List<StatementResult> query(List<Statement> statements, boolean transaction, Duration dbTimeout) {
-        return withReader(conn -> QueryRunner.query(conn, statements, transaction, dbTimeout));
+        return withPool(pool -> QueryRunner.onLanes(pool, limits, inFlight, statements, transaction, dbTimeout));
     }
 
     /** Apply thread only: replaces the whole database by the given SQLite file image. */
@@ -185,7 +202,7 @@ public final class Database implements AutoCloseable {
         if (Files.exists(target)) {
             throw new IllegalArgumentException("copy target already exists: " + target);
         }
-        withReader(conn -> {
+        withOwnConnection(conn -> {
             // query_only also forbids writing the VACUUM INTO target; the connection itself was
             // opened SQLITE_OPEN_READONLY, so lifting query_only briefly cannot change the live file.
             try (java.sql.Statement s = conn.createStatement();
@@ -236,7 +253,7 @@ public final class Database implements AutoCloseable {
 
     /** Any thread: writes a SQL text dump, as {@code sqlite3 .dump} does. */
     public void dumpSql(Writer out) {
-        withReader(conn -> {
+        withOwnConnection(conn -> {
             try (java.sql.Statement s = conn.createStatement()) {
                 s.execute("BEGIN");
                 try {
@@ -253,18 +270,27 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    /** Any thread: the database size as SQLite sees it (page_count * page_size). */
+    /**
+     * Any thread: the database size as SQLite sees it (page_count * page_size). Read on a connection of its
+     * own, never a pooled one, and never waits for a file swap (the last known size meanwhile), so status
+     * and health endpoints answer while every read connection is busy.
+     */
     public long sizeBytes() {
-        return withReader(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            } catch (SQLException e) {
-                throw new StorageException("cannot read database size", e);
+        if (!swap.readLock().tryLock()) {
+            return lastSize;
+        }
+        try {
+            ReadConnectionPool pool = readers;
+            if (closed || pool == null) {
+                return lastSize;
             }
-        });
+            lastSize = pool.sizeBytes();
+            return lastSize;
+        } catch (SQLException e) {
+            return lastSize;
+        } finally {
+            swap.readLock().unlock();
+        }
     }
 
     @Override
@@ -297,20 +323,34 @@ public final class Database implements AutoCloseable {
         T run(Connection conn);
     }
 
-    private <T> T withReader(ReaderWork<T> work) {
+    /** For tests: pooled read connections free right now. */
+    int idleReadConnections() {
+        return withPool(ReadConnectionPool::idleMain);
+    }
+
+    private <T> T withPool(java.util.function.Function<ReadConnectionPool, T> work) {
         swap.readLock().lock();
         try {
             checkOpen();
-            ReadConnectionPool pool = readers;
-            Connection conn = pool.borrow();
-            try {
-                return work.run(conn);
-            } finally {
-                pool.release(conn);
-            }
+            return work.apply(readers);
         } finally {
             swap.readLock().unlock();
         }
+    }
+
+    /**
+     * Whole-database work (snapshot copy, dump) on a read-only connection opened for it and closed after: it
+     * never waits behind client queries nor holds a pooled connection for minutes, and it may read values of
+     * any stored size (the pool's length limit does not apply).
+     */
+    private <T> T withOwnConnection(ReaderWork<T> work) {
+        return withPool(pool -> {
+            try (Connection conn = ReadConnectionPool.open(file)) {
+                return work.run(conn);
+            } catch (SQLException e) {
+                throw new StorageException("read connection failed: " + SqliteFailure.message(e), e);
+            }
+        });
     }
 
     private static void deleteQuietly(Path p) {

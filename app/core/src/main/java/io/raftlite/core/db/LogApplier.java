@@ -93,13 +93,15 @@ final class LogApplier {
      */
     private List<StatementResult> strongRead(List<Statement> statements, boolean transaction) {
         List<StatementResult> results = new ArrayList<>(statements.size());
+        // one deterministic result budget for the whole read: its results travel back in the Raft reply
+        ResultBudget resultBudget = ResultBudget.of(ResultBudget.APPLY_MAX_RESULT_BYTES);
         execOn(strongReader, transaction ? "BEGIN" : null);
         try {
             for (Statement statement : statements) {
                 Optional<String> refused = SqlPolicy.refusal(statement.sql());
                 budget.startStatement();
                 List<StatementResult> r = refused.isPresent() ? List.of(new ErrorResult(refused.get()))
-                        : QueryRunner.query(strongReader, List.of(statement), false, null);
+                        : QueryRunner.query(strongReader, List.of(statement), false, null, resultBudget, null);
                 for (StatementResult one : r) {
                     results.add(one instanceof ErrorResult && budget.stepsExceeded()
                             ? new ErrorResult(budget.stepsMessage()) : one);

@@ -34,15 +34,61 @@ final class QueryRunner {
     private QueryRunner() {
     }
 
-    static List<StatementResult> query(Connection conn, List<Statement> statements, boolean transaction, Duration dbTimeout) {
-        Deadline deadline = new Deadline(conn, dbTimeout);
+    /**
+     * Runs a read on the pool's lanes (see the package documentation, "Reads"): a free pooled connection;
+     * else a short-lane connection, whose statements must finish within {@link ReadLimits#SHORT_LANE_TIMEOUT};
+     * else (or when they did not) the next pooled connection freed within {@link ReadLimits#connectionWait()}.
+     *
+     * @throws ReadBusyException when no connection became free in time, or the node's result bytes are used up
+     */
+    static List<StatementResult> onLanes(ReadConnectionPool pool, ReadLimits limits, ResultBudget.InFlight inFlight,
+                                         List<Statement> statements, boolean transaction, Duration dbTimeout) {
+        Duration timeout = limits.timeoutFor(dbTimeout);
+        Connection conn = pool.tryMain();
+        if (conn == null) {
+            Connection quick = pool.awaitShort(ReadLimits.SHORT_LANE_TIMEOUT);
+            if (quick != null) {
+                List<StatementResult> r;
+                try (ResultBudget budget = new ResultBudget(limits.maxResultBytes(), inFlight)) {
+                    r = query(quick, statements, transaction, timeout, budget, ReadLimits.SHORT_LANE_TIMEOUT);
+                } finally {
+                    pool.release(quick);
+                }
+                if (r != null) {
+                    return r;
+                }
+            }
+            conn = pool.awaitMain(limits.connectionWait());
+            if (conn == null) {
+                throw new ReadBusyException("server busy: no read connection free within " + limits.connectionWait()
+                        + ", retry later");
+            }
+        }
+        try (ResultBudget budget = new ResultBudget(limits.maxResultBytes(), inFlight)) {
+            return query(conn, statements, transaction, timeout, budget, null);
+        } finally {
+            pool.release(conn);
+        }
+    }
+
+    /**
+     * The results, or null when {@code laneLimit} (shorter than {@code dbTimeout}) cut the read short: the
+     * caller runs it again elsewhere. The rows stay charged to {@code budget} until the caller closes it.
+     */
+    static List<StatementResult> query(Connection conn, List<Statement> statements, boolean transaction,
+                                       Duration dbTimeout, ResultBudget budget, Duration laneLimit) {
+        boolean laneCuts = laneLimit != null && (dbTimeout == null || laneLimit.compareTo(dbTimeout) < 0);
+        Deadline deadline = new Deadline(conn, laneCuts ? laneLimit : dbTimeout);
         List<StatementResult> results = new ArrayList<>(statements.size());
         try {
             if (transaction) {
                 execQuietly(conn, "BEGIN");
             }
             for (Statement statement : statements) {
-                StatementResult r = deadline.fired() ? new ErrorResult(QUERY_TIMEOUT) : runOne(conn, statement, deadline);
+                StatementResult r = deadline.fired() ? new ErrorResult(QUERY_TIMEOUT) : runOne(conn, statement, deadline, budget);
+                if (laneCuts && deadline.fired()) {
+                    return null;
+                }
                 if (r != null) {
                     results.add(r);
                 }
@@ -56,10 +102,10 @@ final class QueryRunner {
         }
     }
 
-    private static StatementResult runOne(Connection conn, Statement statement, Deadline deadline) {
+    private static StatementResult runOne(Connection conn, Statement statement, Deadline deadline, ResultBudget budget) {
         long start = System.nanoTime();
         try {
-            return StatementRunner.run(conn, statement);
+            return StatementRunner.run(conn, statement, budget);
         } catch (SQLException e) {
             String message;
             if (SqliteFailure.isInterrupt(e) && deadline.fired()) {

@@ -35,26 +35,37 @@ final class StatementRunner {
      * empty string). Several {@code ;}-separated statements run in order and give the last one's result.
      */
     static StatementResult run(Connection conn, Statement statement) throws SQLException {
+        return run(conn, statement, ResultBudget.of(ResultBudget.APPLY_MAX_RESULT_BYTES));
+    }
+
+    /**
+     * As {@link #run(Connection, Statement)}, with the rows charged to {@code budget}: a statement whose
+     * rows would exceed it gets an {@link ErrorResult} ({@link ResultBudget#tooLargeMessage()}) and holds nothing.
+     */
+    static StatementResult run(Connection conn, Statement statement, ResultBudget budget) throws SQLException {
         long start = System.nanoTime();
         List<String> parts = StatementSplitter.split(statement.sql());
         if (parts.isEmpty()) {
             return null;
         }
         if (parts.size() == 1) {
-            return runSingle(conn, statement.sql(), statement, start);
+            return runSingle(conn, statement.sql(), statement, start, budget);
         }
         if (statement.hasParameters()) {
             return new ErrorResult(MULTI_WITH_PARAMETERS, seconds(start));
         }
         StatementResult last = null;
         for (String part : parts) {
-            last = runSingle(conn, part, statement, start);
+            last = runSingle(conn, part, statement, start, budget);
+            if (last instanceof ErrorResult) {
+                return last;
+            }
         }
         return last;
     }
 
-    private static StatementResult runSingle(Connection conn, String sql, Statement statement, long start)
-            throws SQLException {
+    private static StatementResult runSingle(Connection conn, String sql, Statement statement, long start,
+                                             ResultBudget budget) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             String bindError = ParameterBinder.bind(ps, sql, statement);
             if (bindError != null) {
@@ -62,7 +73,7 @@ final class StatementRunner {
             }
             if (ps.execute()) {
                 try (ResultSet rs = ps.getResultSet()) {
-                    return readRows(ps, rs, start);
+                    return readRows(ps, rs, start, budget);
                 }
             }
         }
@@ -77,7 +88,8 @@ final class StatementRunner {
         }
     }
 
-    private static QueryResult readRows(PreparedStatement ps, ResultSet rs, long start) throws SQLException {
+    private static StatementResult readRows(PreparedStatement ps, ResultSet rs, long start, ResultBudget budget)
+            throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         int n = meta.getColumnCount();
         List<String> columns = new ArrayList<>(n);
@@ -87,11 +99,18 @@ final class StatementRunner {
             types[i] = declaredType(ps, i);
         }
         List<List<Object>> rows = new ArrayList<>();
+        long mark = budget.used();
         while (rs.next()) {
             List<Object> row = new ArrayList<>(n);
+            long cost = ResultBudget.rowCost(n);
             for (int i = 0; i < n; i++) {
                 Object v = rs.getObject(i + 1);
+                cost += ResultBudget.cost(v);
                 row.add(v instanceof Integer small ? Long.valueOf(small) : v);
+            }
+            if (!budget.tryCharge(cost)) {
+                budget.rollbackTo(mark);
+                return new ErrorResult(budget.tooLargeMessage(), seconds(start));
             }
             if (rows.isEmpty()) {
                 fillEmptyTypes(types, row);

@@ -14,12 +14,18 @@ package io.raftlite.core.db;
 public record WriteLimits(long maxStatementSteps, int maxValueBytes, long maxDatabaseBytes) {
 
     /**
-     * 500 M steps: 3 to 6 s of one core here (SQLite ran 85 M steps/s inserting rows and 157 M steps/s in a
-     * recursive CTE on the development machine), while a one-million-row INSERT ... SELECT takes 23 M.
+     * 100 M steps: 0.6 to 1.2 s of one core here (SQLite ran 85 M steps/s inserting rows and 157 M steps/s in a
+     * recursive CTE on the development machine), while a one-million-row INSERT ... SELECT takes 23 M. Every
+     * replica's apply thread, and every write behind it, waits while one statement runs: a second is the most
+     * one request may cost the whole cluster.
      */
-    public static final long DEFAULT_MAX_STATEMENT_STEPS = 500_000_000L;
-    /** 8 MiB, the default request body limit: no client can send a larger value, and the shipped 64 MiB heap holds several. */
-    public static final int DEFAULT_MAX_VALUE_BYTES = 8 << 20;
+    public static final long DEFAULT_MAX_STATEMENT_STEPS = 100_000_000L;
+    /**
+     * 1 MiB, the largest value a read may return (ReadLimits: an eighth of the 8 MiB result budget, since a blob
+     * byte costs about 8 bytes of heap while it is held and rendered as JSON): a value written must be readable.
+     * etcd's request limit is 1.5 MiB, Consul's value limit 512 KiB.
+     */
+    public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
     /** 2 GiB, etcd's default backend quota. */
     public static final long DEFAULT_MAX_DATABASE_BYTES = 2L << 30;
 

@@ -7,10 +7,43 @@
  * read-only connections (SQLITE_OPEN_READONLY plus {@code PRAGMA query_only=1}).
  * {@code apply}, {@code loadDatabase}, {@code loadSql} and {@code restoreFrom} are called from the single
  * apply thread only and are the only users of the write connection; {@code query}, {@code copyTo},
- * {@code dumpSql} and {@code sizeBytes} may run on any thread, concurrently with them, each on a borrowed
- * read connection. Replacing the file ({@code loadDatabase}, {@code restoreFrom}) takes a write lock
+ * {@code dumpSql} and {@code sizeBytes} may run on any thread, concurrently with them: queries on a pooled
+ * connection, {@code copyTo} and {@code dumpSql} on one opened for the call, {@code sizeBytes} on a status
+ * connection of its own. Replacing the file ({@code loadDatabase}, {@code restoreFrom}) takes a write lock
  * that waits for borrowed read connections to come back, closes everything, swaps the file, deletes
  * stale {@code -wal}/{@code -shm} files and reopens, so a reader sees either the old or the new database.
+ *
+ * <p><b>Reads</b> are bounded in time and memory ({@link io.raftlite.core.db.ReadLimits}), whatever the request:
+ * <ul>
+ *   <li>Every statement runs under a deadline: the client's {@code db_timeout}, a default when it gives none,
+ *       never more than a maximum; at the deadline {@code sqlite3_interrupt} stops it with rqlite's
+ *       {@code query timeout}.</li>
+ *   <li>A read takes a free pooled connection without waiting. When none is free it takes one of the short
+ *       lane's extra connections (waiting at most the short deadline, since every holder frees it by then),
+ *       whose statements must finish within {@link io.raftlite.core.db.ReadLimits#SHORT_LANE_TIMEOUT}; a
+ *       read that does not is stopped and waits (bounded) for the next pooled connection, then runs whole
+ *       there (reads are idempotent). No connection within the wait: {@link io.raftlite.core.db.ReadBusyException},
+ *       which the API answers 503 with {@code Retry-After}. So slow queries can hold the pool but never the
+ *       short lane, and a short read answers in milliseconds while every pooled connection is busy.</li>
+ *   <li>{@code sizeBytes} (status, readiness, metrics) uses a connection of its own under its own lock and
+ *       never waits for a file swap, so health endpoints never queue behind client queries.</li>
+ *   <li>A connection is reset before it is lent again: a transaction the client left open ({@code BEGIN},
+ *       {@code SAVEPOINT}) is rolled back (detected by a {@code BEGIN} that fails) and {@code query_only} is
+ *       set again; one that cannot be reset is closed and replaced. No transaction, snapshot
+ *       or setting survives a request.</li>
+ *   <li>Rows are charged to a {@link io.raftlite.core.db.ResultBudget} as they are read: a deterministic
+ *       estimate of the heap each value takes while held and rendered, so the same budget gives the same
+ *       per-statement error ({@code query result too large}) on every replica when results are produced
+ *       during apply (the apply path's budget is a constant). A read's budget also draws on a node-wide
+ *       pool of in-flight bytes (busy when used up), kept until the response is rendered when the HTTP layer
+ *       holds it ({@link io.raftlite.core.db.ResultHold}). Read connections' {@code SQLITE_LIMIT_LENGTH} is an
+ *       eighth of the per-request budget, so no value that could not fit ever reaches the heap
+ *       ({@code string or blob too big});
+ *       whole-database work (copy, dump) runs on a connection of its own without that limit, and the dump
+ *       writes values over 1 MiB in chunks.</li>
+ * </ul>
+ * Known gap: a linearizable read runs on a Raft thread and gives its bytes back before the response is
+ * rendered; with {@code blob_array} a blob renders at about 16 bytes per byte, twice what is counted.
  *
  * <p><b>Durability.</b> The file is in WAL mode with {@code synchronous=OFF}: it is a derived cache,
  * rebuilt at every start from the newest snapshot plus the Raft log (which is durable), so losing its

@@ -111,6 +111,11 @@ public final class RaftStore implements AutoCloseable {
         this(config, StoreDatabase.REAL, p -> { });
     }
 
+    /** A store whose reads are bounded by {@code readLimits} (see {@link io.raftlite.core.db.ReadLimits}). */
+    public RaftStore(StoreConfig config, io.raftlite.core.db.ReadLimits readLimits) {
+        this(config, (file, readConnections, writeLimits) -> StoreDatabase.open(file, readConnections, writeLimits, readLimits), p -> { });
+    }
+
     /** For tests: another database implementation and extra Ratis settings. */
     RaftStore(StoreConfig config, StoreDatabase.Opener opener, Consumer<RaftProperties> tuning) {
         this.config = config;

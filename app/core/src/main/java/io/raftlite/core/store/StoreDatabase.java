@@ -4,6 +4,7 @@ import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.Database;
 import io.raftlite.core.db.EntryContext;
+import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 
 import java.io.Writer;
@@ -47,7 +48,12 @@ interface StoreDatabase extends AutoCloseable {
     void close();
 
     static StoreDatabase open(Path file, int readConnections, WriteLimits limits) {
-        Database db = Database.open(file, readConnections, limits);
+        return open(file, readConnections, limits, ReadLimits.DEFAULT);
+    }
+
+    /** Opens the real {@link Database} with writes bounded by {@code writeLimits} and reads by {@code readLimits}. */
+    static StoreDatabase open(Path file, int readConnections, WriteLimits writeLimits, ReadLimits readLimits) {
+        Database db = Database.open(file, readConnections, writeLimits, readLimits);
         return new StoreDatabase() {
             @Override
             public List<StatementResult> apply(List<Statement> s, boolean tx, boolean readOnly, EntryContext ctx) {

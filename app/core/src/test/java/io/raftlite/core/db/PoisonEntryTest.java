@@ -39,7 +39,7 @@ class PoisonEntryTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(dir.resolve("db.sqlite"), 2, SMALL);
+        db = Database.open(dir.resolve("db.sqlite"), 2, SMALL, ReadLimits.DEFAULT);
         write(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, x)", "INSERT INTO t(x) VALUES('a')");
     }
 
@@ -233,7 +233,7 @@ class PoisonEntryTest {
     }
 
     private static String replay(Path file, List<List<String>> entries) {
-        try (Database d = Database.open(file, 1, SMALL)) {
+        try (Database d = Database.open(file, 1, SMALL, ReadLimits.DEFAULT)) {
             for (List<String> entry : entries) {
                 write(d, entry.toArray(String[]::new));
             }

@@ -1,5 +1,6 @@
 package io.raftlite.server.config;
 
+import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param discovery       the discovery store to form or join through, or null when off
  * @param ops             log levels and metrics
  * @param writeLimits     deterministic budgets of writes and strong reads (steps, value size, database size)
+ * @param reads           time and memory bounds of reads ({@code -db-timeout}, {@code -db-read-*})
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -27,7 +29,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
-                           DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits) {
+                           DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads) {
 
     public NodeSettings {
         join = List.copyOf(join);

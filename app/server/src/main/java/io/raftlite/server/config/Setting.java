@@ -44,6 +44,11 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String DB_MAX_STATEMENT_STEPS = "raftlite.storage.max-statement-steps";
     public static final String DB_MAX_VALUE_SIZE = "raftlite.storage.max-value-size";
     public static final String DB_MAX_SIZE = "raftlite.storage.max-size";
+    public static final String DB_TIMEOUT = "raftlite.storage.read.db-timeout";
+    public static final String DB_TIMEOUT_MAX = "raftlite.storage.read.db-timeout-max";
+    public static final String DB_READ_WAIT = "raftlite.storage.read.wait";
+    public static final String DB_READ_MAX_RESULT = "raftlite.storage.read.max-result-size";
+    public static final String DB_READ_MAX_IN_FLIGHT = "raftlite.storage.read.max-in-flight";
     public static final String QUEUE_CAPACITY = "raftlite.storage.write-queue.capacity";
     public static final String QUEUE_BATCH_SIZE = "raftlite.storage.write-queue.batch-size";
     public static final String QUEUE_TIMEOUT = "raftlite.storage.write-queue.timeout";
@@ -112,15 +117,30 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " service id, an HTTP check on /readyz)"),
             new Setting(DB_READ_CONNECTIONS, "db-read-conns", "8", Kind.COUNT,
                     "read-only SQLite connections serving queries concurrently"),
-            new Setting(DB_MAX_STATEMENT_STEPS, "db-max-statement-steps", "500000000", Kind.COUNT,
-                    "SQLite VM steps one statement of a write or strong read may take (3-6 s of one core), counted alike"
+            new Setting(DB_MAX_STATEMENT_STEPS, "db-max-statement-steps", "100000000", Kind.COUNT,
+                    "SQLite VM steps one statement of a write or strong read may take (0.6-1.2 s of one core), counted alike"
                             + " on every replica: beyond it the statement fails, never a node. Same on every node"),
-            new Setting(DB_MAX_VALUE_SIZE, "db-max-value-size", "8MiB", Kind.SIZE,
+            new Setting(DB_MAX_VALUE_SIZE, "db-max-value-size", "1MiB", Kind.SIZE,
                     "largest string, blob or row a write may make (SQLITE_LIMIT_LENGTH), and largest statement text;"
-                            + " the default body limit, so no write can exhaust the heap. Same on every node"),
+                            + " as large as a read may return (-db-read-max-result / 8), so what is written can be read,"
+                            + " and no write can exhaust the heap. Same on every node"),
             new Setting(DB_MAX_SIZE, "db-max-size", "2GiB", Kind.SIZE,
                     "database size quota (PRAGMA max_page_count): a write that would grow past it fails, deletes still"
                             + " work (etcd's default quota; 0: none). Same on every node; keep 64MiB+ free on the disk"),
+            new Setting(DB_TIMEOUT, "db-timeout", "10s", Kind.DURATION,
+                    "db_timeout of a read that gives none (rqlite has no default, so an endless query would hold"
+                            + " a read connection for ever); the statement gets 'query timeout'"),
+            new Setting(DB_TIMEOUT_MAX, "db-timeout-max", "60s", Kind.DURATION,
+                    "a larger db_timeout asked by a client is lowered to this, so every read connection frees up"),
+            new Setting(DB_READ_WAIT, "db-read-wait", "2s", Kind.DURATION,
+                    "how long a read waits for a free read connection before 503 with Retry-After"),
+            new Setting(DB_READ_MAX_RESULT, "db-read-max-result", "8MiB", Kind.SIZE,
+                    "heap one read request's results may take, held and rendered (about 8 bytes per blob byte, 6 per"
+                            + " text character); more is the statement's error 'query result too large', a single value"
+                            + " over an eighth of it 'string or blob too big', so memory never depends on the request"),
+            new Setting(DB_READ_MAX_IN_FLIGHT, "db-read-max-in-flight", "16MiB", Kind.SIZE,
+                    "result bytes all reads of this node may hold at once; a read beyond it gets 503 with Retry-After"
+                            + " (sized for the shipped -Xmx64m)"),
             new Setting(QUEUE_CAPACITY, "write-queue-capacity", "1024", Kind.COUNT,
                     "queued-write (?queue) capacity in requests; a full queue makes writers wait"),
             new Setting(QUEUE_BATCH_SIZE, "write-queue-batch-size", "128", Kind.COUNT,

@@ -1,6 +1,7 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.json.Json;
 import io.raftlite.discovery.DiscoveryClientProvider;
@@ -240,7 +241,7 @@ public final class SettingsResolver {
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
-                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v));
+                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v));
     }
 
     private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {
@@ -250,6 +251,21 @@ public final class SettingsResolver {
         }
         long maxSize = v.get(Setting.DB_MAX_SIZE).trim().equals("0") ? 0 : size(v, Setting.DB_MAX_SIZE, Long.MAX_VALUE);
         return new WriteLimits(count(v, Setting.DB_MAX_STATEMENT_STEPS), (int) valueBytes, maxSize);
+    }
+
+    private static ReadLimits readLimits(Map<String, String> v) throws UsageException {
+        Duration timeout = duration(v, Setting.DB_TIMEOUT);
+        Duration max = duration(v, Setting.DB_TIMEOUT_MAX);
+        if (max.compareTo(timeout) < 0) {
+            throw new UsageException(flagOf(Setting.DB_TIMEOUT_MAX) + " must be at least " + flagOf(Setting.DB_TIMEOUT));
+        }
+        long result = size(v, Setting.DB_READ_MAX_RESULT, 1_000_000_000L);
+        long inFlight = size(v, Setting.DB_READ_MAX_IN_FLIGHT, Long.MAX_VALUE / 2);
+        if (result < 1024 || inFlight < result) {
+            throw new UsageException(flagOf(Setting.DB_READ_MAX_RESULT) + " must be at least 1KiB and at most "
+                    + flagOf(Setting.DB_READ_MAX_IN_FLIGHT));
+        }
+        return new ReadLimits(timeout, max, duration(v, Setting.DB_READ_WAIT), result, inFlight);
     }
 
     private static Duration electionTimeout(Map<String, String> v) throws UsageException {

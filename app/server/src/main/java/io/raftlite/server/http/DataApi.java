@@ -11,6 +11,8 @@ import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.db.ReadBusyException;
+import io.raftlite.core.db.ResultHold;
 import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.store.StoreException;
@@ -68,7 +70,9 @@ public final class DataApi {
             }
             List<Statement> statements = allowed(get ? List.of(Statement.of(p.q()))
                     : RequestParser.parse(body, contentType));
-            return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
+            try (ResultHold hold = ResultHold.open()) { // the results' bytes count until they are rendered
+                return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
+            }
         });
     }
 
@@ -85,7 +89,9 @@ public final class DataApi {
             List<Statement> statements = allowed(RequestParser.parse(body, contentType));
             boolean allReads = statements.stream().allMatch(s -> SqlPolicy.isReadOnly(s.sql()));
             if (allReads && p.level() != ReadLevel.STRONG) {
-                return render(new Response(read(statements, p), null, timing(p, start), null, null), p, true);
+                try (ResultHold hold = ResultHold.open()) {
+                    return render(new Response(read(statements, p), null, timing(p, start), null, null), p, true);
+                }
             }
             CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
             return render(result(r, p, start), p, true);
@@ -131,7 +137,14 @@ public final class DataApi {
             return refused(e, query);
         } catch (StoreException e) {
             return storeFailure(e, query);
+        } catch (ReadBusyException e) {
+            return busy(e.getMessage());
         }
+    }
+
+    /** A saturated node (no read connection or result memory free in time): 503 that tells the client to retry. */
+    static Reply busy(String reason) {
+        return new Reply(503, Reply.TEXT, (reason + "\n").getBytes(StandardCharsets.UTF_8), Map.of("Retry-After", "1"));
     }
 
     /** The statements, unless {@link SqlPolicy} refuses them as a whole (rqlite: 200 with an error). */
@@ -257,7 +270,7 @@ public final class DataApi {
         return ThreadLocalRandom.current().nextLong();
     }
 
-    /** {@code db_timeout} is absent (zero) or a positive limit; the store takes null for "no limit". */
+    /** {@code db_timeout} is absent (zero) or a positive limit; null lets the database apply its default and cap. */
     private static java.time.Duration dbTimeout(QueryParams p) {
         return p.dbTimeout().isNegative() || p.dbTimeout().isZero() ? null : p.dbTimeout();
     }

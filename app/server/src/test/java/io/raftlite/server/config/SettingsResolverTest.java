@@ -72,6 +72,20 @@ class SettingsResolverTest {
     }
 
     @Test
+    void readLimitsHaveDefaultsAndAreChecked() throws UsageException {
+        assertEquals(io.raftlite.core.db.ReadLimits.DEFAULT, run(new String[0], Map.of()).reads());
+        NodeSettings s = run(new String[]{"-db-timeout", "2s", "-db-timeout-max", "5s", "-db-read-wait", "100ms",
+                "-db-read-max-result", "1MiB", "-db-read-max-in-flight", "3MiB"}, Map.of());
+        assertEquals(new io.raftlite.core.db.ReadLimits(Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofMillis(100), 1L << 20, 3L << 20), s.reads());
+        UsageException e = assertThrows(UsageException.class,
+                () -> run(new String[]{"-db-timeout", "20s", "-db-timeout-max", "5s"}, Map.of()));
+        assertEquals("-db-timeout-max must be at least -db-timeout", e.getMessage());
+        assertThrows(UsageException.class,
+                () -> run(new String[]{"-db-read-max-result", "8MiB", "-db-read-max-in-flight", "1MiB"}, Map.of()));
+    }
+
+    @Test
     void rqliteStyleFlagFormsAreAccepted() throws UsageException {
         NodeSettings s = run(new String[]{"-node-id", "n1", "--raft-adv-addr", "127.0.0.9:4002",
                 "--http-adv-addr=127.0.0.9:4001", "-raft-snap=16", "-http-max-body-size", "1MiB"}, Map.of());

@@ -116,6 +116,15 @@ class DataApiTest {
     }
 
     @Test
+    void aSaturatedNodeAnswers503WithRetryAfter() {
+        store.failure = new io.raftlite.core.db.ReadBusyException("server busy: no read connection free within PT2S");
+        Reply r = api.query("/db/query", params("q", "SELECT 1"), null, null, true);
+        assertEquals(503, r.status());
+        assertEquals("1", r.headers().get("Retry-After"));
+        assertEquals("server busy: no read connection free within PT2S\n", body(r));
+    }
+
+    @Test
     void withoutALeaderWritesAndLeaderReadsAre503ButLocalReadsAnswer() {
         store.role = "FOLLOWER";
         store.leader = null;

@@ -1,0 +1,149 @@
+package io.raftlite.core.db;
+
+import io.raftlite.core.command.Statement;
+import io.raftlite.core.command.StatementResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.raftlite.core.db.DatabaseTest.error;
+import static io.raftlite.core.db.DatabaseTest.exec;
+import static io.raftlite.core.db.DatabaseTest.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reads are bounded in time and memory: connection reset, default timeout, short lane, result budgets. */
+class ReadBoundsTest {
+
+    static final String ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+    @TempDir
+    Path dir;
+    Database db;
+
+    @AfterEach
+    void close() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private Database open(ReadLimits limits) {
+        db = Database.open(dir.resolve("live.sqlite"), 1, WriteLimits.DEFAULT, limits);
+        exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
+        return db;
+    }
+
+    private List<StatementResult> query(Duration dbTimeout, String... sql) {
+        return db.query(java.util.Arrays.stream(sql).map(Statement::of).toList(), false, dbTimeout);
+    }
+
+    private long count() {
+        return (Long) rows(query(null, "SELECT count(*) FROM t").get(0)).rows().get(0).get(0);
+    }
+
+    @Test
+    void aTransactionAClientLeavesOpenIsRolledBackBeforeTheConnectionIsReused() throws Exception {
+        open(ReadLimits.DEFAULT);
+        query(null, "BEGIN; SELECT count(*) FROM t"); // the one pooled connection now holds a read snapshot
+        query(null, "SAVEPOINT s");
+        exec(db, "INSERT INTO t(v) VALUES (1)");
+        assertEquals(1L, count(), "a later read sees the write, not a frozen snapshot");
+        Path copy = dir.resolve("copy.sqlite");
+        db.copyTo(copy); // VACUUM INTO fails inside a transaction
+        assertTrue(Files.size(copy) > 0);
+    }
+
+    @Test
+    void aReadWithoutDbTimeoutGetsTheDefaultAndALargerOneIsCapped() {
+        open(new ReadLimits(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(1), 1 << 20, 4 << 20));
+        assertEquals(QueryRunner.QUERY_TIMEOUT, error(query(null, ENDLESS).get(0)));
+        assertEquals(QueryRunner.QUERY_TIMEOUT, error(query(Duration.ofHours(1), ENDLESS).get(0)));
+        assertEquals(List.of(List.of(1L)), rows(query(null, "SELECT 1").get(0)).rows());
+    }
+
+    @Test
+    void aShortQueryIsAnsweredWhileEveryPooledConnectionRunsASlowOne() throws Exception {
+        open(new ReadLimits(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMillis(200), 1 << 20, 4 << 20));
+        CompletableFuture<List<StatementResult>> slow = CompletableFuture.supplyAsync(() -> query(Duration.ofSeconds(4), ENDLESS));
+        awaitIdle(0);
+        assertEquals(List.of(List.of(1L)), rows(query(null, "SELECT 1").get(0)).rows());
+        assertTrue(db.sizeBytes() > 0);
+        db.copyTo(dir.resolve("snapshot.sqlite"));
+        db.dumpSql(new java.io.StringWriter());
+        assertFalse(slow.isDone(), "SELECT 1, the size, a copy and a dump were served while the slow query held the only pooled connection");
+        // another slow query: cut on the short lane, then no pooled connection within the wait
+        assertThrows(ReadBusyException.class, () -> query(Duration.ofSeconds(30), ENDLESS));
+        assertFalse(slow.isDone());
+        assertEquals(QueryRunner.QUERY_TIMEOUT, error(slow.get().get(0)));
+    }
+
+    private void awaitIdle(int idle) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (db.idleReadConnections() != idle) {
+            assertTrue(System.nanoTime() < deadline, "the slow query never took the pooled connection");
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void resultsLargerThanTheBudgetFailPerStatementAndTheRequestGoesOn() {
+        open(new ReadLimits(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), 64 << 10, 256 << 10));
+        List<StatementResult> r = query(null, "SELECT randomblob(100000)", "SELECT zeroblob(1000000000)",
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 10000000) SELECT x FROM c",
+                "SELECT 2");
+        assertEquals("string or blob too big", error(r.get(0)));
+        assertEquals("string or blob too big", error(r.get(1)));
+        assertEquals("query result too large: more than 65536 bytes", error(r.get(2)));
+        assertEquals(List.of(List.of(2L)), rows(r.get(3)).rows());
+    }
+
+    @Test
+    void aStoredValueLargerThanTheBudgetIsRefusedOnReadButDumpedWhole() throws Exception {
+        open(new ReadLimits(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), 64 << 10, 256 << 10));
+        exec(db, "INSERT INTO t(v) VALUES (zeroblob(200000))");
+        assertEquals("string or blob too big", error(query(null, "SELECT v FROM t").get(0)));
+        java.io.StringWriter out = new java.io.StringWriter();
+        db.dumpSql(out);
+        assertTrue(out.toString().contains("X'" + "00".repeat(200000) + "'"));
+    }
+
+    @Test
+    void theNodeWideBudgetRefusesAReadWhileOthersHoldItAndGivesItBackAfterwards() {
+        ResultBudget.InFlight node = new ResultBudget.InFlight(1000);
+        ResultBudget first = new ResultBudget(800, node);
+        assertTrue(first.tryCharge(700));
+        ResultBudget second = new ResultBudget(800, node);
+        assertThrows(ReadBusyException.class, () -> second.tryCharge(400));
+        assertFalse(first.tryCharge(200), "over its own budget: the statement's error, not busy");
+        first.close();
+        assertTrue(second.tryCharge(400));
+        second.close();
+        assertEquals(0, node.taken());
+    }
+
+    @Test
+    void aHoldKeepsTheNodeWideBytesUntilTheResponseIsRendered() {
+        ResultBudget.InFlight node = new ResultBudget.InFlight(1000);
+        try (ResultHold hold = ResultHold.open()) {
+            try (ResultBudget read = new ResultBudget(800, node)) {
+                assertTrue(read.tryCharge(700));
+            }
+            assertEquals(700, node.taken(), "the read returned, its results are not rendered yet");
+            assertThrows(ReadBusyException.class, () -> new ResultBudget(800, node).tryCharge(400));
+        }
+        assertEquals(0, node.taken());
+        try (ResultBudget read = new ResultBudget(800, node)) { // no hold: given back when the read returns
+            assertTrue(read.tryCharge(700));
+        }
+        assertEquals(0, node.taken());
+    }
+}
