@@ -16,6 +16,7 @@ import java.util.List;
  * @param electionTimeout Raft election timeout (followers wait between this and twice this for a leader)
  * @param discovery       the discovery store to form or join through, or null when off
  * @param ops             log levels and metrics
+ * @param httpLimits      the HTTP server's connection, time and body bounds
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -24,7 +25,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
-                           DiscoverySettings discovery, OpsSettings ops) {
+                           DiscoverySettings discovery, OpsSettings ops, HttpLimits httpLimits) {
 
     public NodeSettings {
         join = List.copyOf(join);

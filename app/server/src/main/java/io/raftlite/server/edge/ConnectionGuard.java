@@ -1,0 +1,120 @@
+package io.raftlite.server.edge;
+
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.raftlite.server.config.HttpLimits;
+import io.raftlite.server.config.NodeSettings;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Registers the edge with Micronaut's Netty server: the connection cap, and a {@link RequestGuard} on every
+ * HTTP/1 connection. One instance per node; {@link #open()} and {@link #budget()} are what it holds right now.
+ */
+@Singleton
+public final class ConnectionGuard implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+
+    /** File descriptors left to the node itself by the automatic cap: jars, Raft log and sockets, SQLite. */
+    static final int OWN_FDS = 256;
+    static final int MAX_AUTO_CONNECTIONS = 4096;
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+
+    private final int maxConnections;
+    private final long maxBody;
+    private final Duration headerTimeout;
+    private final BodyBudget budget;
+    private final AtomicInteger open = new AtomicInteger();
+    private final RateLimitedLog capLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    private final RateLimitedLog slowLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+
+    public ConnectionGuard(NodeSettings settings) {
+        HttpLimits limits = settings.httpLimits();
+        this.maxConnections = limits.maxConnections() > 0 ? limits.maxConnections() : autoCap(openFileLimit());
+        this.maxBody = settings.maxBodyBytes();
+        this.headerTimeout = limits.headerTimeout();
+        this.budget = new BodyBudget(limits.bodyBudgetBytes());
+    }
+
+    @Override
+    public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
+        event.getBean().register(new Customizer(null));
+        LOG.debug("HTTP edge: at most {} connections, {} body bytes in flight", maxConnections, budget.limit());
+        return event.getBean();
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int open() {
+        return open.get();
+    }
+
+    public BodyBudget budget() {
+        return budget;
+    }
+
+    /** The open-file limit minus what the node needs itself, between 16 and {@link #MAX_AUTO_CONNECTIONS}. */
+    static int autoCap(long openFileLimit) {
+        return (int) Math.max(16, Math.min(MAX_AUTO_CONNECTIONS, openFileLimit - OWN_FDS));
+    }
+
+    private static long openFileLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            return os.getMaxFileDescriptorCount();
+        }
+        return 1024;
+    }
+
+    /** Counts a new connection; closes it when it is over the cap. */
+    private void accept(Channel channel) {
+        int now = open.incrementAndGet();
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        if (now > maxConnections) {
+            capLog.warn("closed a new HTTP connection: " + maxConnections + " are open (-http-max-conns)");
+            channel.close();
+        }
+    }
+
+    /** Specialized per connection: the channel whose pipeline it completes. */
+    private final class Customizer implements NettyServerCustomizer {
+
+        private final Channel channel;
+
+        Customizer(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public NettyServerCustomizer specializeForChannel(Channel ch, ChannelRole role) {
+            if (role != ChannelRole.CONNECTION) {
+                return this;
+            }
+            accept(ch);
+            return new Customizer(ch);
+        }
+
+        @Override
+        public void onStreamPipelineBuilt() {
+            if (channel == null || !channel.isOpen()) {
+                return;
+            }
+            ChannelPipeline pipeline = channel.pipeline();
+            if (pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) == null) {
+                return; // HTTP/2 or HTTP/3: not served by raftlite (plain HTTP/1 on loopback or a private net)
+            }
+            RequestGuard guard = new RequestGuard(budget, maxBody, headerTimeout, slowLog);
+            pipeline.addBefore(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "raftlite-first-byte", guard.firstByte);
+            pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "raftlite-request-guard", guard);
+        }
+    }
+}
