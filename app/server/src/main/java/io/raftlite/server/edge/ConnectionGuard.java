@@ -5,6 +5,8 @@ import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.raftlite.server.config.HttpLimits;
 import io.raftlite.server.config.NodeSettings;
@@ -75,13 +77,42 @@ public final class ConnectionGuard implements BeanCreatedEventListener<NettyServ
         return 1024;
     }
 
-    /** Counts a new connection; closes it when it is over the cap. */
-    private void accept(Channel channel) {
-        int now = open.incrementAndGet();
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
-        if (now > maxConnections) {
-            capLog.warn("closed a new HTTP connection: " + maxConnections + " are open (-http-max-conns)");
-            channel.close();
+    /**
+     * On the listener, in front of Netty's acceptor, on the listener's event loop: counts each accepted
+     * connection. At the cap the listener stops accepting (auto-read off), so further clients wait in the
+     * kernel's listen backlog, which costs the process no file descriptor; it accepts again once a connection
+     * closes. A connection accepted in the same read burst as the one that reached the cap is closed at once.
+     */
+    private final class Admission extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Channel child)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            Channel listener = ctx.channel();
+            if (open.get() >= maxConnections) {
+                listener.config().setAutoRead(false);
+                child.unsafe().closeForcibly();
+                capLog.warn("closed a new HTTP connection: " + maxConnections + " are open (-http-max-conns)");
+                return;
+            }
+            open.incrementAndGet();
+            child.closeFuture().addListener(f -> {
+                open.decrementAndGet();
+                listener.eventLoop().execute(() -> {
+                    if (open.get() < maxConnections && listener.isOpen() && !listener.config().isAutoRead()) {
+                        listener.config().setAutoRead(true);
+                    }
+                });
+            });
+            if (open.get() >= maxConnections) {
+                listener.config().setAutoRead(false);
+                capLog.warn("HTTP connection cap reached (" + maxConnections + " open, -http-max-conns): new"
+                        + " connections wait until one closes");
+            }
+            ctx.fireChannelRead(child);
         }
     }
 
@@ -96,11 +127,11 @@ public final class ConnectionGuard implements BeanCreatedEventListener<NettyServ
 
         @Override
         public NettyServerCustomizer specializeForChannel(Channel ch, ChannelRole role) {
-            if (role != ChannelRole.CONNECTION) {
+            if (role == ChannelRole.LISTENER) {
+                ch.pipeline().addFirst("raftlite-admission", new Admission());
                 return this;
             }
-            accept(ch);
-            return new Customizer(ch);
+            return role == ChannelRole.CONNECTION ? new Customizer(ch) : this;
         }
 
         @Override
