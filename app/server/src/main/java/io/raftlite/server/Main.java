@@ -110,7 +110,6 @@ public final class Main {
         LOG.info("HTTP API on {}, {} ms after the JVM started (context and Raft store {} ms, then HTTP server {} ms)",
                 settings.httpAddr(), sinceJvmStart(), millisSince(contextStart) - server, server);
         notifier.watch(context.getBean(RaftStore.class));
-        restrictCreatedFiles(settings.dataDir());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (context.isRunning()) {
                 context.close();
@@ -158,15 +157,6 @@ public final class Main {
         } finally {
             notifier.close();
             System.exit(code);
-        }
-    }
-
-    /** The files the store created at this start (log, database, snapshots) were made under the umask. */
-    private static void restrictCreatedFiles(java.nio.file.Path dataDir) {
-        try {
-            DataDirectory.restrict(dataDir);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("could not make {} owner-only: {}", dataDir, e.toString());
         }
     }
 

@@ -69,8 +69,8 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " as http-max-body-size); a body that does not fit gets 503 with Retry-After. At least"
                             + " http-max-body-size. Bounds the heap and direct memory bodies take"),
             new Setting(HTTP_MAX_CONNECTIONS, "http-max-conns", "0", Kind.OPTIONAL_COUNT,
-                    "most open HTTP connections; newer ones are closed at once (0: the open-file limit minus 256"
-                            + " for the node's own files and Raft sockets, at most 4096)"),
+                    "most open HTTP connections; past it new connections wait in the listen backlog (0: half of the"
+                            + " open-file limit minus 256 for the node's own files and Raft sockets, at most 4096)"),
             new Setting(HTTP_IDLE_TIMEOUT, "http-idle-timeout", "60s", Kind.DURATION,
                     "an HTTP connection with nothing read or written for this long is closed (whole seconds, at least 1s)"),
             new Setting(HTTP_HEADER_TIMEOUT, "http-header-timeout", "10s", Kind.DURATION,

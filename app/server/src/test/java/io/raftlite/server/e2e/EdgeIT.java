@@ -69,7 +69,7 @@ class EdgeIT {
                     + " log lines, %d 'Too many open files' lines%n",
                     maxFds, log.lines().filter(l -> l.contains("ConnectionGuard")).count(), exhausted);
             assertTrue(maxFds < 1024, "fds stayed below the limit: " + maxFds);
-            assertTrue(exhausted <= 5, "no flood of accept failures: " + exhausted); // was 1,760 in 10 s
+            assertEquals(0, exhausted, "accepting never ran out of fds"); // was 1,760 lines in 10 s
             assertTrue(log.lines().filter(l -> l.contains("ConnectionGuard")).count() <= 20, "rate-limited log");
         }
     }
