@@ -60,7 +60,9 @@ class EdgeTest {
             assertEquals(200, exchange(RawHttp.post("/db/execute", CREATE.length()) + CREATE));
             String big = "[\"INSERT INTO t VALUES('" + "x".repeat(40_000) + "')\"]";
             try (RawHttp holder = new RawHttp(HOST, port)) {
-                holder.send(RawHttp.post("/db/execute", big.length()) + big.substring(0, 100)); // body in flight
+                holder.send(RawHttp.post("/db/execute", big.length(), "Expect: 100-continue\r\n"));
+                assertEquals(100, RawHttp.status(holder.response()), "admitted: its body's bytes are reserved");
+                holder.send(big.substring(0, 100)); // and the body is in flight
                 String refused = awaitStatus(503, RawHttp.post("/db/execute", big.length()) + big);
                 assertTrue(refused.contains("Retry-After: 1") || refused.contains("retry-after: 1"), refused);
                 holder.send(big.substring(100));
