@@ -177,9 +177,7 @@ public final class Main {
         p.put("micronaut.server.port", s.httpAddr().port());
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
-        // a connection with no traffic this long is closed; the header deadline, the connection cap and the
-        // body budget are io.raftlite.server.edge's
-        p.put("micronaut.server.idle-timeout", s.httpLimits().idleTimeout().toMillis() + "ms");
+        // connection deadlines (idle, header, body), the connection cap and the body budget: io.raftlite.server.edge
         // The blocking executor (controllers run on it) as a cached pool of its own, so that Micronaut does not
         // build it through IOExecutorServiceConfig.blocking, which asks for the Java 21 virtual thread executor
         // first; on Java 17 that lookup once failed a node's first request with a 500 ("No bean of type

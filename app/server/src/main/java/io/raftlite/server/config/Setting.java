@@ -72,7 +72,8 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "most open HTTP connections; past it new connections wait in the listen backlog (0: half of the"
                             + " open-file limit minus 256 for the node's own files and Raft sockets, at most 4096)"),
             new Setting(HTTP_IDLE_TIMEOUT, "http-idle-timeout", "60s", Kind.DURATION,
-                    "an HTTP connection with nothing read or written for this long is closed (whole seconds, at least 1s)"),
+                    "a kept-alive HTTP connection with no request for this long is closed, and so is one whose request body"
+                            + " stalls this long; a request the node is still serving is never cut"),
             new Setting(HTTP_HEADER_TIMEOUT, "http-header-timeout", "10s", Kind.DURATION,
                     "a request's line and headers must arrive within this long of its first byte (or of the"
                             + " connection opening); slower connections are closed"),

@@ -250,13 +250,8 @@ public final class SettingsResolver {
                     + " is less than " + flagOf(Setting.HTTP_MAX_BODY) + " " + v.get(Setting.HTTP_MAX_BODY).trim()
                     + ": a body of the largest size must fit");
         }
-        Duration idle = duration(v, Setting.HTTP_IDLE_TIMEOUT);
-        if (idle.toSeconds() < 1) { // Netty's idle handler, as Micronaut builds it, counts whole seconds
-            throw new UsageException(flagOf(Setting.HTTP_IDLE_TIMEOUT) + ": " + v.get(Setting.HTTP_IDLE_TIMEOUT).trim()
-                    + " is too short (at least 1s; the default is 60s)");
-        }
-        return new HttpLimits(budget, (int) countOrZero(v, Setting.HTTP_MAX_CONNECTIONS), idle,
-                duration(v, Setting.HTTP_HEADER_TIMEOUT));
+        return new HttpLimits(budget, (int) countOrZero(v, Setting.HTTP_MAX_CONNECTIONS),
+                duration(v, Setting.HTTP_IDLE_TIMEOUT), duration(v, Setting.HTTP_HEADER_TIMEOUT));
     }
 
     private static Duration electionTimeout(Map<String, String> v) throws UsageException {

@@ -42,6 +42,7 @@ public final class ConnectionGuard implements BeanCreatedEventListener<NettyServ
     private final int maxConnections;
     private final long maxBody;
     private final Duration headerTimeout;
+    private final Duration idleTimeout;
     private final BodyBudget budget;
     private final AtomicInteger open = new AtomicInteger();
     private final RateLimitedLog capLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
@@ -53,6 +54,7 @@ public final class ConnectionGuard implements BeanCreatedEventListener<NettyServ
         this.maxConnections = limits.maxConnections() > 0 ? limits.maxConnections() : autoCap(openFileLimit());
         this.maxBody = settings.maxBodyBytes();
         this.headerTimeout = limits.headerTimeout();
+        this.idleTimeout = limits.idleTimeout();
         this.budget = new BodyBudget(limits.bodyBudgetBytes());
     }
 
@@ -179,7 +181,11 @@ public final class ConnectionGuard implements BeanCreatedEventListener<NettyServ
             if (pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) == null) {
                 return; // HTTP/2 or HTTP/3: not served by raftlite (plain HTTP/1 on loopback or a private net)
             }
-            RequestGuard guard = new RequestGuard(budget, maxBody, headerTimeout, slowLog);
+            if (pipeline.get(ChannelPipelineCustomizer.HANDLER_IDLE_STATE) != null) {
+                // Micronaut's idle handler closes a connection whose request is still being served; ours does not
+                pipeline.remove(ChannelPipelineCustomizer.HANDLER_IDLE_STATE);
+            }
+            RequestGuard guard = new RequestGuard(budget, maxBody, headerTimeout, idleTimeout, slowLog);
             pipeline.addBefore(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "raftlite-first-byte", guard.firstByte);
             pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, "raftlite-request-guard", guard);
         }

@@ -29,8 +29,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP/1 connection's guard, right behind the codec (requests arrive as a head, then body chunks): the
- * header deadline, the {@code Content-Encoding} check and the body budget. Runs on the connection's event loop
+ * One HTTP/1 connection's guard, right behind the codec (requests arrive as a head, then body chunks): its
+ * deadlines, the {@code Content-Encoding} check and the body budget. A connection always has one deadline except
+ * while the node serves a request: idle between requests (idle-timeout), a head being sent (header-timeout from
+ * its first byte, or from the connection's opening), a body being sent (idle-timeout since its last bytes). A
+ * request the node takes long to answer is never cut. Runs on the connection's event loop
  * only, so its fields need no locking. {@link #firstByte} goes in front of the codec: a request head's first
  * byte starts the deadline for the rest of it.
  */
@@ -42,30 +45,44 @@ final class RequestGuard extends ChannelDuplexHandler {
     private final BodyBudget budget;
     private final long maxBody;
     private final Duration headerTimeout;
+    private final Duration idleTimeout;
     private final RateLimitedLog slowLog;
     /** What each request forwarded to Micronaut reserved, oldest first, until its final response is written. */
     private final ArrayDeque<Long> reserved = new ArrayDeque<>();
-    private ScheduledFuture<?> headDeadline;
+    /** The one deadline this connection has now: for its idle wait, its head or its body (none while served). */
+    private ScheduledFuture<?> deadline;
     /** Between a request head and the end of its body. */
     private boolean receiving;
+    /** Bytes of a request head have arrived, but not all of it. */
+    private boolean headStarted;
     /** The body of a refused request is being read and dropped; the connection closes at its end. */
     private boolean discarding;
     /** A 1xx response (100 Continue) was written as a head alone: its end is not a final response. */
     private boolean informational;
 
-    RequestGuard(BodyBudget budget, long maxBody, Duration headerTimeout, RateLimitedLog slowLog) {
+    RequestGuard(BodyBudget budget, long maxBody, Duration headerTimeout, Duration idleTimeout,
+                 RateLimitedLog slowLog) {
         this.budget = budget;
         this.maxBody = maxBody;
         this.headerTimeout = headerTimeout;
+        this.idleTimeout = idleTimeout;
         this.slowLog = slowLog;
     }
 
-    /** The handler to put in front of the codec. */
+    /**
+     * The handler to put in front of the codec, which sees raw bytes: a head's first byte starts its deadline
+     * (header-timeout, fixed), and each read of a body restarts the body's (idle-timeout).
+     */
     final ChannelInboundHandlerAdapter firstByte = new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!receiving && headDeadline == null && msg instanceof ByteBuf b && b.isReadable()) {
-                armDeadline(ctx);
+            if (msg instanceof ByteBuf b && b.isReadable()) {
+                if (receiving) {
+                    arm(ctx, idleTimeout, "sent no body bytes for");
+                } else if (!headStarted) {
+                    headStarted = true;
+                    arm(ctx, headerTimeout, "sent no complete request head within");
+                }
             }
             ctx.fireChannelRead(msg);
         }
@@ -73,7 +90,8 @@ final class RequestGuard extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        armDeadline(ctx); // a new connection has header-timeout to send its first request head
+        // a new connection has header-timeout to send its first request head
+        arm(ctx, headerTimeout, "sent no complete request head within");
     }
 
     @Override
@@ -92,13 +110,23 @@ final class RequestGuard extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            cancelDeadline();
+            headStarted = false;
             receiving = !(msg instanceof LastHttpContent);
+            if (receiving) {
+                arm(ctx, idleTimeout, "sent no body bytes for");
+            } else {
+                cancelDeadline();
+            }
             admit(ctx, request);
             return;
         }
         if (msg instanceof LastHttpContent) {
             receiving = false;
+            if (reserved.isEmpty()) { // already answered (Micronaut may answer before the end of a GET)
+                arm(ctx, idleTimeout, "was idle for");
+            } else {
+                cancelDeadline(); // being served: the node's own time (the apply timeout bounds a write)
+            }
         }
         if (discarding && msg instanceof HttpContent content) {
             content.release();
@@ -194,27 +222,33 @@ final class RequestGuard extends ChannelDuplexHandler {
                 if (bytes != null) {
                     budget.release(bytes);
                 }
+                if (reserved.isEmpty() && !receiving && !headStarted) {
+                    arm(ctx, idleTimeout, "was idle for"); // a kept-alive connection waits this long for more
+                }
             }
         }
         super.write(ctx, msg, promise);
     }
 
-    private void armDeadline(ChannelHandlerContext ctx) {
+    /** Closes the connection after {@code timeout} unless another deadline (or none) replaces this one first. */
+    private void arm(ChannelHandlerContext ctx, Duration timeout, String what) {
         cancelDeadline();
-        headDeadline = ctx.executor().schedule(() -> {
-            headDeadline = null;
-            if (!receiving && ctx.channel().isActive()) {
-                slowLog.warn("closed an HTTP connection that sent no complete request head within "
-                        + headerTimeout.toMillis() + " ms (-http-header-timeout)");
+        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+        self[0] = ctx.executor().schedule(() -> {
+            if (deadline == self[0] && ctx.channel().isActive()) {
+                deadline = null;
+                slowLog.warn("closed an HTTP connection that " + what + " " + timeout.toMillis()
+                        + " ms (-http-header-timeout, -http-idle-timeout)");
                 ctx.close();
             }
-        }, headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        deadline = self[0];
     }
 
     private void cancelDeadline() {
-        if (headDeadline != null) {
-            headDeadline.cancel(false);
-            headDeadline = null;
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
         }
     }
 }

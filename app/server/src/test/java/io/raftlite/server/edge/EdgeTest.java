@@ -127,6 +127,13 @@ class EdgeTest {
             try (RawHttp c = new RawHttp(HOST, port)) {
                 assertFalse(c.closedWithin(100), "a new connection is not closed at once");
             }
+            String slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 30000000)"
+                    + " SELECT count(*) FROM c";
+            try (RawHttp c = new RawHttp(HOST, port)) { // served for longer than the idle timeout: not cut
+                String r = c.send(RawHttp.get("/db/query?level=none&q=" + java.net.URLEncoder.encode(slow,
+                        StandardCharsets.UTF_8))).response();
+                assertEquals(200, RawHttp.status(r), r);
+            }
         }
     }
 
