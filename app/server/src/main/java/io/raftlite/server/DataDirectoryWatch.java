@@ -31,17 +31,38 @@ final class DataDirectoryWatch {
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectoryWatch.class);
 
     private final Path dataDir;
-    private final WatchService watcher;
+    private WatchService watcher;
     private final Map<WatchKey, Path> dirs = new ConcurrentHashMap<>();
 
-    DataDirectoryWatch(NodeSettings settings) throws IOException {
+    DataDirectoryWatch(NodeSettings settings) {
         this.dataDir = settings.dataDir();
-        this.watcher = dataDir.getFileSystem().newWatchService();
-        registerTree(dataDir);
-        DataDirectory.restrict(dataDir); // what the store created before this bean existed
+        WatchService w = null;
+        try {
+            DataDirectory.restrict(dataDir); // what the store created before this bean existed
+            w = dataDir.getFileSystem().newWatchService();
+            this.watcher = w;
+            registerTree(dataDir);
+        } catch (IOException | UnsupportedOperationException e) {
+            // e.g. the user's inotify instances used up: the node runs, files it creates keep the umask's mode
+            // (inside the 0700 directory) until the next start
+            LOG.warn("not watching {} for new files to make owner-only: {}", dataDir, e.toString());
+            closeQuietly(w);
+            this.watcher = null;
+            return;
+        }
         Thread t = new Thread(this::run, "raftlite-data-dir-modes");
         t.setDaemon(true);
         t.start();
+    }
+
+    private static void closeQuietly(WatchService w) {
+        try {
+            if (w != null) {
+                w.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to keep
+        }
     }
 
     private void run() {
@@ -89,7 +110,7 @@ final class DataDirectoryWatch {
     }
 
     @PreDestroy
-    void close() throws IOException {
-        watcher.close();
+    void close() {
+        closeQuietly(watcher);
     }
 }
