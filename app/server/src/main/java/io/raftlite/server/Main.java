@@ -85,6 +85,7 @@ public final class Main {
         // Ratis ends the JVM with a stack trace when its port is taken; say it in one line instead.
         checkFree("-raft-addr", settings.raftAddr());
         checkFree("-http-addr", settings.httpAddr());
+        DataDirectory.prepare(settings.dataDir());
         String nodeId = NodeIdentity.resolve(settings.dataDir(), settings.requestedNodeId(),
                 settings.raftAdvAddr().toString());
         NodeInfo info = new NodeInfo(nodeId, NodeInfo.buildVersion(), Instant.now());
@@ -176,6 +177,7 @@ public final class Main {
         p.put("micronaut.server.port", s.httpAddr().port());
         p.put("micronaut.server.max-request-size", s.maxBodyBytes());
         p.put("micronaut.server.date-header", false);
+        // connection deadlines (idle, header, body), the connection cap and the body budget: io.raftlite.server.edge
         // The blocking executor (controllers run on it) as a cached pool of its own, so that Micronaut does not
         // build it through IOExecutorServiceConfig.blocking, which asks for the Java 21 virtual thread executor
         // first; on Java 17 that lookup once failed a node's first request with a 500 ("No bean of type

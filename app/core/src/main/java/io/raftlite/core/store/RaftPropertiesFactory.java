@@ -80,6 +80,11 @@ final class RaftPropertiesFactory {
         long segment = config.logSegmentSizeBytes();
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(MAX_PREALLOCATED_BYTES, segment)));
+        // Closed segments kept in memory: at most 2 and 8MB (Ratis: 6 and 200MB). With -Xmx64m the defaults let
+        // the cache hold ~24MB of large entries: 14 accepted 2MiB writes in a row ran the heap out. Evicted
+        // entries are read back from disk when a lagging follower needs them.
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("8MB"));
         // The write buffer stays at its 8MB default: it bounds the size of one entry (and must exceed the
         // 4MB appender batch limit). Durability: the defaults (no async flush, no unsafe flush, corruption policy EXCEPTION) are kept
         // on purpose: an entry is fsync'd before it is acknowledged.

@@ -12,13 +12,24 @@ import org.apache.ratis.protocol.exceptions.ReadIndexException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.server.raftlog.RaftLogIOException;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusException;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+
+import java.io.IOException;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
-/** Maps Ratis replies and failures to the store's results and {@link StoreException} reasons. */
+/**
+ * Maps Ratis replies and failures to the store's results and {@link StoreException} reasons. Every failure that
+ * comes from Ratis or gRPC (a leader lost during a request, a peer that went away, a closed channel) becomes a
+ * {@link StoreException}, so the HTTP layer answers 503 or rqlite's timeout shape and never 500; only a
+ * runtime exception thrown by our own code (a bug) passes through unchanged.
+ */
 final class RaftReplies {
 
     private RaftReplies() {
@@ -47,7 +58,7 @@ final class RaftReplies {
                 || c instanceof ServerNotReadyException;
     }
 
-    /** A {@link StoreException} for the failures the HTTP layer maps to a status; anything else as is. */
+    /** A {@link StoreException} for the failures the HTTP layer maps to a status; our own bugs as they are. */
     static RuntimeException toFailure(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof StoreException s) {
@@ -69,14 +80,57 @@ final class RaftReplies {
         } else if (t instanceof AlreadyClosedException || t instanceof ServerNotReadyException
                 || t instanceof RejectedExecutionException) {
             return new StoreException(StoreException.Reason.UNAVAILABLE, "store unavailable: " + t.getMessage(), t);
-        } else if (t instanceof StateMachineException sme && sme.getCause() instanceof RuntimeException r) {
+        } else if (t instanceof StateMachineException sme) {
+            return fromStateMachine(sme);
+        }
+        return transportOrBug(t);
+    }
+
+    /**
+     * The leader refuses an entry larger than its append buffer ({@code raft.server.log.appender.buffer.byte-limit})
+     * with a {@link RaftLogIOException} inside a {@link StateMachineException}: the request is too large, not the
+     * server broken. A runtime exception our state machine threw (a bug) is returned as is.
+     */
+    private static RuntimeException fromStateMachine(StateMachineException sme) {
+        if (sme.getCause() instanceof RaftLogIOException tooLarge && String.valueOf(tooLarge.getMessage())
+                .contains("exceeds the max buffer limit")) {
+            return new StoreException(StoreException.Reason.TOO_LARGE,
+                    "request too large for one Raft log entry: " + tooLarge.getMessage(), sme);
+        }
+        if (sme.getCause() instanceof RuntimeException r && !(r instanceof StatusRuntimeException)) {
             return r;
-        } else if (t instanceof RuntimeException r) {
+        }
+        return new StoreException(StoreException.Reason.UNAVAILABLE, "store unavailable: " + sme.getMessage(), sme);
+    }
+
+    /**
+     * gRPC failures (a peer that died or restarted mid-request: UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED) and
+     * any other Ratis or I/O exception are the cluster's transient state: NO_LEADER (503 {@code leader not
+     * found}) or TIMEOUT. Anything else is a bug of ours and stays what it is.
+     */
+    private static RuntimeException transportOrBug(Throwable t) {
+        Throwable grpc = grpcCause(t);
+        if (grpc != null) {
+            return Status.fromThrowable(grpc).getCode() == Status.Code.DEADLINE_EXCEEDED
+                    ? new StoreException(StoreException.Reason.TIMEOUT, "timed out: " + grpc.getMessage(), t)
+                    : new StoreException(StoreException.Reason.NO_LEADER, "leader not found: " + grpc.getMessage(), t);
+        }
+        if (t instanceof RaftException || t instanceof IOException) {
+            return new StoreException(StoreException.Reason.UNAVAILABLE, "store unavailable: " + t.getMessage(), t);
+        }
+        if (t instanceof RuntimeException r) {
             return r;
-        } else if (t instanceof RaftException) {
-            return new IllegalStateException(t.getMessage(), t);
         }
         return new IllegalStateException(String.valueOf(t), t);
+    }
+
+    private static Throwable grpcCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StatusRuntimeException || c instanceof StatusException) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -21,6 +21,7 @@ import java.util.List;
  * @param ops             log levels and metrics
  * @param writeLimits     deterministic budgets of writes and strong reads (steps, value size, database size)
  * @param reads           time and memory bounds of reads ({@code -db-timeout}, {@code -db-read-*})
+ * @param httpLimits      the HTTP server's connection, time and body bounds
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -29,7 +30,8 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            boolean nonVoter, List<HostPort> join, Duration joinTimeout,
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
-                           DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads) {
+                           DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
+                           HttpLimits httpLimits) {
 
     public NodeSettings {
         join = List.copyOf(join);

@@ -18,6 +18,10 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String HTTP_ADDR = "raftlite.http.addr";
     public static final String HTTP_ADV_ADDR = "raftlite.http.adv-addr";
     public static final String HTTP_MAX_BODY = "raftlite.http.max-body-size";
+    public static final String HTTP_BODY_BUDGET = "raftlite.http.body-budget";
+    public static final String HTTP_MAX_CONNECTIONS = "raftlite.http.max-connections";
+    public static final String HTTP_IDLE_TIMEOUT = "raftlite.http.idle-timeout";
+    public static final String HTTP_HEADER_TIMEOUT = "raftlite.http.header-timeout";
     public static final String RAFT_ADDR = "raftlite.raft.addr";
     public static final String RAFT_ADV_ADDR = "raftlite.raft.adv-addr";
     public static final String RAFT_SNAPSHOT_THRESHOLD = "raftlite.raft.snapshot-threshold";
@@ -65,8 +69,22 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "host:port the HTTP API listens on"),
             new Setting(HTTP_ADV_ADDR, "http-adv-addr", "", Kind.OPTIONAL_ADDRESS,
                     "host:port other nodes and clients reach the HTTP API at (default: http-addr)"),
-            new Setting(HTTP_MAX_BODY, "http-max-body-size", "8MiB", Kind.SIZE,
-                    "largest request body accepted; larger bodies get 413"),
+            new Setting(HTTP_MAX_BODY, "http-max-body-size", "2MiB", Kind.SIZE,
+                    "largest request body accepted; larger bodies get 413 (a write is one Raft log entry, which"
+                            + " Ratis caps at 4MiB; with -Xmx64m repeated 4MiB writes ran the heap out)"),
+            new Setting(HTTP_BODY_BUDGET, "http-body-budget", "4MiB", Kind.SIZE,
+                    "request bodies in flight on all connections together (a body without Content-Length counts"
+                            + " as http-max-body-size); a body that does not fit gets 503 with Retry-After. At least"
+                            + " http-max-body-size. Bounds the heap and direct memory bodies take"),
+            new Setting(HTTP_MAX_CONNECTIONS, "http-max-conns", "0", Kind.OPTIONAL_COUNT,
+                    "most open HTTP connections; past it new connections wait in the listen backlog (0: half of the"
+                            + " open-file limit minus 256 for the node's own files and Raft sockets, at most 4096)"),
+            new Setting(HTTP_IDLE_TIMEOUT, "http-idle-timeout", "60s", Kind.DURATION,
+                    "a kept-alive HTTP connection with no request for this long is closed, and so is one whose request body"
+                            + " stalls this long; a request the node is still serving is never cut"),
+            new Setting(HTTP_HEADER_TIMEOUT, "http-header-timeout", "10s", Kind.DURATION,
+                    "a request's line and headers must arrive within this long of its first byte (or of the"
+                            + " connection opening); slower connections are closed"),
             new Setting(RAFT_ADDR, "raft-addr", "127.0.0.1:4002", Kind.ADDRESS,
                     "host:port Raft (Ratis gRPC) listens on"),
             new Setting(RAFT_ADV_ADDR, "raft-adv-addr", "", Kind.OPTIONAL_ADDRESS,

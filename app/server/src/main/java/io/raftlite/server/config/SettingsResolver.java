@@ -227,12 +227,13 @@ public final class SettingsResolver {
                     + bootstrapExpect + " nodes");
         }
         long maxVoters = count(v, Setting.RAFT_MAX_VOTERS);
+        long maxBody = size(v, Setting.HTTP_MAX_BODY, Integer.MAX_VALUE - 16);
         if (maxVoters % 2 == 0) {
             throw new UsageException(flagOf(Setting.RAFT_MAX_VOTERS) + ": " + maxVoters
                     + " is even; use an odd number (an even count of voters tolerates no more failures than one fewer)");
         }
         return new NodeSettings(nodeId.isEmpty() ? null : nodeId, Path.of(dataDir), httpAddr, httpAdv,
-                size(v, Setting.HTTP_MAX_BODY, Integer.MAX_VALUE - 16), raftAddr, raftAdv,
+                maxBody, raftAddr, raftAdv,
                 count(v, Setting.RAFT_SNAPSHOT_THRESHOLD), size(v, Setting.RAFT_LOG_SEGMENT_SIZE, 1L << 30),
                 duration(v, Setting.RAFT_APPLY_TIMEOUT), cluster, (int) count(v, Setting.DB_READ_CONNECTIONS),
                 (int) count(v, Setting.QUEUE_CAPACITY), (int) count(v, Setting.QUEUE_BATCH_SIZE),
@@ -241,7 +242,7 @@ public final class SettingsResolver {
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
-                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v));
+                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody));
     }
 
     private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {
@@ -266,6 +267,17 @@ public final class SettingsResolver {
                     + flagOf(Setting.DB_READ_MAX_IN_FLIGHT));
         }
         return new ReadLimits(timeout, max, duration(v, Setting.DB_READ_WAIT), result, inFlight);
+    }
+
+    private static HttpLimits httpLimits(Map<String, String> v, long maxBody) throws UsageException {
+        long budget = size(v, Setting.HTTP_BODY_BUDGET, Long.MAX_VALUE / 2);
+        if (budget < maxBody) {
+            throw new UsageException(flagOf(Setting.HTTP_BODY_BUDGET) + ": " + v.get(Setting.HTTP_BODY_BUDGET).trim()
+                    + " is less than " + flagOf(Setting.HTTP_MAX_BODY) + " " + v.get(Setting.HTTP_MAX_BODY).trim()
+                    + ": a body of the largest size must fit");
+        }
+        return new HttpLimits(budget, (int) countOrZero(v, Setting.HTTP_MAX_CONNECTIONS),
+                duration(v, Setting.HTTP_IDLE_TIMEOUT), duration(v, Setting.HTTP_HEADER_TIMEOUT));
     }
 
     private static Duration electionTimeout(Map<String, String> v) throws UsageException {

@@ -10,6 +10,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.raftlite.core.api.BadRequestException;
 import io.raftlite.core.api.QueryParams;
+import io.raftlite.server.DataDirectory;
+import io.raftlite.server.config.NodeSettings;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -26,16 +28,19 @@ import java.util.zip.GZIPOutputStream;
 /**
  * {@code GET /db/backup}: a consistent SQLite file ({@code fmt=binary}, the default, or {@code fmt=delete} for
  * a rollback-journal file) or a SQL dump ({@code fmt=sql}), optionally gzip-compressed ({@code compress}).
- * The copy is written to a temporary file and streamed, so a large database never sits in memory.
+ * The copy is written to a temporary file under the data directory's {@code tmp/} and streamed, so a large
+ * database never sits in memory; the file goes when the stream is closed or the copy fails.
  */
 @Controller("/db")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class BackupController {
 
     private final BackupSource source;
+    private final Path tmp;
 
-    BackupController(BackupSource source) {
+    BackupController(BackupSource source, NodeSettings settings) {
         this.source = source;
+        this.tmp = DataDirectory.tmp(settings.dataDir());
     }
 
     @Get(uri = "/backup", produces = MediaType.ALL)
@@ -50,8 +55,9 @@ class BackupController {
         if (!fmt.equals("binary") && !fmt.equals("sql") && !fmt.equals("delete")) {
             return Replies.toHttp(Reply.text(400, "fmt must be binary, delete or sql"));
         }
+        Path dir = null;
         try {
-            Path dir = Files.createTempDirectory("raftlite-backup");
+            dir = Files.createTempDirectory(tmp, "backup");
             Path file = dir.resolve("backup");
             if (fmt.equals("sql")) {
                 try (Writer w = new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8)) {
@@ -75,7 +81,26 @@ class BackupController {
                     ? MediaType.of("application/sql") : MediaType.APPLICATION_OCTET_STREAM_TYPE;
             return HttpResponse.ok(new StreamedFile(deleteOnClose(file, dir), type));
         } catch (IOException e) {
+            deleteQuietly(dir);
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
+    }
+
+    /** A copy that failed half-way is removed at once (and whatever a crash left, at the next start). */
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // left for the next start, which empties the data directory's tmp/
         }
     }
 

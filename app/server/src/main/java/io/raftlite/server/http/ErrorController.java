@@ -9,6 +9,8 @@ import io.micronaut.http.annotation.Error;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.raftlite.core.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,27 @@ class ErrorController {
     HttpResponse<byte[]> status(HttpStatusException e) {
         int code = e.getStatus().getCode();
         return Replies.toHttp(Reply.text(code, e.getMessage() == null ? e.getStatus().getReason() : e.getMessage()));
+    }
+
+    /** A body sent with {@code Content-Encoding: gzip} or {@code deflate} that is not valid in that encoding. */
+    @Error(exception = DecompressionException.class, global = true)
+    HttpResponse<byte[]> badEncoding(DecompressionException e) {
+        return Replies.toHttp(Reply.text(400, "request body does not match its Content-Encoding: " + e.getMessage()));
+    }
+
+    /**
+     * The cluster's transient state on an endpoint that does not map it itself ({@code /nodes}, {@code /db/backup},
+     * {@code /status}): 503, or 413 for a request too large for one log entry.
+     */
+    @Error(exception = StoreException.class, global = true)
+    HttpResponse<byte[]> store(StoreException e) {
+        return Replies.toHttp(switch (e.reason()) {
+            case NO_LEADER, NOT_LEADER -> Reply.text(503, "leader not found");
+            case TOO_LARGE -> Reply.text(413, e.getMessage());
+            case NOT_FOUND -> Reply.text(404, e.getMessage());
+            case INVALID -> Reply.text(400, e.getMessage());
+            case TIMEOUT, UNAVAILABLE -> Reply.text(503, e.getMessage());
+        });
     }
 
     @Error(global = true)

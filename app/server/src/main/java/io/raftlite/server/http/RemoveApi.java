@@ -54,6 +54,7 @@ public final class RemoveApi {
                 case INVALID -> Reply.text(400, e.getMessage());
                 case NO_LEADER, NOT_LEADER -> Reply.text(503, "leader not found");
                 case TIMEOUT, UNAVAILABLE -> Reply.text(503, e.getMessage());
+                case TOO_LARGE -> Reply.text(413, e.getMessage());
             };
         }
     }

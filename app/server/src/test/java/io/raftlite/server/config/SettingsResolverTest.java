@@ -33,7 +33,9 @@ class SettingsResolverTest {
         assertEquals(s.raftAddr(), s.raftAdvAddr());
         assertEquals(Path.of("raftlite-data"), s.dataDir());
         assertEquals("raftlite", s.clusterName());
-        assertEquals(8L * 1024 * 1024, s.maxBodyBytes());
+        assertEquals(2L * 1024 * 1024, s.maxBodyBytes());
+        assertEquals(4L * 1024 * 1024, s.httpLimits().bodyBudgetBytes());
+        assertEquals(0, s.httpLimits().maxConnections(), "derived from the open-file limit");
         assertNull(s.requestedNodeId());
     }
 
@@ -46,6 +48,13 @@ class SettingsResolverTest {
         UsageException tiny = assertThrows(UsageException.class,
                 () -> SettingsResolver.resolve(new String[] {"-db-max-value-size", "100"}, Map.of()));
         assertTrue(tiny.getMessage().contains("-db-max-value-size"), tiny.getMessage());
+    }
+
+    @Test
+    void aBodyBudgetSmallerThanTheLargestBodyIsRefused() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> run(new String[]{"-http-max-body-size", "2MiB", "-http-body-budget", "1MiB"}, Map.of()));
+        assertTrue(e.getMessage().contains("-http-body-budget"), e.getMessage());
     }
 
     @Test

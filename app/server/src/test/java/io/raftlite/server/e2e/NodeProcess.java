@@ -33,6 +33,7 @@ final class NodeProcess implements AutoCloseable {
     private List<String> extraArgs;
     private List<String> jvmArgs = List.of();
     private Map<String, String> environment = Map.of();
+    private String shellPrefix;
     private Process process;
 
     private NodeProcess(String host, Path dataDir, List<String> extraArgs) {
@@ -79,6 +80,26 @@ final class NodeProcess implements AutoCloseable {
     NodeProcess jvm(String... options) {
         jvmArgs = List.of(options);
         return this;
+    }
+
+    /**
+     * Later launches run through {@code sh -c '<prefix>; exec java ...'}, e.g. {@code ulimit -n 1024; umask 022}
+     * to start the node as a shell would.
+     */
+    NodeProcess shell(String prefix) {
+        shellPrefix = prefix;
+        return this;
+    }
+
+    /** The shipped JVM options, config/default.env's JAVA_OPTS (they follow, and so win over, -Xmx256m). */
+    static String[] shippedJavaOpts() throws IOException {
+        Path env = Path.of("..", "..", "config", "default.env");
+        for (String line : Files.readAllLines(env)) {
+            if (line.startsWith("JAVA_OPTS=")) {
+                return line.substring("JAVA_OPTS=".length()).replace("\"", "").trim().split("\\s+");
+            }
+        }
+        throw new IllegalStateException("no JAVA_OPTS in " + env.toAbsolutePath());
     }
 
     /** Extra environment variables (e.g. NOTIFY_SOCKET) for every later launch. */
@@ -128,6 +149,11 @@ final class NodeProcess implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar().toString(), "-http-addr", host + ":" + httpPort, "-raft-addr", host + ":" + raftPort));
         cmd.addAll(extraArgs);
         cmd.add(dataDir.toString());
+        if (shellPrefix != null) {
+            List<String> wrapped = new ArrayList<>(List.of("sh", "-c", shellPrefix + "; exec \"$@\"", "raftlite"));
+            wrapped.addAll(cmd);
+            cmd = wrapped;
+        }
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -1,0 +1,74 @@
+package io.raftlite.core.store;
+
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.raftlog.RaftLogIOException;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** Failures seen during elections and peer restarts map to a {@link StoreException}, never to a bare exception (500). */
+class RaftRepliesTest {
+
+    private static final RaftGroupMemberId MEMBER =
+            RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), RaftGroupId.randomId());
+
+    @Test
+    void grpcUnavailableDuringAnElectionIsLeaderNotFound() {
+        // what a linearizable read on a follower met 40-90 ms after the leader was killed
+        Throwable t = new CompletionException(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
+        assertEquals(StoreException.Reason.NO_LEADER, reason(t));
+    }
+
+    @Test
+    void grpcInsideARatisExceptionIsLeaderNotFound() {
+        Throwable t = new ExecutionException(new RaftException("read index failed",
+                Status.CANCELLED.asRuntimeException()));
+        assertEquals(StoreException.Reason.NO_LEADER, reason(t));
+        assertEquals(StoreException.Reason.NO_LEADER, reason(new IOException(Status.UNAVAILABLE.asException())));
+    }
+
+    @Test
+    void grpcDeadlineIsATimeout() {
+        assertEquals(StoreException.Reason.TIMEOUT, reason(Status.DEADLINE_EXCEEDED.asRuntimeException()));
+    }
+
+    @Test
+    void anEntryLargerThanTheLogAcceptsIsTooLarge() {
+        Throwable t = new StateMachineException(MEMBER,
+                new RaftLogIOException("Log entry size 4194358 exceeds the max buffer limit of 4194304"));
+        StoreException e = assertInstanceOf(StoreException.class, RaftReplies.toFailure(t));
+        assertEquals(StoreException.Reason.TOO_LARGE, e.reason());
+    }
+
+    @Test
+    void otherRatisAndIoFailuresAreUnavailable() {
+        assertEquals(StoreException.Reason.UNAVAILABLE, reason(new RaftException("group removed")));
+        assertEquals(StoreException.Reason.UNAVAILABLE, reason(new IOException("connection reset")));
+        assertEquals(StoreException.Reason.UNAVAILABLE, reason(new AlreadyClosedException("closed")));
+        assertEquals(StoreException.Reason.UNAVAILABLE,
+                reason(new StateMachineException(MEMBER, new IOException("disk"))));
+    }
+
+    @Test
+    void aBugOfOursStaysABug() {
+        IllegalArgumentException bug = new IllegalArgumentException("bug");
+        assertSame(bug, RaftReplies.toFailure(new CompletionException(bug)));
+        assertSame(bug, RaftReplies.toFailure(new StateMachineException(MEMBER, bug)));
+    }
+
+    private static StoreException.Reason reason(Throwable t) {
+        return assertInstanceOf(StoreException.class, RaftReplies.toFailure(t)).reason();
+    }
+}
