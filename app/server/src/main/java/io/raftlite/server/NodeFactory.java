@@ -69,7 +69,7 @@ class NodeFactory {
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
                 .withMembership(new StoreConfig.Membership(s.maxVoters(), s.nonVoter(), s.reapNodeTimeout(),
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
-                .withElectionTimeout(s.electionTimeout()));
+                .withElectionTimeout(s.electionTimeout()), RaftStore.maxCommandBytes(s.maxBodyBytes()));
         store.observe(observer);
         store.onProgress(notifier::status);
         discovery.onState(notifier::status);

@@ -12,6 +12,7 @@ import org.apache.ratis.protocol.exceptions.ReadIndexException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.server.raftlog.RaftLogIOException;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +70,9 @@ final class RaftReplies {
         } else if (t instanceof AlreadyClosedException || t instanceof ServerNotReadyException
                 || t instanceof RejectedExecutionException) {
             return new StoreException(StoreException.Reason.UNAVAILABLE, "store unavailable: " + t.getMessage(), t);
+        } else if (t instanceof StateMachineException && isEntryTooLarge(t)) {
+            return new StoreException(StoreException.Reason.TOO_LARGE, "request too large for one log entry: "
+                    + t.getCause().getMessage(), t);
         } else if (t instanceof StateMachineException sme && sme.getCause() instanceof RuntimeException r) {
             return r;
         } else if (t instanceof RuntimeException r) {
@@ -77,6 +81,16 @@ final class RaftReplies {
             return new IllegalStateException(t.getMessage(), t);
         }
         return new IllegalStateException(String.valueOf(t), t);
+    }
+
+    /**
+     * Ratis' leader refused the entry for its size ({@code RaftLogBase}): this node's limit is below the command,
+     * e.g. a forwarded write from a node configured with a larger one. Recognised by its message, Ratis' only signal.
+     */
+    private static boolean isEntryTooLarge(Throwable t) {
+        Throwable c = t.getCause();
+        return c instanceof RaftLogIOException && c.getMessage() != null
+                && c.getMessage().contains("exceeds the max buffer limit");
     }
 
     private static Throwable unwrap(Throwable t) {

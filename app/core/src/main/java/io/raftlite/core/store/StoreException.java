@@ -15,7 +15,9 @@ public final class StoreException extends RuntimeException {
         /** The request names a member that does not exist (e.g. removing an unknown node id). */
         NOT_FOUND,
         /** The request cannot be carried out as asked (e.g. removing the only voter). */
-        INVALID
+        INVALID,
+        /** The write does not fit in one log entry ({@code EntryLimits}); it was not submitted. */
+        TOO_LARGE
     }
 
     private final Reason reason;

@@ -302,6 +302,7 @@ public final class DataApi {
             case NO_LEADER, NOT_LEADER -> Reply.text(503, "leader not found");
             case UNAVAILABLE, NOT_FOUND, INVALID -> Reply.text(503, "store not ready"); // the last two: /remove only
             case TIMEOUT -> refused(new Refusal(e.getMessage()), query);
+            case TOO_LARGE -> Reply.text(413, e.getMessage());
         };
     }
 
