@@ -32,8 +32,8 @@ package io.raftlite.core.store;
 record EntryLimits(long maxCommandBytes, long maxEntryBytes, long writeBufferBytes, long grpcMessageBytes,
                    long logCacheBytes) {
 
-    /** The HTTP layer's default largest body (8 MiB) plus headroom, for stores built without a limit of their own. */
-    static final long DEFAULT_MAX_COMMAND_BYTES = (8L << 20) + (64L << 10);
+    /** The HTTP layer's default largest body (4 MiB) plus headroom, for stores built without a limit of their own. */
+    static final long DEFAULT_MAX_COMMAND_BYTES = (4L << 20) + (64L << 10);
     /** What a command adds around a request's bytes: kind, flags, time, seed, lengths (tens of bytes). */
     static final long COMMAND_HEADROOM_BYTES = 64L << 10;
     /** Ratis' default appender buffer byte limit: the floor, so logs it wrote stay readable. */

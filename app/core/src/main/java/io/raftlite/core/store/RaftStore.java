@@ -107,7 +107,7 @@ public final class RaftStore implements AutoCloseable {
     private volatile StoreObserver observer = StoreObserver.NONE;
     private volatile Consumer<String> progress = text -> { };
 
-    /** A store that takes commands of up to 8 MiB encoded (the HTTP layer's default largest body). */
+    /** A store that takes commands of up to 4 MiB and 64 KiB encoded (the HTTP layer's default largest body). */
     public RaftStore(StoreConfig config) {
         this(config, EntryLimits.DEFAULT_MAX_COMMAND_BYTES);
     }

@@ -57,8 +57,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "host:port the HTTP API listens on"),
             new Setting(HTTP_ADV_ADDR, "http-adv-addr", "", Kind.OPTIONAL_ADDRESS,
                     "host:port other nodes and clients reach the HTTP API at (default: http-addr)"),
-            new Setting(HTTP_MAX_BODY, "http-max-body-size", "8MiB", Kind.SIZE,
-                    "largest request body accepted; larger bodies get 413"),
+            new Setting(HTTP_MAX_BODY, "http-max-body-size", "4MiB", Kind.SIZE,
+                    "largest request body accepted; larger bodies get 413. One write is one Raft log entry, held"
+                            + " several times in the heap on its way (4 MiB fits -Xmx64m); same on every node"),
             new Setting(RAFT_ADDR, "raft-addr", "127.0.0.1:4002", Kind.ADDRESS,
                     "host:port Raft (Ratis gRPC) listens on"),
             new Setting(RAFT_ADV_ADDR, "raft-adv-addr", "", Kind.OPTIONAL_ADDRESS,

@@ -33,7 +33,7 @@ class SettingsResolverTest {
         assertEquals(s.raftAddr(), s.raftAdvAddr());
         assertEquals(Path.of("raftlite-data"), s.dataDir());
         assertEquals("raftlite", s.clusterName());
-        assertEquals(8L * 1024 * 1024, s.maxBodyBytes());
+        assertEquals(4L * 1024 * 1024, s.maxBodyBytes());
         assertNull(s.requestedNodeId());
     }
 
