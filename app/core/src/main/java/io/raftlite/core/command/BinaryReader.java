@@ -66,12 +66,31 @@ final class BinaryReader {
         return b;
     }
 
+    /**
+     * Strict UTF-8 (malformed input is an error). Decoded in place, without copying the bytes first: a value may
+     * be megabytes, and ASCII (most SQL and values) becomes a String with one copy instead of a char buffer of
+     * twice its size and then the String.
+     */
     String readString() {
+        int n = readCount(1);
+        int start = buf.position();
+        buf.position(start + n);
+        byte[] array = buf.array();
+        int from = buf.arrayOffset() + start;
+        for (int i = from; i < from + n; i++) {
+            if (array[i] < 0) {
+                return decodeStrict(buf.slice(start, n));
+            }
+        }
+        return new String(array, from, n, StandardCharsets.US_ASCII);
+    }
+
+    private static String decodeStrict(ByteBuffer bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(readBytes())).toString();
+                    .decode(bytes).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("malformed UTF-8", e);
         }

@@ -1,10 +1,7 @@
 package io.raftlite.core.command;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /** Big-endian writer shared by the codecs: lengths are ints, strings are length-prefixed UTF-8. */
@@ -17,41 +14,74 @@ final class BinaryWriter {
     static final byte STRING = 4;
     static final byte BYTES = 5;
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private byte[] buf;
+    private int count;
+
+    BinaryWriter() {
+        this(256);
+    }
+
+    /**
+     * @param expectedSize the encoding's likely size: a command may be megabytes, and a buffer that grows by
+     *                     doubling (then is copied out) would need three times that at once
+     */
+    BinaryWriter(int expectedSize) {
+        buf = new byte[Math.max(16, expectedSize)];
+    }
 
     BinaryWriter writeByte(int v) {
-        return run(() -> out.writeByte(v));
+        ensure(1);
+        buf[count++] = (byte) v;
+        return this;
     }
 
     BinaryWriter writeBoolean(boolean v) {
-        return run(() -> out.writeBoolean(v));
+        return writeByte(v ? 1 : 0);
     }
 
     BinaryWriter writeInt(int v) {
-        return run(() -> out.writeInt(v));
+        ensure(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            buf[count++] = (byte) (v >>> shift);
+        }
+        return this;
     }
 
     BinaryWriter writeLong(long v) {
-        return run(() -> out.writeLong(v));
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[count++] = (byte) (v >>> shift);
+        }
+        return this;
     }
 
     BinaryWriter writeDouble(double v) {
-        return run(() -> out.writeDouble(v));
+        return writeLong(Double.doubleToLongBits(v));
     }
 
     BinaryWriter writeBytes(byte[] v) {
-        return run(() -> {
-            out.writeInt(v.length);
-            out.write(v);
-        });
+        writeInt(v.length);
+        ensure(v.length);
+        System.arraycopy(v, 0, buf, count, v.length);
+        count += v.length;
+        return this;
     }
 
+    /** An ASCII string (most SQL and values) is copied straight into the buffer, without a UTF-8 copy first. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII, and allocates nothing
     BinaryWriter writeString(String v) {
-        return writeBytes(v.getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) >= 0x80) {
+                return writeBytes(v.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        writeInt(v.length());
+        ensure(v.length());
+        v.getBytes(0, v.length(), buf, count);
+        count += v.length();
+        return this;
     }
 
-    /** A string that may be null: a presence flag, then the string. */
     BinaryWriter writeNullableString(String v) {
         writeBoolean(v != null);
         return v == null ? this : writeString(v);
@@ -81,20 +111,20 @@ final class BinaryWriter {
         return this;
     }
 
+    /** The bytes written; the buffer itself when the expected size was exact (no copy). */
     byte[] toByteArray() {
-        return bytes.toByteArray();
+        return count == buf.length ? buf : Arrays.copyOf(buf, count);
     }
 
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    private BinaryWriter run(IoAction action) {
-        try {
-            action.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen on a ByteArrayOutputStream
+    /** Room for {@code n} more bytes: the exact need when one write is large, else doubling. */
+    private void ensure(int n) {
+        long need = (long) count + n;
+        if (need <= buf.length) {
+            return;
         }
-        return this;
+        if (need > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("encoding larger than 2 GiB");
+        }
+        buf = Arrays.copyOf(buf, (int) Math.max(need, Math.min(Integer.MAX_VALUE - 8, 2L * buf.length)));
     }
 }

@@ -28,7 +28,7 @@ public final class CommandCodec {
     }
 
     public static byte[] encode(Command command) {
-        BinaryWriter w = new BinaryWriter()
+        BinaryWriter w = new BinaryWriter(encodedSize(command))
                 .writeByte(VERSION)
                 .writeByte(command.kind().ordinal())
                 .writeBoolean(command.transaction())
@@ -106,6 +106,54 @@ public final class CommandCodec {
         byte[] payload = r.readBytes();
         r.expectEnd();
         return new Command(KINDS[kind], transaction, timestamp, seed, statements, payload);
+    }
+
+    /** The exact size {@link #encode} writes (so a command of megabytes is written into one buffer, no copy). */
+    static int encodedSize(Command command) {
+        long size = 1 + 1 + 1 + 8 + 8 + 4 + 4L + command.payload().length;
+        for (Statement s : command.statements()) {
+            size += 4 + utf8Length(s.sql()) + 1 + 4;
+            if (!s.named().isEmpty()) {
+                for (Map.Entry<String, Object> e : s.named().entrySet()) {
+                    size += 4 + utf8Length(e.getKey()) + valueSize(e.getValue());
+                }
+            } else {
+                for (Object v : s.positional()) {
+                    size += valueSize(v);
+                }
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 8, size);
+    }
+
+    private static long valueSize(Object v) {
+        if (v instanceof String s) {
+            return 1 + 4 + utf8Length(s);
+        } else if (v instanceof byte[] b) {
+            return 1 + 4 + b.length;
+        } else if (v instanceof Boolean) {
+            return 2;
+        }
+        return v == null ? 1 : 9; // integers and reals: a tag and 8 bytes
+    }
+
+    /** What {@code s.getBytes(UTF_8)} returns, counted without the copy (a lone surrogate becomes '?'). */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return n;
     }
 
     private static void writeStatement(BinaryWriter w, Statement s) {

@@ -3,6 +3,7 @@ package io.raftlite.core.store;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -12,7 +13,8 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ final class ClusterClient implements AutoCloseable {
 
     private final RaftGroupId groupId;
     private final Duration requestTimeout;
+    private final long messageSizeMax;
     private String key;
     private RaftClient client;
     private RaftClient direct;
@@ -59,9 +62,11 @@ final class ClusterClient implements AutoCloseable {
         return t;
     });
 
-    ClusterClient(RaftGroupId groupId, Duration requestTimeout) {
+    /** @param messageSizeMax the largest gRPC message sent or accepted (a forwarded write is one message) */
+    ClusterClient(RaftGroupId groupId, Duration requestTimeout, long messageSizeMax) {
         this.groupId = groupId;
         this.requestTimeout = requestTimeout;
+        this.messageSizeMax = messageSizeMax;
     }
 
     /** Sends a write through the leader; the client follows NotLeaderException to the real leader. */
@@ -108,7 +113,7 @@ final class ClusterClient implements AutoCloseable {
         if (client == null || !newKey.equals(key)) {
             List<RaftClient> old = client == null ? List.of() : List.of(client, direct);
             RaftGroup group = RaftGroup.valueOf(groupId, List.copyOf(peers));
-            client = build(group, leaderHint, requestTimeout, retryPolicy());
+            client = build(group, leaderHint, requestTimeout, retryPolicy(), messageSizeMax);
             direct = build(group, null, requestTimeout.compareTo(DIRECT_RPC_TIMEOUT) < 0 ? requestTimeout
                     : DIRECT_RPC_TIMEOUT, RetryPolicies.retryUpToMaximumCountWithFixedSleep(2, RETRY_SLEEP));
             key = newKey;
@@ -129,8 +134,15 @@ final class ClusterClient implements AutoCloseable {
 
     /** A gRPC client for {@code group}; each RPC attempt times out after {@code requestTimeout}. */
     static RaftClient build(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry) {
+        return build(group, leaderHint, requestTimeout, retry, EntryLimits.RATIS_DEFAULT_GRPC_MESSAGE_BYTES);
+    }
+
+    /** The same, with another gRPC message size limit than Ratis' default. */
+    static RaftClient build(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry,
+                            long messageSizeMax) {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(messageSizeMax));
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
                 .setClientId(ClientId.randomId()).setRetryPolicy(retry);
         if (leaderHint != null && group.getPeer(leaderHint) != null) {
@@ -145,8 +157,9 @@ final class ClusterClient implements AutoCloseable {
         }
     }
 
+    /** Wraps {@code bytes} without a copy (a write may be megabytes): the caller never changes them afterwards. */
     static Message message(byte[] bytes) {
-        return Message.valueOf(ByteString.copyFrom(bytes));
+        return Message.valueOf(UnsafeByteOperations.unsafeWrap(bytes));
     }
 
     static void closeQuietly(RaftClient c) {

@@ -31,7 +31,7 @@ final class RaftPropertiesFactory {
         return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("raftlite:" + clusterName).getBytes(StandardCharsets.UTF_8)));
     }
 
-    static RaftProperties build(StoreConfig config, Path raftDir) {
+    static RaftProperties build(StoreConfig config, Path raftDir, EntryLimits limits) {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
         HostPort bind = HostPort.parse(config.raftBindAddress());
@@ -80,14 +80,18 @@ final class RaftPropertiesFactory {
         long segment = config.logSegmentSizeBytes();
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(MAX_PREALLOCATED_BYTES, segment)));
-        // Closed segments kept in memory: at most 2 and 8MB (Ratis: 6 and 200MB). With -Xmx64m the defaults let
-        // the cache hold ~24MB of large entries: 14 accepted 2MiB writes in a row ran the heap out. Evicted
-        // entries are read back from disk when a lagging follower needs them.
+        // One entry's size limits, all from the largest command (see EntryLimits): the write buffer (direct
+        // memory, allocated at start) holds exactly one largest entry. Durability: the defaults (no async flush,
+        // no unsafe flush, corruption policy EXCEPTION) are kept on purpose: an entry is fsync'd before it is
+        // acknowledged.
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(limits.maxEntryBytes()));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(limits.writeBufferBytes()));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(limits.grpcMessageBytes()));
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(limits.logCacheBytes()));
+        // Closed segments kept in memory: at most 2 (Ratis: 6), next to the byte cap above (Ratis: 200MB). With
+        // -Xmx64m the defaults let the cache hold ~24MB of large entries: 14 accepted 2MiB writes in a row ran the
+        // heap out. Evicted entries are read back from disk when a lagging follower needs them.
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("8MB"));
-        // The write buffer stays at its 8MB default: it bounds the size of one entry (and must exceed the
-        // 4MB appender batch limit). Durability: the defaults (no async flush, no unsafe flush, corruption policy EXCEPTION) are kept
-        // on purpose: an entry is fsync'd before it is acknowledged.
         return p;
     }
 

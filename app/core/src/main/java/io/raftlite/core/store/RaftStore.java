@@ -23,7 +23,6 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +79,7 @@ public final class RaftStore implements AutoCloseable {
     private final RaftPeer self;
     private final Path raftDir;
     private final RaftProperties properties;
+    private final EntryLimits limits;
     private final StoreDatabase.Opener opener;
     private volatile SqliteStateMachine stateMachine;
     private final NodeMeta meta;
@@ -107,27 +107,58 @@ public final class RaftStore implements AutoCloseable {
     private volatile StoreObserver observer = StoreObserver.NONE;
     private volatile Consumer<String> progress = text -> { };
 
+    /** A store that takes commands of up to 4 MiB and 64 KiB encoded (the HTTP layer's default largest body). */
     public RaftStore(StoreConfig config) {
-        this(config, StoreDatabase.REAL, p -> { });
+        this(config, EntryLimits.DEFAULT_MAX_COMMAND_BYTES);
     }
 
-    /** A store whose reads are bounded by {@code readLimits} (see {@link io.raftlite.core.db.ReadLimits}). */
-    public RaftStore(StoreConfig config, io.raftlite.core.db.ReadLimits readLimits) {
-        this(config, (file, readConnections, writeLimits) -> StoreDatabase.open(file, readConnections, writeLimits, readLimits), p -> { });
+    /**
+     * A store that takes commands of up to {@code maxCommandBytes} encoded bytes (e.g. the largest request body
+     * the node accepts) and refuses larger ones with {@link StoreException.Reason#TOO_LARGE} before they reach the
+     * log; every Ratis size limit is derived from it ({@link EntryLimits}). Every node of a cluster must use the
+     * same value: a follower could not store an entry larger than its own limit.
+     */
+    public RaftStore(StoreConfig config, long maxCommandBytes) {
+        this(config, maxCommandBytes, StoreDatabase.REAL, p -> { });
+    }
+
+    /**
+     * The largest command for a node whose largest request is {@code maxRequestBytes}: the request's bytes plus
+     * room for what a command adds around them (kind, flags, time, seed, lengths), so that a {@code /db/load} of
+     * a file just under the limit fits. A request whose encoding grows beyond that (e.g. many small numbers, 2
+     * bytes each in JSON and 9 encoded) is refused as {@link StoreException.Reason#TOO_LARGE}.
+     */
+    public static long maxCommandBytes(long maxRequestBytes) {
+        return Math.addExact(maxRequestBytes, EntryLimits.COMMAND_HEADROOM_BYTES);
+    }
+
+    /**
+     * A store whose reads are bounded by {@code readLimits} (see {@link io.raftlite.core.db.ReadLimits}) and whose
+     * commands may take up to {@code maxCommandBytes} (see {@link #RaftStore(StoreConfig, long)}).
+     */
+    public RaftStore(StoreConfig config, io.raftlite.core.db.ReadLimits readLimits, long maxCommandBytes) {
+        this(config, maxCommandBytes, (file, readConnections, writeLimits)
+                -> StoreDatabase.open(file, readConnections, writeLimits, readLimits), p -> { });
     }
 
     /** For tests: another database implementation and extra Ratis settings. */
     RaftStore(StoreConfig config, StoreDatabase.Opener opener, Consumer<RaftProperties> tuning) {
+        this(config, EntryLimits.DEFAULT_MAX_COMMAND_BYTES, opener, tuning);
+    }
+
+    RaftStore(StoreConfig config, long maxCommandBytes, StoreDatabase.Opener opener, Consumer<RaftProperties> tuning) {
         this.config = config;
         this.groupId = RaftPropertiesFactory.groupId(config.clusterName());
         this.self = RaftPeer.newBuilder().setId(config.nodeId()).setAddress(config.raftAdvertisedAddress()).build();
         this.raftDir = config.dataDir().resolve("raft");
-        this.properties = RaftPropertiesFactory.build(config, raftDir);
+        this.limits = EntryLimits.forCommand(maxCommandBytes);
+        this.properties = RaftPropertiesFactory.build(config, raftDir, limits);
         tuning.accept(properties);
         this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION,
                 config.membership().nonVoter());
         this.opener = opener;
-        this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout()), this::divisionOrNull,
+        this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout(), limits.grpcMessageBytes()),
+                this::divisionOrNull,
                 config.applyTimeout());
         this.remover = new Remover(this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
@@ -465,7 +496,9 @@ public final class RaftStore implements AutoCloseable {
     /**
      * Appends a command to the log; completes once it is durable on a majority and applied (on the leader,
      * and here when this node is the leader). A follower or listener forwards it to the leader. Writes that
-     * arrive while earlier ones are still being replicated share one log entry ({@link GroupCommit}).
+     * arrive while earlier ones are still being replicated share one log entry ({@link GroupCommit}). A command
+     * that encodes to more than this store's largest command fails with {@link StoreException.Reason#TOO_LARGE}
+     * and is not submitted.
      */
     public CompletableFuture<CommandResult> submit(Command command) {
         return groupCommit.submit(command);
@@ -480,6 +513,10 @@ public final class RaftStore implements AutoCloseable {
      * write fails with {@link StoreException.Reason#NOT_LEADER} instead (outcome unknown to the caller).
      */
     private CompletableFuture<byte[]> submitEntry(byte[] bytes) {
+        StoreException tooLarge = limits.refusal(bytes.length);
+        if (tooLarge != null) {
+            return CompletableFuture.failedFuture(tooLarge);
+        }
         long start = System.nanoTime();
         boolean mayForward = !isLeader();
         CompletableFuture<byte[]> sent = send(bytes, RaftClientRequest.writeRequestType());
@@ -569,7 +606,7 @@ public final class RaftStore implements AutoCloseable {
         }
         long deadline = System.nanoTime() + config.applyTimeout().toNanos();
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        attempt(Message.valueOf(ByteString.copyFrom(bytes)), type, deadline, result);
+        attempt(ClusterClient.message(bytes), type, deadline, result);
         return result.orTimeout(config.applyTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(t -> CompletableFuture.failedFuture(RaftReplies.toFailure(t)));
     }

@@ -16,7 +16,7 @@ public final class StoreException extends RuntimeException {
         NOT_FOUND,
         /** The request cannot be carried out as asked (e.g. removing the only voter). */
         INVALID,
-        /** The write is larger than one Raft log entry may be (rqlite has no such limit; answered 413). */
+        /** The write does not fit in one Raft log entry ({@code EntryLimits}; rqlite has no such limit): 413. */
         TOO_LARGE
     }
 

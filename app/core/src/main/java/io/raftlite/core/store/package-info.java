@@ -120,7 +120,7 @@
  *       sends the snapshot then too (upstream's rule, with RATIS-2500's exemption); a follower known to have
  *       committed past that point gets entries from after its commit instead, and a request whose previous
  *       entry vanished meanwhile is skipped rather than stopping the appender. Only {@code RaftServer} uses
- *       it; the {@code RaftClient}s keep default properties.</li>
+ *       it; the {@code RaftClient}s keep default properties (the forwarding client's gRPC message size aside).</li>
  *   <li>Snapshot lookup workaround ({@code LockedSnapshotStorage}): Ratis 3.2.2's storage throws when a log
  *       appender looks up the latest snapshot while the first one is being recorded, which kills that
  *       follower's appender for good; the lookup and every record take one lock.</li>
@@ -155,6 +155,10 @@
  *       74): Ratis stops the server (fail-stop). Never complete an apply future exceptionally: Ratis would skip
  *       that entry on this replica only. The leader rejects undecodable commands, and single commands the
  *       SQL policy refuses, in {@code startTransaction}, before the log.</li>
+ *   <li>Every Ratis size limit on an entry (appender byte limit, log write buffer, gRPC message size, log
+ *       cache) comes from one place, {@code EntryLimits}, derived from the node's largest request: any command
+ *       up to it fits one entry on the leader and every follower (all nodes must use the same value), and a
+ *       larger one fails with {@code TOO_LARGE} before it reaches Ratis.</li>
  *   <li>A write's future completes only after the entry is fsync'd on a majority and applied here (Ratis'
  *       durability defaults are kept: no async or unsafe flush, corruption policy EXCEPTION).</li>
  *   <li>{@code ready} = a leader is known (on the leader: it has committed its first entry of the term) and

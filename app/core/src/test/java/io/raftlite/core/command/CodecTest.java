@@ -51,6 +51,46 @@ class CodecTest {
     }
 
     @Test
+    void textIsEncodedAsUtf8ExactlyAsBeforeAndSizedUpFront() {
+        String[] texts = {"plain ascii", "é and ü", "日本語", "emoji \uD83D\uDE00 pair", "lone \uD800 high", "lone \uDC00 low",
+                "x".repeat(100_000)};
+        for (String text : texts) {
+            Command in = Command.execute(List.of(Statement.of("INSERT INTO t VALUES(?)", text),
+                    new Statement("SELECT :k", null, Map.of("ké", text))), false, 1, 2);
+            byte[] encoded = CommandCodec.encode(in);
+            assertEquals(CommandCodec.encodedSize(in), encoded.length, "size computed before writing: " + text);
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            assertEquals(utf8.length, CommandCodec.utf8Length(text));
+            assertTrue(indexOf(encoded, utf8) > 0, "the text's UTF-8 bytes, as String.getBytes writes them");
+            String decoded = (String) CommandCodec.decode(encoded).statements().get(0).positional().get(0);
+            assertEquals(new String(utf8, StandardCharsets.UTF_8), decoded);
+        }
+    }
+
+    @Test
+    void malformedUtf8InAnEntryIsRefused() {
+        byte[] encoded = CommandCodec.encode(Command.execute(List.of(Statement.of("INSERT INTO t VALUES(?)", "abcé")),
+                false, 1, 2));
+        byte[] e9 = "é".getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(encoded, e9);
+        encoded[at + 1] = 'x'; // a lead byte without its continuation
+        assertThrows(IllegalArgumentException.class, () -> CommandCodec.decode(encoded));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void loadCommandsKeepTheirPayload() {
         byte[] payload = "CREATE TABLE t(x);".getBytes(StandardCharsets.UTF_8);
         for (Command.Kind kind : List.of(Command.Kind.LOAD_DATABASE, Command.Kind.LOAD_SQL)) {

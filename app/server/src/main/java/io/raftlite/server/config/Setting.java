@@ -70,8 +70,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(HTTP_ADV_ADDR, "http-adv-addr", "", Kind.OPTIONAL_ADDRESS,
                     "host:port other nodes and clients reach the HTTP API at (default: http-addr)"),
             new Setting(HTTP_MAX_BODY, "http-max-body-size", "2MiB", Kind.SIZE,
-                    "largest request body accepted; larger bodies get 413 (a write is one Raft log entry, which"
-                            + " Ratis caps at 4MiB; with -Xmx64m repeated 4MiB writes ran the heap out)"),
+                    "largest request body accepted; larger bodies get 413. One write is one Raft log entry (every Raft"
+                            + " size limit is derived from this), held several times in the heap on its way; same on"
+                            + " every node"),
             new Setting(HTTP_BODY_BUDGET, "http-body-budget", "4MiB", Kind.SIZE,
                     "request bodies in flight on all connections together (a body without Content-Length counts"
                             + " as http-max-body-size); a body that does not fit gets 503 with Retry-After. At least"

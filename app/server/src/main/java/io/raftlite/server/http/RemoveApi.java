@@ -52,9 +52,9 @@ public final class RemoveApi {
             return switch (e.reason()) {
                 case NOT_FOUND -> Reply.text(404, e.getMessage());
                 case INVALID -> Reply.text(400, e.getMessage());
+                case TOO_LARGE -> Reply.text(413, e.getMessage());
                 case NO_LEADER, NOT_LEADER -> Reply.text(503, "leader not found");
                 case TIMEOUT, UNAVAILABLE -> Reply.text(503, e.getMessage());
-                case TOO_LARGE -> Reply.text(413, e.getMessage());
             };
         }
     }
