@@ -77,7 +77,7 @@ final class FuzzRequests {
     }
 
     static int perEndpoint() {
-        return Integer.getInteger("raftlite.fuzz.requests", 600);
+        return Integer.getInteger("raftlite.fuzz.requests", 400);
     }
 
     /** A real SQLite file (a backup of the node) to load as it is and in mutated forms. */

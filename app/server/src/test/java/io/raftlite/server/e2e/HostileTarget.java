@@ -90,9 +90,10 @@ final class HostileTarget implements AutoCloseable {
         }
     }
 
+    /** The first {@code n} lines of a message that are not stack frames, joined on one line. */
     static String firstLines(String s, int n) {
-        String[] lines = String.valueOf(s).split("\n");
-        return String.join(" | ", java.util.Arrays.copyOf(lines, Math.min(n, lines.length)));
+        return String.join(" | ", String.valueOf(s).lines()
+                .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ") && !l.isBlank()).limit(n).toList());
     }
 
     @Override

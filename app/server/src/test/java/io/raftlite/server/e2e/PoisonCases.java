@@ -29,7 +29,10 @@ final class PoisonCases {
     private PoisonCases() {
     }
 
-    /** The write-path poison cases, cheapest first, so that on a broken build the later ones still tell something. */
+    /**
+     * The write-path poison cases, cheapest first, so that on a broken build the later ones still tell something.
+     * One long method on purpose: the catalog reads best as one list.
+     */
     static List<PoisonCase> writePath() {
         List<PoisonCase> cases = new ArrayList<>();
         cases.add(new PoisonCase("pragma variants that change connection state or the file", PoisonCases::pragmas));

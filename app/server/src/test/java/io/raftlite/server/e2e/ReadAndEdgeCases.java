@@ -31,6 +31,7 @@ final class ReadAndEdgeCases {
     private ReadAndEdgeCases() {
     }
 
+    /** The catalog; one long method on purpose, it reads best as one list. */
     static List<PoisonCase> all() {
         List<PoisonCase> cases = new ArrayList<>();
         cases.add(new PoisonCase("pragmas on the read connections", run -> {
