@@ -28,6 +28,7 @@ final class HostileTally implements AutoCloseable {
     private final String suite;
     private final long started = System.nanoTime();
     private final Map<String, LongAdder> perEndpoint = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> generated = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> histogram = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failuresPerCase = new ConcurrentHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -57,6 +58,9 @@ final class HostileTally implements AutoCloseable {
         Answer a = request.sendTo(node, timeout);
         sampleRss(node);
         perEndpoint.computeIfAbsent(request.endpoint(), k -> new LongAdder()).increment();
+        if (caseName.startsWith("fuzz ")) {
+            generated.computeIfAbsent(request.endpoint(), k -> new LongAdder()).increment();
+        }
         String bucket = a.status() == -1 ? "no answer" : a.status() == -2 ? "not sendable" : Integer.toString(a.status());
         histogram.computeIfAbsent(bucket, k -> new LongAdder()).increment();
         if (a.status() == -2 && notSendable.incrementAndGet() <= 5) { // the JDK client refused it; shown, not failed
@@ -130,7 +134,8 @@ final class HostileTally implements AutoCloseable {
     /** Requests per endpoint, status histogram, 5xx count, exits, peak RSS and the run time. */
     String totals() {
         StringBuilder sb = new StringBuilder("==== ").append(suite).append(" totals ====\n");
-        sb.append("requests per endpoint: ").append(sorted(perEndpoint)).append('\n');
+        sb.append("generated (fuzz) requests per endpoint: ").append(sorted(generated)).append('\n');
+        sb.append("all requests per endpoint (fuzz, named cases and checks): ").append(sorted(perEndpoint)).append('\n');
         sb.append("status codes: ").append(sorted(histogram)).append('\n');
         sb.append("5xx (must be 0): ").append(serverErrors.sum()).append('\n');
         synchronized (exits) {
