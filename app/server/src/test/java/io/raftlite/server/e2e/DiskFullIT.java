@@ -1,136 +1,191 @@
 package io.raftlite.server.e2e;
 
+import io.raftlite.discovery.tck.ExternalBinary;
+import io.raftlite.server.e2e.HostileRequest.Answer;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.raftlite.server.e2e.PoisonCases.array;
 
 /**
- * A real full disk: the node runs with its data directory on a 6 MiB tmpfs (in a user and mount namespace,
- * {@code unshare -rm}, so no root is needed; skipped where namespaces are not allowed) and no size quota.
- * The write that does not fit makes the process exit with code 74, not linger with a stopped Raft server;
- * once the tmpfs is grown (space freed) the same node starts again, replays that write and takes more.
+ * Issue 12, "a full disk must not brick a node": a node whose data directory is on a small tmpfs this test
+ * mounts (root only: skipped loudly otherwise, and a failure under {@code CI=true}) is filled through writes;
+ * it must exit (fail-stop, so systemd restarts it) rather than linger, and once space is freed it must come
+ * back ready with what it had acknowledged and take writes again. Separately, at the database size quota
+ * ({@code -db-max-size}) a write gets an error, the node stays ready, and {@code DELETE} still works.
  */
 class DiskFullIT {
 
-    private static final String HOST = "127.0.1.20";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
     Path tmp;
 
     @Test
-    void aFullDiskEndsTheProcessWithCode74AndTheNodeRecoversOnceSpaceIsFreed() throws Exception {
-        assumeTrue(namespacesWork(), "unshare -rm is not allowed here");
-        Path mount = Files.createDirectories(tmp.resolve("mnt"));
-        Path firstExit = tmp.resolve("first-exit");
-        int http = freePort();
-        int raft = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String node = java + " -Xmx64m -XX:+ExitOnOutOfMemoryError -jar " + NodeProcess.jar().toAbsolutePath()
-                + " -http-addr " + HOST + ":" + http + " -raft-addr " + HOST + ":" + raft + " -db-max-size 0 " + mount + "/data";
-        String script = "set -u\n"
-                + "mount -t tmpfs -o size=6m raftlite-full " + mount + " || exit 90\n"
-                + node + " & child=$!\n"
-                + "trap 'kill $child; exit 143' TERM\n"
-                + "wait $child; echo $? > " + firstExit + "\n"
-                + "mount -o remount,size=64m " + mount + " || exit 91\n"
-                + "exec " + node + "\n";
-        Process p = new ProcessBuilder("unshare", "-rm", "sh", "-c", script).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("node.log").toFile()).start();
+    void aFullDiskStopsTheNodeAndItComesBackOnceSpaceIsFreed() throws Exception {
+        long started = System.nanoTime();
+        Path mount = Files.createDirectories(tmp.resolve("tmpfs"));
+        requireTmpfs(mount);
+        List<String> failures = new ArrayList<>();
+        NodeProcess node = NodeProcess.prepare("127.0.5.21", mount.resolve("data"))
+                .jvm(HostileTarget.jvmOptions(tmp.resolve("jvm-tmp")));
         try {
-            String base = "http://" + HOST + ":" + http;
-            awaitReady(p, base);
-            assertEquals(200, post(base + "/db/execute", "[\"CREATE TABLE t (x)\"]").statusCode());
-            int acknowledged = 0;
-            for (int i = 0; i < 40 && !Files.exists(firstExit); i++) {
-                try {
-                    HttpResponse<String> r = post(base + "/db/execute", "[\"INSERT INTO t VALUES(zeroblob(500000))\"]");
-                    acknowledged += r.statusCode() == 200 && r.body().contains("rows_affected") ? 1 : 0;
-                } catch (IOException e) {
-                    break; // the node went away while answering
+            Path filler = mount.resolve("filler");
+            Files.write(filler, new byte[8 * 1024 * 1024]); // freed later, as an operator would free space
+            node.launch();
+            node.awaitReady(Duration.ofSeconds(120));
+            send(node, array("CREATE TABLE fill (id INTEGER PRIMARY KEY, b BLOB)"));
+            long acknowledged = 0;
+            Answer last = null;
+            for (long id = 1; id <= 2000 && node.isAlive(); id++) {
+                last = send(node, "[[\"INSERT INTO fill (id, b) VALUES (?, zeroblob(262144))\", " + id + "]]");
+                if (!last.clean()) {
+                    break;
                 }
+                acknowledged = id;
             }
-            assertEquals("74", awaitFile(firstExit), "exit code of the node whose disk filled up");
-            assertTrue(acknowledged > 0 && acknowledged < 12, "writes acknowledged before the disk filled: " + acknowledged);
-            awaitReady(p, base);
-            HttpResponse<String> count = HTTP.send(HttpRequest.newBuilder(URI.create(base
-                    + "/db/query?q=SELECT%20count(*)%20FROM%20t")).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long rows = Long.parseLong(count.body().replaceAll(".*\\[\\[(\\d+)]].*", "$1"));
-            assertTrue(rows >= acknowledged && rows <= acknowledged + 1, count.body() + " after " + acknowledged + " acks");
-            assertTrue(post(base + "/db/execute", "[\"INSERT INTO t VALUES(1)\"]").body().contains("rows_affected"));
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static boolean namespacesWork() {
-        try {
-            Process p = new ProcessBuilder("unshare", "-rm", "true").redirectErrorStream(true).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void awaitReady(Process p, String base) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && p.isAlive()) {
+            System.out.printf("[disk-full] %d writes acknowledged, then: %s%n", acknowledged, last);
+            if (!exits(node, Duration.ofSeconds(30))) {
+                failures.add("the node lingers on a full disk instead of exiting: alive 30 s after the failing write ("
+                        + last + "); /readyz -> " + readyz(node));
+                node.kill9();
+            } else {
+                System.out.printf("[disk-full] the node exited with %d%n", node.exitCode());
+            }
+            Files.delete(filler);
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
+                node.launch();
+                node.awaitReady(Duration.ofSeconds(60));
+            } catch (AssertionError e) {
+                Assertions.fail(String.join("\n", failures) + "\nnot ready after space was freed: " + e.getMessage());
+            }
+            Answer count = get(node, "/db/query?level=none&q=" + FuzzRequests.encode(
+                    "SELECT count(*) >= " + acknowledged + ", max(id) FROM fill"));
+            if (!count.clean() || !count.bodyPreview().contains("[[1,")) {
+                failures.add("acknowledged writes lost after the restart: " + count);
+            }
+            System.out.printf("[disk-full] after the restart: %s (the write in flight when the disk filled is %s)%n",
+                    count, count.bodyPreview().contains("," + (acknowledged + 1) + "]]") ? "replayed" : "not in the log");
+            expectClean(failures, node, "DELETE after the restart", array("DELETE FROM fill", "VACUUM"));
+            expectClean(failures, node, "a write after the restart", array("INSERT INTO fill (b) VALUES (x'01')"));
+        } finally {
+            node.close();
+            umount(mount);
+        }
+        System.out.printf("DiskFullIT (tmpfs): %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
+        Assertions.assertTrue(failures.isEmpty(), String.join("\n", failures) + "\n" + node.logTail(30));
+    }
+
+    @Test
+    void atTheSizeQuotaDeleteStillWorks() throws Exception {
+        List<String> failures = new ArrayList<>();
+        NodeProcess node = NodeProcess.prepare("127.0.5.22", tmp.resolve("quota"))
+                .jvm(HostileTarget.jvmOptions(tmp.resolve("jvm-tmp")));
+        try {
+            node.launch("-db-max-size", "4MiB");
+            try {
+                node.awaitReady(Duration.ofSeconds(120));
+            } catch (AssertionError e) {
+                Assertions.fail("a node with -db-max-size 4MiB did not start (the size-quota flag of issue 12 is "
+                        + "missing or broken): " + HostileTarget.firstLines(e.getMessage(), 4));
+            }
+            send(node, array("CREATE TABLE q (id INTEGER PRIMARY KEY, b BLOB)"));
+            Answer last = null;
+            int accepted = 0;
+            for (int i = 0; i < 100; i++) {
+                last = send(node, array("INSERT INTO q (b) VALUES (zeroblob(262144))"));
+                if (!last.clean()) {
+                    break;
                 }
-            } catch (IOException e) {
-                // not listening (yet, or any more)
+                accepted++;
             }
-            Thread.sleep(50);
+            System.out.printf("[quota] %d writes of 256 KiB accepted, then: %s%n", accepted, last);
+            if (last == null || last.clean() || last.serverError() || !last.answered()) {
+                failures.add("25 MB of writes under a 4 MiB quota: expected a per-statement error, got " + last);
+            }
+            if (!"200".equals(readyz(node))) {
+                failures.add("not ready at the quota: /readyz -> " + readyz(node));
+            }
+            expectClean(failures, node, "DELETE at the quota", array("DELETE FROM q"));
+            expectClean(failures, node, "a write after the DELETE", array("INSERT INTO q (b) VALUES (zeroblob(1024))"));
+        } finally {
+            node.close();
         }
-        fail("node not ready:\n" + Files.readString(tmp.resolve("node.log"), StandardCharsets.UTF_8));
+        Assertions.assertTrue(failures.isEmpty(), String.join("\n", failures) + "\n" + node.logTail(30));
     }
 
-    private String awaitFile(Path file) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && !Files.readString(file).isBlank()) {
-                return Files.readString(file).trim();
-            }
-            Thread.sleep(50);
+    private static void expectClean(List<String> failures, NodeProcess node, String what, String json)
+            throws InterruptedException {
+        Answer a = send(node, json);
+        if (!a.clean()) {
+            failures.add(what + ": " + json + " -> " + a);
         }
-        return fail("the node never exited:\n" + Files.readString(tmp.resolve("node.log"), StandardCharsets.UTF_8));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
+    private static Answer send(NodeProcess node, String json) throws InterruptedException {
+        return HostileRequest.json("/db/execute", json).sendTo(node, TIMEOUT);
+    }
+
+    private static Answer get(NodeProcess node, String pathAndQuery) throws InterruptedException {
+        return HostileRequest.get(pathAndQuery).sendTo(node, TIMEOUT);
+    }
+
+    private static String readyz(NodeProcess node) throws InterruptedException {
+        Answer a = HostileRequest.get("/readyz").sendTo(node, Duration.ofSeconds(10));
+        return a.answered() ? Integer.toString(a.status()) : a.toString();
+    }
+
+    private static boolean exits(NodeProcess node, Duration within) throws InterruptedException {
+        return node.process().waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Mounts a 48 MiB tmpfs, or skips loudly (fails under CI=true) when this is not root or mount is refused. */
+    private static void requireTmpfs(Path mount) throws Exception {
+        String why = null;
+        if (!"0".equals(run("id", "-u").strip())) {
+            why = "this test mounts a tmpfs and needs root";
+        } else {
+            String out = run("mount", "-t", "tmpfs", "-o", "size=48m,mode=0700", "tmpfs", mount.toString());
+            if (!Files.readString(Path.of("/proc/self/mounts")).contains(" " + mount + " tmpfs ")) {
+                why = "mount -t tmpfs failed: " + out;
+            }
         }
+        if (why == null) {
+            return;
+        }
+        String msg = "\n*** DiskFullIT SKIPPED: " + why + " (run the tests as root to prove fail-stop on a full disk) ***\n";
+        if (ExternalBinary.underCi()) {
+            Assertions.fail(msg + "CI=true turns this skip into a failure.");
+        }
+        System.err.println(msg);
+        Assumptions.abort(msg);
+    }
+
+    private static void umount(Path mount) throws Exception {
+        if (Files.readString(Path.of("/proc/self/mounts")).contains(" " + mount + " tmpfs ")) {
+            String out = run("umount", mount.toString());
+            if (Files.readString(Path.of("/proc/self/mounts")).contains(" " + mount + " tmpfs ")) {
+                System.err.println("umount " + mount + " failed (" + out + "); detaching it lazily");
+                run("umount", "-l", mount.toString());
+            }
+        }
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return out;
     }
 }

@@ -251,13 +251,71 @@ final class NodeProcess implements AutoCloseable {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    String logTail() {
+    /** The JVM options the package ships (config/default.env's JAVA_OPTS), read from the file, never copied. */
+    static List<String> shippedJavaOpts() {
+        Path env = defaultEnv();
         try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+            for (String line : Files.readAllLines(env)) {
+                String t = line.strip();
+                if (t.startsWith("JAVA_OPTS=")) {
+                    String v = t.substring("JAVA_OPTS=".length()).replaceAll("^[\"']|[\"']$", "").strip();
+                    return List.of(v.split("\\s+"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no JAVA_OPTS= line in " + env);
+    }
+
+    private static Path defaultEnv() {
+        String configured = System.getProperty("raftlite.default.env");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("config/default.env"))) {
+                return dir.resolve("config/default.env");
+            }
+        }
+        throw new IllegalStateException("config/default.env not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** The exit code once the process has ended, or null while it runs (or before it was launched). */
+    Integer exitCode() {
+        return process == null || process.isAlive() ? null : process.exitValue();
+    }
+
+    /** The process's peak resident set size (VmHWM in /proc/PID/status) in KiB, or -1 when it cannot be read. */
+    long vmHwmKiB() {
+        if (process == null || !process.isAlive()) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1; // the process ended between the check and the read
+        }
+        return -1;
+    }
+
+    /** The last {@code lines} lines of this node's log. */
+    String logTail(int lines) {
+        try {
+            // lenient decoding: a hostile request's bytes may be quoted in the log
+            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    String logTail() {
+        return logTail(60);
     }
 
     @Override
