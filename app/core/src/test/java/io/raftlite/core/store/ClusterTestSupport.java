@@ -46,7 +46,10 @@ final class ClusterTestSupport {
         }
     }
 
-    /** Retries only NO_LEADER (raised before anything is sent, so a retry cannot apply a write twice). */
+    /**
+     * Retries only NO_LEADER and "store is not running" (a listener restarting its server in place, see
+     * RaftStore.restartIfDemoted): both are raised before anything is sent, so a retry cannot apply a write twice.
+     */
     static CommandResult execute(RaftStore store, String sql) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
@@ -56,8 +59,9 @@ final class ClusterTestSupport {
                 assertNull(r.error());
                 return r;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof StoreException se && se.reason() == StoreException.Reason.NO_LEADER)
-                        || System.nanoTime() > deadline) {
+                boolean notSent = e.getCause() instanceof StoreException se
+                        && (se.reason() == StoreException.Reason.NO_LEADER || "store is not running".equals(se.getMessage()));
+                if (!notSent || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(50);
