@@ -150,7 +150,7 @@ class EdgeIT {
     }
 
     private static String[] jvmOptions(String... extra) throws IOException {
-        List<String> options = new ArrayList<>(List.of(NodeProcess.shippedJavaOpts()));
+        List<String> options = new ArrayList<>(NodeProcess.shippedJavaOpts());
         options.addAll(List.of(extra));
         return options.toArray(String[]::new);
     }

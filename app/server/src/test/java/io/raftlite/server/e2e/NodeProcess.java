@@ -91,17 +91,6 @@ final class NodeProcess implements AutoCloseable {
         return this;
     }
 
-    /** The shipped JVM options, config/default.env's JAVA_OPTS (they follow, and so win over, -Xmx256m). */
-    static String[] shippedJavaOpts() throws IOException {
-        Path env = Path.of("..", "..", "config", "default.env");
-        for (String line : Files.readAllLines(env)) {
-            if (line.startsWith("JAVA_OPTS=")) {
-                return line.substring("JAVA_OPTS=".length()).replace("\"", "").trim().split("\\s+");
-            }
-        }
-        throw new IllegalStateException("no JAVA_OPTS in " + env.toAbsolutePath());
-    }
-
     /** Extra environment variables (e.g. NOTIFY_SOCKET) for every later launch. */
     NodeProcess env(Map<String, String> variables) {
         environment = Map.copyOf(variables);
