@@ -156,8 +156,9 @@ public final class DataApi {
         return statements;
     }
 
+    /** A SQL dump to load, unless {@link SqlPolicy} refuses one of its statements (200 with an error, as for writes). */
     private Command loadSql(byte[] body) throws BadRequestException {
-        String text = RequestParser.parse(body, "text/plain").get(0).sql();
+        String text = allowed(RequestParser.parse(body, "text/plain")).get(0).sql();
         return new Command(Command.Kind.LOAD_SQL, true, now(), seed(), List.of(),
                 text.getBytes(StandardCharsets.UTF_8));
     }
