@@ -82,6 +82,26 @@ final class ClusterTestSupport {
     }
 
     /** The voters of a settled configuration (empty while a change is half done: killing a voter then can stall it). */
+    /** Starts one store; {@code bootstrap}: as a one-node cluster of its own. */
+    @FunctionalInterface
+    interface Starter {
+        RaftStore start(StoreConfig config, boolean bootstrap) throws Exception;
+    }
+
+    /**
+     * Starts the first store as a one-node cluster, joins every other one to it and waits until all of them are
+     * settled voters; returns the first.
+     */
+    static RaftStore formVoters(List<StoreConfig> configs, Starter starter) throws Exception {
+        RaftStore first = starter.start(configs.get(0), true);
+        for (StoreConfig c : configs.subList(1, configs.size())) {
+            starter.start(c, false).join(List.of(configs.get(0).raftAdvertisedAddress()), false, WAIT, Duration.ofMillis(50));
+        }
+        Set<String> ids = configs.stream().map(StoreConfig::nodeId).collect(Collectors.toSet());
+        await(ids.size() + " voters", () -> settledVoters(first).equals(ids));
+        return first;
+    }
+
     static Set<String> settledVoters(RaftStore s) {
         return s.configurationStable() ? voters(s) : Set.of();
     }

@@ -14,16 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static io.raftlite.core.store.ClusterTestSupport.WAIT;
 import static io.raftlite.core.store.ClusterTestSupport.await;
 import static io.raftlite.core.store.ClusterTestSupport.awaitAgreedLeader;
 import static io.raftlite.core.store.ClusterTestSupport.execute;
 import static io.raftlite.core.store.ClusterTestSupport.freePort;
-import static io.raftlite.core.store.ClusterTestSupport.settledVoters;
 import static io.raftlite.core.store.StoreTestSupport.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -55,11 +52,7 @@ class LargeEntryClusterTest {
     @Test
     void theLargestCommandThroughAFollowerIsAppliedEverywhereAndOneByteMoreIsRefused() throws Exception {
         List<StoreConfig> configs = List.of(config(1), config(2), config(3));
-        RaftStore n1 = start(configs.get(0), true);
-        for (StoreConfig c : configs.subList(1, 3)) {
-            start(c, false).join(List.of(configs.get(0).raftAdvertisedAddress()), false, WAIT, Duration.ofMillis(50));
-        }
-        await("three voters", () -> settledVoters(n1).equals(Set.of("n1", "n2", "n3")));
+        RaftStore n1 = ClusterTestSupport.formVoters(configs, this::start);
         String leader = awaitAgreedLeader(stores);
         RaftStore follower = stores.stream().filter(s -> !s.status().nodeId().equals(leader)).findFirst().orElseThrow();
         execute(follower, "CREATE TABLE big (v TEXT)");

@@ -18,14 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.raftlite.core.store.ClusterTestSupport.WAIT;
 import static io.raftlite.core.store.ClusterTestSupport.await;
 import static io.raftlite.core.store.ClusterTestSupport.freePort;
-import static io.raftlite.core.store.ClusterTestSupport.settledVoters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,11 +52,7 @@ class PoisonClusterTest {
     @Test
     void poisonEntriesLeaveEveryReplicaIdenticalAndWritable() throws Exception {
         List<StoreConfig> configs = List.of(config(1), config(2), config(3));
-        RaftStore n1 = start(configs.get(0), true);
-        for (StoreConfig c : configs.subList(1, 3)) {
-            start(c, false).join(List.of(configs.get(0).raftAdvertisedAddress()), false, WAIT, Duration.ofMillis(50));
-        }
-        await("three voters", () -> settledVoters(n1).equals(Set.of("n1", "n2", "n3")));
+        RaftStore n1 = ClusterTestSupport.formVoters(configs, this::start);
         ClusterTestSupport.execute(n1, "CREATE TABLE t (id INTEGER PRIMARY KEY, x)");
 
         ExecutionException refused = assertThrows(ExecutionException.class, () -> submit(n1,
