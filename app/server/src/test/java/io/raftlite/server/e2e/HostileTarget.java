@@ -34,6 +34,12 @@ final class HostileTarget implements AutoCloseable {
         Files.createDirectories(tmpdir);
         List<String> opts = new ArrayList<>(NodeProcess.shippedJavaOpts());
         opts.add("-Djava.io.tmpdir=" + tmpdir);
+        if (Boolean.getBoolean("raftlite.fuzz.oomdiag")) {
+            // A soak diagnostic: threads and live classes at the moment of an OutOfMemoryError, in the node's log.
+            opts.add("-XX:OnOutOfMemoryError=jcmd %p Thread.print;jcmd %p GC.class_histogram");
+            opts.add("-XX:+HeapDumpOnOutOfMemoryError");
+            opts.add("-XX:HeapDumpPath=" + tmpdir.getParent());
+        }
         return opts.toArray(String[]::new);
     }
 
