@@ -38,6 +38,12 @@ final class RaftReplies {
     /** The reply's message bytes when it succeeded; otherwise throws the mapped failure. */
     static byte[] contentOrThrow(RaftClientReply reply) {
         if (reply.isSuccess()) {
+            if (reply.getMessage().getContent().isEmpty()) {
+                // the entry was applied on a node that had no client waiting (SqliteStateMachine keeps no
+                // results there), which became the leader this retry reached
+                throw new StoreException(StoreException.Reason.UNAVAILABLE, "the request was applied, but its"
+                        + " results were lost in a change of leader; read the data to see its effect", null);
+            }
             return reply.getMessage().getContent().toByteArray();
         }
         throw toFailure(reply.getException());

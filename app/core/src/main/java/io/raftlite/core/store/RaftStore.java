@@ -86,6 +86,7 @@ public final class RaftStore implements AutoCloseable {
     private final Forwarder forwarder;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    private final RepliedCallIds repliedCallIds = new RepliedCallIds();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Readiness readiness = new Readiness();
     private final Remover remover;
@@ -612,9 +613,11 @@ public final class RaftStore implements AutoCloseable {
     }
 
     private void attempt(Message message, RaftClientRequest.Type type, long deadline, CompletableFuture<byte[]> result) {
+        long callId = callIds.incrementAndGet();
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(clientId).setServerId(self.getId()).setGroupId(groupId)
-                .setCallId(callIds.incrementAndGet()).setMessage(message).setType(type).build();
+                .setCallId(callId).setMessage(message).setType(type)
+                .setRepliedCallIds(repliedCallIds.drain()).build();
         CompletableFuture<RaftClientReply> reply;
         try {
             // The division itself, in this thread: RaftServer's own entry point hands every request to its
@@ -624,6 +627,9 @@ public final class RaftStore implements AutoCloseable {
                     ? direct.submitClientRequestAsync(request) : server.submitClientRequestAsync(request);
         } catch (IOException | RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
+        }
+        if (!type.isReadOnly()) {
+            reply.whenComplete((r, e) -> repliedCallIds.add(callId));
         }
         reply.thenApply(RaftReplies::contentOrThrow).whenComplete((content, failure) -> {
             if (failure == null) {
@@ -819,7 +825,7 @@ public final class RaftStore implements AutoCloseable {
         return db;
     }
 
-    private RaftServer.Division division() {
+    RaftServer.Division division() {
         RaftServer.Division d = divisionOrNull();
         if (d == null) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);

@@ -161,6 +161,11 @@
  *       larger one fails with {@code TOO_LARGE} before it reaches Ratis.</li>
  *   <li>A write's future completes only after the entry is fsync'd on a majority and applied here (Ratis'
  *       durability defaults are kept: no async or unsafe flush, corruption policy EXCEPTION).</li>
+ *   <li>Results live only as long as someone waits for them. Ratis keeps each entry's reply in its retry cache
+ *       for {@code raft.server.retrycache.expirytime} (60 s) on every node: an entry applied where no client
+ *       request waits (a follower, a replay) replies empty, and this node's own requests hand the call ids
+ *       already answered to the next request ({@code RepliedCallIds}), which evicts them on the leader, as
+ *       Ratis' clients do for forwarded requests.</li>
  *   <li>{@code ready} = a leader is known (on the leader: it has committed its first entry of the term) and
  *       this node has applied everything committed when it first learnt of a leader; it then stays true
  *       while a leader is known.</li>

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import static io.raftlite.core.store.StoreTestSupport.scalar;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Waiting and asserting helpers for in-process clusters of several stores on loopback addresses. */
@@ -86,6 +87,19 @@ final class ClusterTestSupport {
     @FunctionalInterface
     interface Starter {
         RaftStore start(StoreConfig config, boolean bootstrap) throws Exception;
+    }
+
+    /** A {@link Starter} for plain stores, kept in {@code stores} for {@link #closeAll}; a bootstrapper is awaited ready. */
+    static Starter into(List<RaftStore> stores) {
+        return (c, bootstrap) -> {
+            RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
+            stores.add(s);
+            s.start(bootstrap);
+            if (bootstrap) {
+                assertTrue(s.awaitReady(WAIT));
+            }
+            return s;
+        };
     }
 
     /**

@@ -52,7 +52,7 @@ class PoisonClusterTest {
     @Test
     void poisonEntriesLeaveEveryReplicaIdenticalAndWritable() throws Exception {
         List<StoreConfig> configs = List.of(config(1), config(2), config(3));
-        RaftStore n1 = ClusterTestSupport.formVoters(configs, this::start);
+        RaftStore n1 = ClusterTestSupport.formVoters(configs, ClusterTestSupport.into(stores));
         ClusterTestSupport.execute(n1, "CREATE TABLE t (id INTEGER PRIMARY KEY, x)");
 
         ExecutionException refused = assertThrows(ExecutionException.class, () -> submit(n1,
@@ -98,15 +98,5 @@ class PoisonClusterTest {
         String addr = host + ":" + freePort(host);
         return new StoreConfig("n" + n, addr, addr, dir.resolve("n" + n), "poison-test", 10_000, 1 << 20, 2,
                 Duration.ofSeconds(10), "http://" + host + ":4001").withWriteLimits(SMALL);
-    }
-
-    private RaftStore start(StoreConfig c, boolean bootstrap) throws Exception {
-        RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
-        stores.add(s);
-        s.start(bootstrap);
-        if (bootstrap) {
-            assertTrue(s.awaitReady(WAIT));
-        }
-        return s;
     }
 }
