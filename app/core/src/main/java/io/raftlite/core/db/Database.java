@@ -94,24 +94,50 @@ public final class Database implements AutoCloseable {
     }
 
     private void openConnections() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
-        config.enforceForeignKeys(false);
-        config.setBusyTimeout(5000);
-        config.setGetGeneratedKeys(false); // StatementRunner reads last_insert_rowid() itself; this ran one more query per INSERT
-        writer = config.createConnection("jdbc:sqlite:" + file);
-        try (java.sql.Statement s = writer.createStatement()) {
-            for (String pragma : SqlPolicy.connectionPragmaDefaults()) {
-                s.execute(pragma); // pinned, not left to the build: entries must apply alike everywhere
-            }
-        }
+        writer = openWriter(file);
         functions.register(writer);
         budget.install(writer, true);
         strongReader = ReadConnectionPool.open(file);
         budget.install(strongReader, false);
         applier = new LogApplier(writer, strongReader, functions, budget);
         readers = new ReadConnectionPool(file, readConnections, limits);
+    }
+
+    /** The write connection to {@code path}: WAL, and the connection pragmas pinned. */
+    private static Connection openWriter(Path path) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
+        config.enforceForeignKeys(false);
+        config.setBusyTimeout(5000);
+        config.setGetGeneratedKeys(false); // StatementRunner reads last_insert_rowid() itself; this ran one more query per INSERT
+        Connection c = config.createConnection("jdbc:sqlite:" + path);
+        try (java.sql.Statement s = c.createStatement()) {
+            for (String pragma : SqlPolicy.connectionPragmaDefaults()) {
+                s.execute(pragma); // pinned, not left to the build: entries must apply alike everywhere
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * Whether {@code candidate} opens as the live file is opened (a WAL writer with the pinned pragmas, and a
+     * reader). SQLite checks an image with a newer write version (header byte 18 above 2) but opens it read-only,
+     * so switching it to WAL fails: such an image passed the quick check, the live file was swapped for it, and
+     * the node stopped at that entry on every replay. Now it is invalid data, refused alike on every replica.
+     */
+    private static boolean opensAsLive(Path candidate) {
+        try (Connection w = openWriter(candidate); Connection r = ReadConnectionPool.open(candidate)) {
+            return w.isValid(0) && r.isValid(0);
+        } catch (SQLException e) {
+            if (SqliteFailure.isImageFault(e)) {
+                return false;
+            }
+            throw new StorageException("cannot open database image " + candidate + ": " + SqliteFailure.message(e), e);
+        }
     }
 
     private void closeConnections() {
@@ -160,7 +186,7 @@ public final class Database implements AutoCloseable {
         Path temp = file.resolveSibling(file.getFileName() + ".load-" + System.nanoTime());
         try {
             Files.write(temp, sqliteFile);
-            if (!passesQuickCheck(temp)) {
+            if (!passesQuickCheck(temp) || !opensAsLive(temp)) {
                 throw new IllegalArgumentException(INVALID_SQLITE);
             }
             replaceLiveFile(temp);
@@ -168,6 +194,8 @@ public final class Database implements AutoCloseable {
             throw new StorageException("cannot stage database image", e);
         } finally {
             deleteQuietly(temp);
+            deleteQuietly(Path.of(temp + "-wal"));
+            deleteQuietly(Path.of(temp + "-shm"));
         }
     }
 
@@ -188,7 +216,10 @@ public final class Database implements AutoCloseable {
             }
             return intact;
         } catch (SQLException e) {
-            return false;
+            if (SqliteFailure.isImageFault(e)) {
+                return false;
+            }
+            throw new StorageException("cannot check database image " + candidate + ": " + SqliteFailure.message(e), e);
         }
     }
 

@@ -75,4 +75,17 @@ final class SqliteFailure {
         }
         return !(code == SQLITE_READONLY && readOnlyExpected);
     }
+
+    /** Codes a database image itself causes when opened or checked: the same for every replica. */
+    private static final Set<Integer> IMAGE_FAULTS = Set.of(1, 8, 11, 17, 24, 26); // ERROR READONLY CORRUPT SCHEMA FORMAT NOTADB
+
+    /**
+     * Whether opening or checking a database image failed because of the image (corrupt, not a database, a
+     * format this SQLite opens read-only) rather than the environment (I/O, disk full, memory): the first is
+     * invalid data, refused alike on every replica; the second must stop the node.
+     */
+    static boolean isImageFault(SQLException e) {
+        int code = primaryCode(e);
+        return code == -1 || IMAGE_FAULTS.contains(code);
+    }
 }

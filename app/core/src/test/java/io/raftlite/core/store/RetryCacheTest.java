@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.raftlite.core.store.ClusterTestSupport.WAIT;
 import static io.raftlite.core.store.ClusterTestSupport.await;
 import static io.raftlite.core.store.ClusterTestSupport.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
