@@ -18,6 +18,7 @@ import io.raftlite.core.store.StoreStatus;
 import io.raftlite.discovery.Member;
 import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.http.BackupSource;
+import io.raftlite.server.edge.ConnectionGuard;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
 import io.raftlite.server.http.Leadership;
@@ -235,8 +236,8 @@ class NodeFactory {
     }
 
     @Singleton
-    DataApi dataApi(DataStore store, WriteQueue queue) {
-        return new DataApi(store, queue);
+    DataApi dataApi(DataStore store, WriteQueue queue, ConnectionGuard edge) {
+        return new DataApi(store, queue, edge.budget());
     }
 
     @Singleton

@@ -30,20 +30,30 @@ public final class RequestParser {
         return parse(body, contentType, RequestLimits.DEFAULT);
     }
 
-    /** Parses a request body: a JSON array of statements, or (text/plain) one statement. */
+    /** Parses a request body within {@code limits}, drawing nothing from a node-wide pool. */
     public static List<Statement> parse(byte[] body, String contentType, RequestLimits limits)
+            throws BadRequestException {
+        return parse(body, contentType, limits, ParseMeter.UNMETERED);
+    }
+
+    /**
+     * Parses a request body: a JSON array of statements, or (text/plain) one statement, drawing each statement's
+     * and parameter's heap from {@code meter} as it is built.
+     */
+    public static List<Statement> parse(byte[] body, String contentType, RequestLimits limits, ParseMeter meter)
             throws BadRequestException {
         if (body == null || body.length == 0) {
             throw new BadRequestException("no statements");
         }
         if (isTextPlain(contentType)) {
             try {
+                meter.take(ParseMeter.STATEMENT_BYTES);
                 return List.of(Statement.of(StrictUtf8.decode(body)));
             } catch (JsonException e) {
                 throw new BadRequestException("invalid request: body is not valid UTF-8");
             }
         }
-        return StatementReader.read(body, limits);
+        return StatementReader.read(body, limits, meter);
     }
 
     /** The single statement of {@code GET /db/query?q=...}. */

@@ -7,10 +7,13 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.json.Json;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * rqlite's response JSON ({@code rqlite:http/service.go} {@code Response}, {@code rqlite:command/encoding/json.go}),
@@ -29,10 +32,7 @@ public final class ResponseWriter {
 
     /** The response as maps and lists in rqlite's key order, ready for {@link Json#write}. */
     static Map<String, Object> tree(Response response, RenderOptions options) {
-        List<Object> results = new ArrayList<>(response.results().size());
-        for (StatementResult result : response.results()) {
-            results.add(result(result, options));
-        }
+        Iterable<Object> results = mapped(response.results(), result -> result(result, options));
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("results", results);
         if (response.error() != null && !response.error().isEmpty()) {
@@ -88,11 +88,7 @@ public final class ResponseWriter {
             m.put("types", q.types());
         }
         if (!q.rows().isEmpty()) {
-            List<Object> values = new ArrayList<>(q.rows().size());
-            for (List<Object> row : q.rows()) {
-                values.add(options.blobArray() ? blobsAsArrays(row) : row);
-            }
-            m.put("values", values);
+            m.put("values", options.blobArray() ? mapped(q.rows(), ResponseWriter::blobsAsArrays) : q.rows());
         }
         if (options.timings()) {
             putTime(m, q.timeSeconds());
@@ -110,14 +106,13 @@ public final class ResponseWriter {
         for (int i = 0; i < q.columns().size() && i < q.types().size(); i++) {
             types.put(q.columns().get(i), q.types().get(i));
         }
-        List<Object> rows = new ArrayList<>(q.rows().size());
-        for (List<Object> row : q.rows()) {
+        Iterable<Object> rows = mapped(q.rows(), row -> {
             Map<String, Object> byColumn = new TreeMap<>(Json.GO_MAP_KEY_ORDER);
             for (int i = 0; i < q.columns().size() && i < row.size(); i++) {
                 byColumn.put(q.columns().get(i), value(row.get(i), options));
             }
-            rows.add(byColumn);
-        }
+            return byColumn;
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         if (!types.isEmpty()) {
             m.put("types", types);
@@ -140,6 +135,30 @@ public final class ResponseWriter {
             putTime(m, e.timeSeconds());
         }
         return m;
+    }
+
+    /**
+     * A view of {@code items} that maps each one when the JSON writer reaches it: only one statement's (or row's)
+     * maps exist at a time, instead of a tree as large as the whole response (about 300 heap bytes per
+     * statement of a many-statement request, which is what exhausted the shipped 64 MiB heap).
+     */
+    private static <T> Iterable<Object> mapped(List<T> items, Function<T, Object> f) {
+        return () -> new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < items.size();
+            }
+
+            @Override
+            public Object next() {
+                if (next >= items.size()) {
+                    throw new NoSuchElementException();
+                }
+                return f.apply(items.get(next++));
+            }
+        };
     }
 
     private static List<Object> blobsAsArrays(List<Object> row) {

@@ -28,19 +28,21 @@ final class StatementReader {
 
     private final JsonParser p;
     private final RequestLimits limits;
+    private final ParseMeter meter;
     private int statementNumber;
     private int parametersInRequest;
 
-    private StatementReader(JsonParser p, RequestLimits limits) {
+    private StatementReader(JsonParser p, RequestLimits limits, ParseMeter meter) {
         this.p = p;
         this.limits = limits;
+        this.meter = meter;
     }
 
-    static List<Statement> read(byte[] body, RequestLimits limits) throws BadRequestException {
+    static List<Statement> read(byte[] body, RequestLimits limits, ParseMeter meter) throws BadRequestException {
         try (JsonParser p = StrictJson.open(body, MAX_DEPTH)) {
             List<Statement> statements;
             try {
-                statements = new StatementReader(p, limits).request();
+                statements = new StatementReader(p, limits, meter).request();
             } catch (BadRequestException refused) {
                 StrictJson.finish(p); // invalid JSON further on wins, as in rqlite
                 throw refused;
@@ -65,6 +67,7 @@ final class StatementReader {
                         + " in one request");
             }
             statementNumber++;
+            meter.take(ParseMeter.STATEMENT_BYTES);
             statements.add(statement(t));
         }
         if (statements.isEmpty()) {
@@ -119,6 +122,7 @@ final class StatementReader {
             throw new BadRequestException("too many parameters: more than " + limits.maxParametersPerRequest()
                     + " in one request");
         }
+        meter.take(ParseMeter.PARAMETER_BYTES);
     }
 
     private static void requireOneKind(Collection<?> otherKind) throws BadRequestException {

@@ -194,8 +194,8 @@ final class LogApplier {
      * Returns null, or the error (after rolling back).
      */
     String loadSql(String sqlText, EntryContext ctx) {
-        List<String> parts = StatementSplitter.split(sqlText);
-        Optional<String> refused = SqlPolicy.refusal(parts.stream().map(Statement::of).toList());
+        // both passes lex one statement at a time: a dump's statements are never all held at once
+        Optional<String> refused = SqlPolicy.refusal(sqlText);
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -204,7 +204,7 @@ final class LogApplier {
         exec("BEGIN");
         boolean done = false;
         try {
-            for (String part : parts) {
+            for (String part : StatementSplitter.each(sqlText)) {
                 if (isTransactionControl(part)) {
                     continue;
                 }

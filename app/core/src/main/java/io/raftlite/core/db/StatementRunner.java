@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,22 +45,23 @@ final class StatementRunner {
      */
     static StatementResult run(Connection conn, Statement statement, ResultBudget budget) throws SQLException {
         long start = System.nanoTime();
-        List<String> parts = StatementSplitter.split(statement.sql());
-        if (parts.isEmpty()) {
+        // one statement's tokens at a time: a text of many ';'-separated statements is never split whole
+        Iterator<String> parts = StatementSplitter.each(statement.sql()).iterator();
+        if (!parts.hasNext()) {
             return null;
         }
-        if (parts.size() == 1) {
+        String first = parts.next();
+        if (!parts.hasNext()) {
             return runSingle(conn, statement.sql(), statement, start, budget);
         }
         if (statement.hasParameters()) {
             return new ErrorResult(MULTI_WITH_PARAMETERS, seconds(start));
         }
-        StatementResult last = null;
-        for (String part : parts) {
-            last = runSingle(conn, part, statement, start, budget);
-            if (last instanceof ErrorResult) {
-                return last;
-            }
+        long mark = budget.used();
+        StatementResult last = runSingle(conn, first, statement, start, budget);
+        while (!(last instanceof ErrorResult) && parts.hasNext()) {
+            budget.rollbackTo(mark); // only the last part's result is kept, as in rqlite
+            last = runSingle(conn, parts.next(), statement, start, budget);
         }
         return last;
     }
@@ -100,6 +102,13 @@ final class StatementRunner {
         }
         List<List<Object>> rows = new ArrayList<>();
         long mark = budget.used();
+        long header = ResultBudget.RESULT_OVERHEAD;
+        for (int i = 0; i < n; i++) {
+            header += ResultBudget.cost(columns.get(i)) + ResultBudget.cost(types[i]);
+        }
+        if (!budget.tryCharge(header)) {
+            return new ErrorResult(budget.tooLargeMessage(), seconds(start));
+        }
         while (rs.next()) {
             List<Object> row = new ArrayList<>(n);
             long cost = ResultBudget.rowCost(n);

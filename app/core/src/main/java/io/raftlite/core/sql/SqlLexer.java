@@ -13,7 +13,8 @@ public final class SqlLexer {
     private final String sql;
     private int pos;
 
-    private SqlLexer(String sql) {
+    /** A lexer over {@code sql}, for callers that take its tokens one at a time ({@link #next}). */
+    SqlLexer(String sql) {
         this.sql = sql;
     }
 
@@ -28,7 +29,8 @@ public final class SqlLexer {
         return tokens;
     }
 
-    private SqlToken next() {
+    /** The next token, or null at the end of the input. */
+    SqlToken next() {
         skipSpaceAndComments();
         if (pos >= sql.length()) {
             return null;

@@ -56,7 +56,7 @@ public final class SqlPolicy {
 
     /** Why one SQL string (possibly several statements) is refused, if it is. */
     public static Optional<String> refusal(String sql) {
-        for (String single : StatementSplitter.split(sql)) {
+        for (String single : StatementSplitter.each(sql)) {
             Optional<String> why = REFUSALS.get(single);
             if (why.isPresent()) {
                 return why;
@@ -189,16 +189,14 @@ public final class SqlPolicy {
      * goes through the log, which is always correct, only slower.
      */
     public static boolean isReadOnly(String sql) {
-        List<String> statements = StatementSplitter.split(sql);
-        if (statements.isEmpty()) {
-            return false;
-        }
-        for (String single : statements) {
+        boolean any = false;
+        for (String single : StatementSplitter.each(sql)) {
             if (!READ_ONLY.get(single)) {
                 return false;
             }
+            any = true;
         }
-        return true;
+        return any;
     }
 
     private static boolean isSingleReadOnly(List<SqlToken> tokens) {

@@ -1,7 +1,9 @@
 package io.raftlite.core.sql;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * Splits a string holding several {@code ;}-separated statements into single statements, as
@@ -21,38 +23,86 @@ public final class StatementSplitter {
         return CACHE.get(sql);
     }
 
+    /**
+     * The statements of {@code sql} one at a time, lexed as the caller iterates: what is held is one
+     * statement's tokens, whatever the length of the text (a 2 MB dump of 80,000 statements lexed whole held
+     * about 60 MB of tokens, more than the shipped heap). For long texts, where {@link #split} would hold every
+     * statement at once.
+     */
+    public static Iterable<String> each(String sql) {
+        return () -> new Pieces(sql);
+    }
+
     private static List<String> splitUncached(String sql) {
-        List<SqlToken> tokens = SqlLexer.tokenize(sql);
         List<String> out = new ArrayList<>();
-        int first = 0;
-        while (first < tokens.size()) {
-            int end = statementEnd(tokens, first);
-            if (end > first) {
-                out.add(sql.substring(tokens.get(first).start(), tokens.get(end - 1).end()));
-            }
-            first = end + 1;
-        }
+        each(sql).forEach(out::add);
         return List.copyOf(out);
     }
 
-    /** Index of the {@code ;} ending the statement that starts at {@code first} (or tokens.size()). */
-    private static int statementEnd(List<SqlToken> tokens, int first) {
-        boolean trigger = isCreateTrigger(tokens, first);
-        int depth = 0;
-        for (int i = first; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (t.isPunct(";") && depth == 0) {
-                return i;
+    /** The statements of one text, found token by token. */
+    private static final class Pieces implements Iterator<String> {
+        private final String sql;
+        private final SqlLexer lexer;
+        private String next;
+
+        Pieces(String sql) {
+            this.sql = sql;
+            this.lexer = new SqlLexer(sql);
+            this.next = advance();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public String next() {
+            if (next == null) {
+                throw new NoSuchElementException();
             }
-            if (trigger) {
-                if (t.isKeyword("BEGIN") || (depth > 0 && t.isKeyword("CASE"))) {
-                    depth++;
-                } else if (depth > 0 && t.isKeyword("END")) {
-                    depth--;
+            String current = next;
+            next = advance();
+            return current;
+        }
+
+        /** The next statement holding a token, or null at the end of the text. */
+        private String advance() {
+            List<SqlToken> current = new ArrayList<>();
+            for (SqlToken t = lexer.next(); t != null; t = lexer.next()) {
+                if (t.isPunct(";") && depth(current) == 0) {
+                    if (!current.isEmpty()) {
+                        return piece(current);
+                    }
+                    continue;
                 }
+                current.add(t);
+            }
+            return current.isEmpty() ? null : piece(current);
+        }
+
+        private String piece(List<SqlToken> tokens) {
+            return sql.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
+        }
+    }
+
+    /**
+     * How deep inside a {@code CREATE TRIGGER}'s {@code BEGIN ... END} body the statement so far is: a {@code ;}
+     * ends the statement only at depth 0. Other statements are always at depth 0.
+     */
+    private static int depth(List<SqlToken> tokens) {
+        if (!isCreateTrigger(tokens, 0)) {
+            return 0;
+        }
+        int depth = 0;
+        for (SqlToken t : tokens) {
+            if (t.isKeyword("BEGIN") || (depth > 0 && t.isKeyword("CASE"))) {
+                depth++;
+            } else if (depth > 0 && t.isKeyword("END")) {
+                depth--;
             }
         }
-        return tokens.size();
+        return depth;
     }
 
     private static boolean isCreateTrigger(List<SqlToken> tokens, int first) {

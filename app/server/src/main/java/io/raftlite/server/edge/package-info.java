@@ -10,7 +10,10 @@
  * the head from its first byte, the body since its last bytes, none while the node serves), 400 for an unknown
  * {@code Content-Encoding}, and each body's size reserved from the node's one
  * {@link io.raftlite.server.edge.BodyBudget} before Micronaut reads it: a body that does not fit gets 503 with
- * {@code Retry-After}, so the memory bodies take is bounded whatever the clients send.
+ * {@code Retry-After}, so the memory bodies take is bounded whatever the clients send. The same budget pays for
+ * what a body's statements and parameters hold once parsed ({@link io.raftlite.server.edge.RequestCharge}, drawn
+ * by the data API while it parses): 413 for a request that could never fit, 503 with {@code Retry-After} while
+ * others hold it.
  *
  * <p>Invariants: every reservation is released exactly once (when the request's final response is written or
  * the connection closes); a refused request never reaches Micronaut; log lines the edge writes are rate-limited

@@ -4,6 +4,7 @@ import io.raftlite.core.api.BadRequestException;
 import io.raftlite.core.api.QueryParams;
 import io.raftlite.core.api.ReadLevel;
 import io.raftlite.core.api.RenderOptions;
+import io.raftlite.core.api.RequestLimits;
 import io.raftlite.core.api.RequestParser;
 import io.raftlite.core.api.Response;
 import io.raftlite.core.api.ResponseWriter;
@@ -17,6 +18,8 @@ import io.raftlite.core.queue.WriteQueue;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.store.StoreException;
 import io.raftlite.core.store.StoreStatus;
+import io.raftlite.server.edge.BodyBudget;
+import io.raftlite.server.edge.RequestCharge;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,23 +39,29 @@ public final class DataApi {
 
     private final DataStore store;
     private final WriteQueue queue;
+    private final BodyBudget budget;
 
-    public DataApi(DataStore store, WriteQueue queue) {
+    /**
+     * @param budget the node's in-flight body budget; each request's parsed statements and parameters are drawn
+     *               from it too ({@link RequestCharge}), so that memory never depends on the request's shape
+     */
+    public DataApi(DataStore store, WriteQueue queue, BodyBudget budget) {
         this.store = store;
         this.queue = queue;
+        this.budget = budget;
     }
 
     /** {@code POST /db/execute}. */
     public Reply execute(String uri, Map<String, List<String>> query, byte[] body, String contentType) {
-        return serve(query, (p, start) -> {
+        return serve(query, body, (p, start, charge) -> {
             Reply redirect = redirect(p, uri);
             if (redirect != null) {
                 return redirect;
             }
             if (p.queue()) {
-                return queued(p, body, contentType);
+                return queued(p, body, contentType, charge);
             }
-            List<Statement> statements = allowed(RequestParser.parse(body, contentType));
+            List<Statement> statements = allowed(RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
             CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
             return render(result(r, p, start), p, false);
         });
@@ -60,7 +69,7 @@ public final class DataApi {
 
     /** {@code GET /db/query?q=} and {@code POST /db/query}. */
     public Reply query(String uri, Map<String, List<String>> query, byte[] body, String contentType, boolean get) {
-        return serve(query, (p, start) -> {
+        return serve(query, body, (p, start, charge) -> {
             Reply redirect = p.level() == ReadLevel.NONE ? null : redirect(p, uri);
             if (redirect != null) {
                 return redirect;
@@ -69,7 +78,7 @@ public final class DataApi {
                 throw new BadRequestException("query parameter not set");
             }
             List<Statement> statements = allowed(get ? List.of(Statement.of(p.q()))
-                    : RequestParser.parse(body, contentType));
+                    : RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
             try (ResultHold hold = ResultHold.open()) { // the results' bytes count until they are rendered
                 return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
             }
@@ -78,7 +87,7 @@ public final class DataApi {
 
     /** {@code POST /db/request}: reads and writes mixed; all-read requests below strong skip the log. */
     public Reply request(String uri, Map<String, List<String>> query, byte[] body, String contentType) {
-        return serve(query, (p, start) -> {
+        return serve(query, body, (p, start, charge) -> {
             Reply redirect = p.level() == ReadLevel.NONE ? null : redirect(p, uri);
             if (redirect != null) {
                 return redirect;
@@ -86,7 +95,7 @@ public final class DataApi {
             if (p.queue()) {
                 throw new BadRequestException("queue is not supported on /db/request");
             }
-            List<Statement> statements = allowed(RequestParser.parse(body, contentType));
+            List<Statement> statements = allowed(RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
             boolean allReads = statements.stream().allMatch(s -> SqlPolicy.isReadOnly(s.sql()));
             if (allReads && p.level() != ReadLevel.STRONG) {
                 try (ResultHold hold = ResultHold.open()) {
@@ -100,7 +109,7 @@ public final class DataApi {
 
     /** {@code POST /db/load}: a SQLite file (recognised by its header) or SQL text, applied through the log. */
     public Reply load(String uri, Map<String, List<String>> query, byte[] body) {
-        return serve(query, (p, start) -> {
+        return serve(query, body, (p, start, charge) -> {
             Reply redirect = redirect(p, uri);
             if (redirect != null) {
                 return redirect;
@@ -110,7 +119,7 @@ public final class DataApi {
             }
             Command command = isSqliteFile(body)
                     ? new Command(Command.Kind.LOAD_DATABASE, false, now(), seed(), List.of(), body)
-                    : loadSql(body);
+                    : loadSql(body, charge);
             CommandResult r = await(store.submit(command), p);
             if ("invalid SQLite data".equals(r.error())) {
                 return Reply.text(400, r.error());
@@ -120,19 +129,22 @@ public final class DataApi {
         });
     }
 
-    /** One endpoint's work, given validated parameters and the request's start time. */
+    /** One endpoint's work, given validated parameters, the request's start time and its parse charge. */
     @FunctionalInterface
     private interface Handler {
-        Reply handle(QueryParams params, long startNanos) throws BadRequestException;
+        Reply handle(QueryParams params, long startNanos, RequestCharge charge) throws BadRequestException;
     }
 
-    /** Validates the query parameters, runs the handler and maps every expected failure to its answer. */
-    private static Reply serve(Map<String, List<String>> query, Handler handler) {
+    /**
+     * Validates the query parameters, runs the handler and maps every expected failure to its answer. What the
+     * request's statements drew from the budget is held until its answer is rendered.
+     */
+    private Reply serve(Map<String, List<String>> query, byte[] body, Handler handler) {
         long start = System.nanoTime();
-        try {
-            return handler.handle(QueryParams.parse(query), start);
+        try (RequestCharge charge = new RequestCharge(budget, body == null ? 0 : body.length)) {
+            return handler.handle(QueryParams.parse(query), start, charge);
         } catch (BadRequestException e) {
-            return Reply.text(e.status(), e.getMessage());
+            return e.status() == 503 ? busy(e.getMessage()) : Reply.text(e.status(), e.getMessage());
         } catch (Refusal e) {
             return refused(e, query);
         } catch (StoreException e) {
@@ -157,8 +169,8 @@ public final class DataApi {
     }
 
     /** A SQL dump to load, unless {@link SqlPolicy} refuses one of its statements (200 with an error, as for writes). */
-    private Command loadSql(byte[] body) throws BadRequestException {
-        String text = allowed(RequestParser.parse(body, "text/plain")).get(0).sql();
+    private Command loadSql(byte[] body, RequestCharge charge) throws BadRequestException {
+        String text = allowed(RequestParser.parse(body, "text/plain", RequestLimits.DEFAULT, charge)).get(0).sql();
         return new Command(Command.Kind.LOAD_SQL, true, now(), seed(), List.of(),
                 text.getBytes(StandardCharsets.UTF_8));
     }
@@ -176,15 +188,21 @@ public final class DataApi {
         return true;
     }
 
-    private Reply queued(QueryParams p, byte[] body, String contentType) throws BadRequestException {
+    private Reply queued(QueryParams p, byte[] body, String contentType, RequestCharge charge) throws BadRequestException {
         List<Statement> statements = p.waitForQueue() && (body == null || body.length == 0)
-                ? List.of() : allowed(RequestParser.parse(body, contentType));
+                ? List.of() : allowed(RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
         if (!p.noLeader() && !store.leadership().leaderKnown()) {
             return Reply.text(503, "leader not found");
         }
-        WriteQueue.Ticket ticket;
+        // queued statements outlive the answer: they keep their share of the body budget until flushed
+        CompletableFuture<Void> flushedOrFailed = new CompletableFuture<>();
+        if (!charge.holdUntil(flushedOrFailed)) {
+            return busy("server busy: too many queued writes in flight; retry shortly");
+        }
+        WriteQueue.Ticket ticket = null;
         try {
             ticket = queue.enqueue(statements);
+            ticket.flushed().whenComplete((ignored, failure) -> flushedOrFailed.complete(null));
             if (p.waitForQueue()) {
                 ticket.flushed().get(timeoutMillis(p), TimeUnit.MILLISECONDS);
             }
@@ -195,6 +213,10 @@ public final class DataApi {
             return Reply.text(503, "interrupted");
         } catch (ExecutionException | IllegalStateException e) {
             return Reply.text(503, "write queue closed");
+        } finally {
+            if (ticket == null) {
+                flushedOrFailed.complete(null);
+            }
         }
         return render(new Response(List.of(), null, null, ticket.sequenceNumber(), null), p, false);
     }

@@ -114,6 +114,7 @@ final class ReadAndEdgeCases {
         }));
         cases.add(new PoisonCase("near-limit bodies, one then 12 in parallel", ReadAndEdgeCases::nearLimitBodies));
         cases.add(new PoisonCase("300 connections with partial headers", ReadAndEdgeCases::partialHeaders));
+        cases.add(new PoisonCase("tiny statements by the ten thousand, alone and 8 at a time", ReadAndEdgeCases::manyStatements));
         return cases;
     }
 
@@ -192,6 +193,44 @@ final class ReadAndEdgeCases {
             for (Socket s : sockets) {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * Statements cost far more heap than their bytes: one 720 KB body of 60,000 {@code SELECT 1}, or 8 bodies of
+     * 15,000 at once, used to end the node (OutOfMemoryError) on every data endpoint, and so did a 1.8 MB SQL
+     * dump of 200,000 statements. Each is now answered: 413 for what can never fit the body budget, 200 or 503
+     * with Retry-After for the rest.
+     */
+    private static void manyStatements(CaseRun run) throws Exception {
+        List<String> endpoints = List.of("/db/execute", "/db/query?level=none", "/db/query?level=strong",
+                "/db/request", "/db/execute?queue");
+        String huge = array(java.util.Collections.nCopies(60_000, "SELECT 1").toArray(String[]::new));
+        for (String endpoint : endpoints) {
+            Answer a = run.send(HostileRequest.json(endpoint, huge));
+            run.expect(a.status() == 413, "60,000 statements in one body must be 413 (they never fit) -> " + a);
+        }
+        String many = array(java.util.Collections.nCopies(15_000, "SELECT 1").toArray(String[]::new));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Answer>> parallel = new ArrayList<>();
+            for (int i = 0; i < 8 * endpoints.size(); i++) {
+                HostileRequest r = HostileRequest.json(endpoints.get(i % endpoints.size()), many);
+                parallel.add(pool.submit(() -> run.send(r)));
+            }
+            for (Future<Answer> f : parallel) {
+                Answer a = f.get();
+                run.expect(a.status() == 200 || (a.status() == 503 && a.retryAfter() != null),
+                        "8 bodies of 15,000 statements at once: 200, or 503 with Retry-After, got " + a);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        byte[] dump = "SELECT 1;".repeat(200_000).getBytes(StandardCharsets.UTF_8);
+        for (String endpoint : List.of("/db/load", "/db/execute", "/db/request")) {
+            Answer a = run.send(new HostileRequest("POST", endpoint, dump, Map.of("Content-Type", "text/plain")));
+            run.expect(a.status() == 200 && !a.bodyPreview().contains("error"),
+                    "200,000 statements as one text/plain body must run -> " + a);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.raftlite.server.http;
 
+import io.raftlite.server.edge.BodyBudget;
 import io.raftlite.core.api.ReadLevel;
 import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandResult;
@@ -80,7 +81,7 @@ class DataApiTest {
     private final FakeStore store = new FakeStore();
     private final WriteQueue queue = new WriteQueue(s -> store.submit(Command.execute(s, false, 0, 0)), 10, 10,
             Duration.ofMillis(5), Duration.ofMillis(5));
-    private final DataApi api = new DataApi(store, queue);
+    private final DataApi api = new DataApi(store, queue, new BodyBudget(4L << 20));
 
     @AfterEach
     void closeQueue() {

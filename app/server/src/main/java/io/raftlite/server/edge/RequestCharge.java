@@ -1,0 +1,64 @@
+package io.raftlite.server.edge;
+
+import io.raftlite.core.api.BadRequestException;
+import io.raftlite.core.api.ParseMeter;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What one request's parsed statements and parameters hold, drawn from the node's {@link BodyBudget} next to
+ * the body bytes the edge already took for it, and given back when the answer is rendered ({@link #close}).
+ * A request that alone needs more than the whole budget is a 413 (it can never fit); one that finds the
+ * budget in use by others is a 503 the client retries, as a body that does not fit is. One thread at a time.
+ */
+public final class RequestCharge implements ParseMeter, AutoCloseable {
+
+    private final BodyBudget budget;
+    private final long bodyBytes;
+    private long taken;
+
+    public RequestCharge(BodyBudget budget, long bodyBytes) {
+        this.budget = budget;
+        this.bodyBytes = bodyBytes;
+    }
+
+    @Override
+    public void take(long bytes) throws BadRequestException {
+        if (bodyBytes + taken + bytes > budget.limit()) {
+            throw new BadRequestException(413, "request too large: its statements and parameters need more than"
+                    + " the " + budget.limit() + "-byte body budget (-http-body-budget; "
+                    + ParseMeter.STATEMENT_BYTES + " bytes per statement, " + ParseMeter.PARAMETER_BYTES
+                    + " per parameter); split it");
+        }
+        if (!budget.tryReserve(bytes)) {
+            throw new BadRequestException(503, "server busy: too many statements in flight; retry shortly");
+        }
+        taken += bytes;
+    }
+
+    /**
+     * Keeps what this request holds, and as much again as its body for the statements' text, until {@code done}
+     * (a queued write, held after its answer until the queue flushes it). False, keeping nothing beyond the
+     * answer, when the budget cannot hold the body's share now.
+     */
+    public boolean holdUntil(CompletionStage<?> done) {
+        if (!budget.tryReserve(bodyBytes)) {
+            return false;
+        }
+        long held = taken + bodyBytes;
+        taken = 0;
+        done.whenComplete((ignored, failure) -> budget.release(held));
+        return true;
+    }
+
+    /** Budget bytes this request holds beyond its body. */
+    public long taken() {
+        return taken;
+    }
+
+    @Override
+    public void close() {
+        budget.release(taken);
+        taken = 0;
+    }
+}
