@@ -55,6 +55,9 @@ class TlsCommandIT {
         assertEquals(2, badAddr.exitCode(), badAddr.stderr());
         assertOneLine(badAddr, "-addr");
         assertFalse(Files.exists(Path.of(dir, "n2.pem")));
+
+        NodeProcess.Result help = NodeProcess.run(EXIT, "-h");
+        assertTrue(help.stdout().contains("raftlite tls -h"), "the node's help points to the tls commands");
     }
 
     private static void assertOneLine(NodeProcess.Result r, String contains) {
