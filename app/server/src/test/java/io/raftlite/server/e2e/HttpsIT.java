@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,6 +137,25 @@ class HttpsIT extends ProcessFixture {
                     HttpResponse.BodyHandlers.ofString()));
         }
         assertTrue(node.get("/db/query?q=SELECT%20*%20FROM%20t").body().contains("by app"));
+
+        // a second CA added to the bundle under the running node: its clients get in from a new connection on
+        CertificateAuthority second = CertificateAuthority.create("second CA", DAY);
+        Path secondPem = tmp.resolve("second.pem");
+        second.writeTo(secondPem, tmp.resolve("second-key.pem"));
+        HttpClient newcomer = HttpClient.newBuilder()
+                .sslContext(TlsClients.context(ca.certificate(), second.issueClient("newcomer", DAY))).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
+        assertThrows(IOException.class, () -> newcomer.send(ready, HttpResponse.BodyHandlers.ofString()));
+        Path bundle = tmp.resolve("bundle.pem");
+        Files.writeString(bundle, Files.readString(caPem) + Files.readString(secondPem));
+        Files.move(bundle, caPem, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await("a client of the added CA to get in", () -> {
+            try {
+                return newcomer.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
     }
 
     @Test
