@@ -91,33 +91,10 @@ public final class TlsCommand {
 
     private void createCert(TlsArgs args) throws UsageException, IOException {
         boolean client = args.flag("client");
-        String command = "tls cert create";
-        String name;
-        List<String> hosts = List.of();
-        if (client) {
-            if (args.has("node-id") || args.has("addr")) {
-                throw new UsageException(command + ": -client takes -name, not -node-id or -addr");
-            }
-            name = args.required("name", "NAME (the client's name)");
-            if (!CLIENT_NAME.matcher(name).matches()) {
-                throw new UsageException(command + ": -name '" + name
-                        + "' must be 1-64 of letters, digits, . _ - (it names the files)");
-            }
-        } else {
-            if (args.has("name")) {
-                throw new UsageException(command + ": -name is for -client certificates; a node's is -node-id");
-            }
-            name = args.required("node-id", "ID (the node's -node-id)");
-            if (!NodeIdentity.isValid(name) || name.startsWith(".")) {
-                throw new UsageException(command + ": -node-id '" + name
-                        + "' must be 1-128 of letters, digits, . _ ~ : - (not starting with .)");
-            }
-            hosts = hosts(args.required("addr", "HOST[,HOST...] (the names and addresses peers use)"));
-        }
+        String name = client ? clientName(args) : nodeId(args);
+        List<String> hosts = client ? List.of() : hosts(args.required("addr",
+                "HOST[,HOST...] (the names and addresses peers use)"));
         Path dir = dir(args);
-        if (name.equals("ca") || name.equals("ca-key")) {
-            throw new UsageException(command + ": '" + name + "' would clash with the CA's files; pick another name");
-        }
         int days = args.days(CERT_DAYS);
         Path cert = dir.resolve(name + ".pem");
         Path key = dir.resolve(name + "-key.pem");
@@ -134,6 +111,37 @@ public final class TlsCommand {
         } else {
             TlsHelp.printNode(out, name, hosts, cert, key, caCert, days);
         }
+    }
+
+    private static String clientName(TlsArgs args) throws UsageException {
+        if (args.has("node-id") || args.has("addr")) {
+            throw new UsageException("tls cert create: -client takes -name, not -node-id or -addr");
+        }
+        String name = args.required("name", "NAME (the client's name)");
+        if (!CLIENT_NAME.matcher(name).matches()) {
+            throw new UsageException("tls cert create: -name '" + name
+                    + "' must be 1-64 of letters, digits, . _ - (it names the files)");
+        }
+        return notTheCas(name);
+    }
+
+    private static String nodeId(TlsArgs args) throws UsageException {
+        if (args.has("name")) {
+            throw new UsageException("tls cert create: -name is for -client certificates; a node's is -node-id");
+        }
+        String id = args.required("node-id", "ID (the node's -node-id)");
+        if (!NodeIdentity.isValid(id) || id.startsWith(".")) {
+            throw new UsageException("tls cert create: -node-id '" + id
+                    + "' must be 1-128 of letters, digits, . _ ~ : - (not starting with .)");
+        }
+        return notTheCas(id);
+    }
+
+    private static String notTheCas(String name) throws UsageException {
+        if (name.equals("ca") || name.equals("ca-key")) {
+            throw new UsageException("tls cert create: '" + name + "' would clash with the CA's files; pick another name");
+        }
+        return name;
     }
 
     private static List<String> hosts(String list) throws UsageException {

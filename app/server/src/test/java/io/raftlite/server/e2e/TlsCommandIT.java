@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,25 +26,22 @@ class TlsCommandIT {
 
     @Test
     void caThenNodeAndClientCertificatesThenRefusals() throws Exception {
-        String dir = tmp.resolve("tls").toString();
-        NodeProcess.Result ca = NodeProcess.run(EXIT, "tls", "ca", "create", "-dir", dir, "-name", "IT CA");
-        assertEquals(0, ca.exitCode(), ca.stderr());
-        assertTrue(ca.stdout().contains(dir + "/ca-key.pem"), ca.stdout());
-        assertEquals("rw-------", mode(Path.of(dir, "ca-key.pem")));
+        Path tls = tmp.resolve("tls");
+        String dir = tls.toString();
+        TlsFiles files = TlsFiles.createCa(tls);
+        assertEquals("rw-------", mode(tls.resolve("ca-key.pem")));
 
-        NodeProcess.Result node = NodeProcess.run(EXIT, "tls", "cert", "create", "-node-id", "n1",
-                "-addr", "127.0.13.1,localhost", "-dir", dir);
-        assertEquals(0, node.exitCode(), node.stderr());
-        assertTrue(node.stdout().contains("-node-cert " + dir + "/n1.pem -node-key " + dir + "/n1-key.pem"
-                + " -node-ca-cert " + dir + "/ca.pem"), node.stdout());
-        X509Certificate cert = PemFiles.readCertificates(Path.of(dir, "n1.pem")).get(0);
+        List<List<String>> flags = files.node("n1", "127.0.13.1", "localhost");
+        assertEquals(List.of("-node-cert", dir + "/n1.pem", "-node-key", dir + "/n1-key.pem",
+                "-node-ca-cert", dir + "/ca.pem"), flags.get(0));
+        assertEquals(List.of("-http-cert", dir + "/n1.pem", "-http-key", dir + "/n1-key.pem",
+                "-http-ca-cert", dir + "/ca.pem"), flags.get(1));
+        X509Certificate cert = PemFiles.readCertificates(tls.resolve("n1.pem")).get(0);
         assertEquals(Optional.of("n1"), NodeIdentity.of(cert));
-        assertEquals("rw-------", mode(Path.of(dir, "n1-key.pem")));
+        assertEquals("rw-------", mode(tls.resolve("n1-key.pem")));
 
-        NodeProcess.Result client = NodeProcess.run(EXIT, "tls", "cert", "create", "-client", "-name", "ops",
-                "-dir", dir);
-        assertEquals(0, client.exitCode(), client.stderr());
-        assertTrue(Files.exists(Path.of(dir, "ops.pem")) && Files.exists(Path.of(dir, "ops-key.pem")));
+        Path client = files.client("ops");
+        assertTrue(Files.exists(client) && Files.exists(tls.resolve("ops-key.pem")));
 
         NodeProcess.Result again = NodeProcess.run(EXIT, "tls", "cert", "create", "-node-id", "n1",
                 "-addr", "127.0.13.1", "-dir", dir);
