@@ -2,6 +2,7 @@ package io.raftlite.server.e2e;
 
 import io.raftlite.core.tls.CertificateAuthority;
 import io.raftlite.core.tls.IssuedCertificate;
+import io.raftlite.core.tls.PemFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -158,9 +159,11 @@ class HttpsIT extends ProcessFixture {
         });
     }
 
+    /** Certificates from {@code raftlite tls} here, and the -http-* flags it printed: the operator's way. */
     @Test
     void aThreeNodeHttpsClusterForwardsAFollowersWriteAndServesReadsOnEveryNode() throws Exception {
-        SSLContext client = TlsClients.trusting(ca.certificate());
+        TlsFiles pki = TlsFiles.createCa(tmp.resolve("pki"));
+        SSLContext client = TlsClients.trusting(PemFiles.readCertificates(pki.caCert()).get(0));
         List<String> join = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             NodeProcess n = NodeProcess.prepare("127.0.15.2" + i, tmp.resolve("n" + i)).https(client);
@@ -168,7 +171,8 @@ class HttpsIT extends ProcessFixture {
             join.add(n.host + ":" + n.raftPort);
         }
         for (int i = 0; i < 3; i++) {
-            List<String> flags = serverFlags("n" + (i + 1), nodes.get(i).host);
+            List<String> flags = new ArrayList<>(List.of("-node-id", "n" + (i + 1)));
+            flags.addAll(pki.node("n" + (i + 1), nodes.get(i).host).get(1)); // -http-cert, -http-key, -http-ca-cert
             flags.addAll(List.of("-join", String.join(",", join), "-bootstrap-expect", "3"));
             nodes.get(i).launch(flags.toArray(String[]::new));
         }
