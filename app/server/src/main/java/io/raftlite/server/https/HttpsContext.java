@@ -22,11 +22,9 @@ public final class HttpsContext {
     /** TLS 1.3 and 1.2 only: 1.0 and 1.1 are deprecated (RFC 8996). */
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-    private final HttpTlsSettings settings;
     private final SslContext sslContext;
 
-    private HttpsContext(HttpTlsSettings settings, SslContext sslContext) {
-        this.settings = settings;
+    private HttpsContext(SslContext sslContext) {
         this.sslContext = sslContext;
     }
 
@@ -34,7 +32,7 @@ public final class HttpsContext {
      * Reads the files and builds the context.
      *
      * @throws IllegalStateException with a one-line reason naming the flag and file when a file is missing,
-     *                               unreadable, not PEM, or a key others may read
+     *                               unreadable, not PEM, a key others may read or one not of the certificate
      */
     public static HttpsContext load(HttpTlsSettings settings) {
         if (!settings.enabled()) {
@@ -47,7 +45,7 @@ public final class HttpsContext {
             throw new IllegalStateException("-http-cert/-http-key: " + reason(e)); // the reason names the file
         }
         ReloadingTrustManager trust = null;
-        if (settings.verifyClient()) {
+        if (settings.caCert() != null) { // read even when unused (no -http-verify-client): a wrong path shows now
             try {
                 trust = new ReloadingTrustManager(settings.caCert());
             } catch (IOException | RuntimeException e) {
@@ -57,27 +55,23 @@ public final class HttpsContext {
         SslContextBuilder b = SslContextBuilder.forServer(keys)
                 .sslProvider(SslProvider.JDK) // the JDK engine asks the key manager at every handshake
                 .protocols(PROTOCOLS);
-        if (trust != null) {
+        if (settings.verifyClient()) {
             b.trustManager(trust).clientAuth(ClientAuth.REQUIRE);
         } else {
             b.clientAuth(ClientAuth.NONE);
         }
         try {
-            return new HttpsContext(settings, b.build());
+            return new HttpsContext(b.build());
         } catch (SSLException | RuntimeException e) {
             throw new IllegalStateException("-http-cert " + settings.cert() + ": cannot set up TLS (" + reason(e) + ")");
         }
-    }
-
-    public HttpTlsSettings settings() {
-        return settings;
     }
 
     SslContext sslContext() {
         return sslContext;
     }
 
-    /** The innermost message, on one line (the reloading managers' messages never hold key material). */
+    /** The first message on the cause chain, on one line (PemFiles' messages never hold key material). */
     private static String reason(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && t.getMessage() == null) {
