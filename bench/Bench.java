@@ -3,13 +3,19 @@
 //   count SYS BASE...                        the number of keys (rows of kv) each node holds, read locally
 //   visibility SYS LEADER FOLLOWER N RUN     N times: write a new key at LEADER; from its acknowledgement,
 //                                            poll FOLLOWER's local read until it returns the key
-// SYS is raftlite (rqlite API) or etcd (v3 HTTP/JSON gateway); BASE is http://host:port.
+// SYS is raftlite (rqlite API) or etcd (v3 HTTP/JSON gateway); BASE is http://host:port (https:// with
+// BENCH_CA=ca.pem, the CA a raftlite node's certificate chains to: bench/run sets it with BENCH_HTTPS=1).
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +23,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 public class Bench {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = client(System.getenv("BENCH_CA"));
     static final String VALUE = "x".repeat(100);
 
     public static void main(String[] a) throws Exception {
@@ -33,6 +40,26 @@ public class Bench {
             }
             case "visibility" -> visibility(a[1], a[2], a[3], Integer.parseInt(a[4]), a[5]);
             default -> throw new IllegalArgumentException("unknown mode " + a[0]);
+        }
+    }
+
+    static HttpClient client(String caPem) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (caPem == null || caPem.isEmpty()) {
+            return b.build();
+        }
+        try (InputStream in = Files.newInputStream(Path.of(caPem))) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            return b.sslContext(tls).build();
+        } catch (Exception e) {
+            throw new IllegalStateException("BENCH_CA " + caPem + ": " + e.getMessage(), e);
         }
     }
 

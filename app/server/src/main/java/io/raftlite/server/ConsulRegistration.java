@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Registration in Consul's catalog in {@code consul-kv} mode, done by Micronaut's discovery client: this
  * class only turns raftlite's settings into that client's properties and makes the service id the node id.
- * Consul checks {@code /readyz} over HTTP; a registration failure is logged and never stops the node.
+ * Consul checks {@code /readyz} over HTTP (HTTPS with {@code -http-cert}); a registration failure is logged and never stops the node.
  */
 final class ConsulRegistration {
 
@@ -64,6 +64,12 @@ final class ConsulRegistration {
         p.put("consul.client.registration.health-path", "/readyz");
         p.put("consul.client.registration.check.http", true);
         p.put("consul.client.registration.check.interval", "10s");
+        if (s.httpTls().enabled()) {
+            // Consul's agent checks https:// /readyz but does not know -http-ca-cert: the check reads only
+            // readiness and sends nothing, so it skips verification (with -http-verify-client it also needs the
+            // agent's own client certificate: enable_agent_tls_for_checks)
+            p.put("consul.client.registration.check.tls-skip-verify", true);
+        }
         p.put("consul.client.discovery.enabled", false);
         p.put("consul.client.config.enabled", false);
         p.put("micronaut.heartbeat.enabled", false); // an HTTP check needs no TTL heartbeats

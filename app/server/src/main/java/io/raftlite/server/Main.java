@@ -1,6 +1,7 @@
 package io.raftlite.server;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.raftlite.core.node.NodeIdentity;
 import io.raftlite.core.store.RaftStore;
@@ -8,6 +9,7 @@ import io.raftlite.server.config.HostPort;
 import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.config.SettingsResolver;
 import io.raftlite.server.config.UsageException;
+import io.raftlite.server.https.HttpsContext;
 import io.raftlite.server.systemd.SystemdNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +92,19 @@ public final class Main {
         // Ratis ends the JVM with a stack trace when its port is taken; say it in one line instead.
         checkFree("-raft-addr", settings.raftAddr());
         checkFree("-http-addr", settings.httpAddr());
+        // bad TLS files stop the node here, with one line, before the store joins or forms anything
+        HttpsContext https = settings.httpTls().enabled()
+                ? HttpsContext.load(settings.httpTls()) : null;
         DataDirectory.prepare(settings.dataDir());
         String nodeId = NodeIdentity.resolve(settings.dataDir(), settings.requestedNodeId(),
                 settings.raftAdvAddr().toString());
         NodeInfo info = new NodeInfo(nodeId, NodeInfo.buildVersion(), Instant.now());
         long contextStart = System.nanoTime();
-        ApplicationContext context = ApplicationContext.builder()
+        ApplicationContextBuilder builder = ApplicationContext.builder();
+        if (https != null) {
+            builder.singletons(https);
+        }
+        ApplicationContext context = builder
                 .mainClass(Main.class)
                 .banner(false)
                 .deduceEnvironment(false)
@@ -112,8 +121,8 @@ public final class Main {
             throw e;
         }
         long server = millisSince(serverStart);
-        LOG.info("HTTP API on {}, {} ms after the JVM started (context and Raft store {} ms, then HTTP server {} ms)",
-                settings.httpAddr(), sinceJvmStart(), millisSince(contextStart) - server, server);
+        LOG.info("HTTP API on {}://{}, {} ms after the JVM started (context and Raft store {} ms, then HTTP server {} ms)",
+                settings.httpTls().scheme(), settings.httpAddr(), sinceJvmStart(), millisSince(contextStart) - server, server);
         notifier.watch(context.getBean(RaftStore.class));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (context.isRunning()) {
@@ -192,9 +201,25 @@ public final class Main {
         // on stop, requests in flight are answered first; a write waits at most the apply timeout for its commit
         p.put("micronaut.lifecycle.graceful-shutdown.enabled", true);
         p.put("micronaut.lifecycle.graceful-shutdown.grace-period", s.applyTimeout().plusSeconds(2).toMillis() + "ms");
+        p.putAll(httpsProperties(s));
         p.putAll(ConsulRegistration.properties(s));
         p.putAll(io.raftlite.server.metrics.MetricsProperties.of(s));
         return p;
+    }
+
+    /**
+     * With {@code -http-cert}: Micronaut's TLS listener on {@code -http-addr}'s port instead of its plain one (one
+     * port, HTTPS only; the context comes from {@link HttpsContext}), and a TLS handshake
+     * held to {@code -http-header-timeout}, like a request head.
+     */
+    static Map<String, Object> httpsProperties(NodeSettings s) {
+        if (!s.httpTls().enabled()) {
+            return Map.of();
+        }
+        return Map.of("micronaut.server.ssl.enabled", true,
+                "micronaut.server.ssl.port", s.httpAddr().port(),
+                "micronaut.server.dual-protocol", false,
+                "micronaut.server.ssl.handshake-timeout", s.httpLimits().headerTimeout().toMillis() + "ms");
     }
 
     private static long millisSince(long nanoTime) {

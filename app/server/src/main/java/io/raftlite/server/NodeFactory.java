@@ -142,7 +142,7 @@ class NodeFactory {
     }
 
     static String apiAddress(NodeSettings s) {
-        return "http://" + s.httpAdvAddr();
+        return s.apiAddress();
     }
 
     /** The store's and discovery's gauges on {@code /metrics}; not created with {@code -metrics=false}. */

@@ -22,6 +22,7 @@ import java.util.List;
  * @param writeLimits     deterministic budgets of writes and strong reads (steps, value size, database size)
  * @param reads           time and memory bounds of reads ({@code -db-timeout}, {@code -db-read-*})
  * @param httpLimits      the HTTP server's connection, time and body bounds
+ * @param httpTls         TLS of the HTTP API ({@link HttpTlsSettings#OFF}: plain HTTP)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -31,9 +32,14 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
-                           HttpLimits httpLimits) {
+                           HttpLimits httpLimits, HttpTlsSettings httpTls) {
 
     public NodeSettings {
         join = List.copyOf(join);
+    }
+
+    /** This node's advertised API URL: {@code https://} with {@code -http-cert}, else {@code http://}. */
+    public String apiAddress() {
+        return httpTls.scheme() + "://" + httpAdvAddr;
     }
 }

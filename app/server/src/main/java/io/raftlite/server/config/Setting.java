@@ -22,6 +22,10 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String HTTP_MAX_CONNECTIONS = "raftlite.http.max-connections";
     public static final String HTTP_IDLE_TIMEOUT = "raftlite.http.idle-timeout";
     public static final String HTTP_HEADER_TIMEOUT = "raftlite.http.header-timeout";
+    public static final String HTTP_TLS_CERT = "raftlite.http.tls.cert";
+    public static final String HTTP_TLS_KEY = "raftlite.http.tls.key";
+    public static final String HTTP_TLS_CA_CERT = "raftlite.http.tls.ca-cert";
+    public static final String HTTP_TLS_VERIFY_CLIENT = "raftlite.http.tls.verify-client";
     public static final String RAFT_ADDR = "raftlite.raft.addr";
     public static final String RAFT_ADV_ADDR = "raftlite.raft.adv-addr";
     public static final String RAFT_SNAPSHOT_THRESHOLD = "raftlite.raft.snapshot-threshold";
@@ -86,6 +90,17 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(HTTP_HEADER_TIMEOUT, "http-header-timeout", "10s", Kind.DURATION,
                     "a request's line and headers must arrive within this long of its first byte (or of the"
                             + " connection opening); slower connections are closed"),
+            new Setting(HTTP_TLS_CERT, "http-cert", "", Kind.TEXT,
+                    "PEM certificate (chain) of the HTTP API; with it the API speaks only HTTPS (TLS 1.2+) on"
+                            + " -http-addr. Re-read when the file changes, without a restart (empty: plain HTTP)"),
+            new Setting(HTTP_TLS_KEY, "http-key", "", Kind.TEXT,
+                    "PEM private key of -http-cert (unencrypted; refused when group or others may read it, as ssh"
+                            + " does); needed with -http-cert"),
+            new Setting(HTTP_TLS_CA_CERT, "http-ca-cert", "", Kind.TEXT,
+                    "PEM CA bundle client certificates must chain to with -http-verify-client; re-read when it changes"),
+            new Setting(HTTP_TLS_VERIFY_CLIENT, "http-verify-client", "false", Kind.BOOLEAN,
+                    "require a client certificate signed by -http-ca-cert (mutual TLS). Off as in rqlite: clients"
+                            + " are then not asked for one (authenticate them with -auth)"),
             new Setting(RAFT_ADDR, "raft-addr", "127.0.0.1:4002", Kind.ADDRESS,
                     "host:port Raft (Ratis gRPC) listens on"),
             new Setting(RAFT_ADV_ADDR, "raft-adv-addr", "", Kind.OPTIONAL_ADDRESS,

@@ -242,7 +242,8 @@ public final class SettingsResolver {
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
-                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody));
+                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
+                HttpTlsSettings.of(v));
     }
 
     private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {
@@ -374,7 +375,7 @@ public final class SettingsResolver {
         return adv;
     }
 
-    private static boolean bool(Map<String, String> v, String key) throws UsageException {
+    static boolean bool(Map<String, String> v, String key) throws UsageException {
         return switch (v.get(key).trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "t", "yes" -> true;
             case "false", "0", "f", "no", "" -> false;

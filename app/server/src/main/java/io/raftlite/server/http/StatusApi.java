@@ -6,6 +6,7 @@ import io.raftlite.core.store.StoreStatus;
 import io.raftlite.discovery.ClusterRecord;
 import io.raftlite.discovery.Member;
 import io.raftlite.server.NodeInfo;
+import io.raftlite.server.config.HttpTlsSettings;
 import io.raftlite.server.config.NodeSettings;
 
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,7 @@ public final class StatusApi {
         Map<String, Object> http = new LinkedHashMap<>();
         http.put("bind_addr", settings.httpAddr().toString());
         http.put("adv_addr", apiAddr());
+        http.put("tls", tls());
         Map<String, Object> build = new LinkedHashMap<>();
         build.put("version", info.version());
         build.put("java", Runtime.version().toString());
@@ -195,7 +197,21 @@ public final class StatusApi {
     }
 
     private String apiAddr() {
-        return "http://" + settings.httpAdvAddr();
+        return settings.apiAddress();
+    }
+
+    /** rqlite's {@code http.tls}: whether the API speaks HTTPS, from which files (paths only), and mTLS. */
+    private Map<String, Object> tls() {
+        HttpTlsSettings t = settings.httpTls();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", t.enabled());
+        if (t.enabled()) {
+            m.put("cert_file", t.cert().toAbsolutePath().toString());
+            m.put("key_file", t.key().toAbsolutePath().toString());
+            m.put("ca_file", t.caCert() == null ? "" : t.caCert().toAbsolutePath().toString());
+            m.put("client_auth", t.verifyClient());
+        }
+        return m;
     }
 
     private String uptime() {

@@ -34,6 +34,8 @@ final class NodeProcess implements AutoCloseable {
     private List<String> jvmArgs = List.of();
     private Map<String, String> environment = Map.of();
     private String shellPrefix;
+    private HttpClient http = HTTP;
+    private String scheme = "http";
     private Process process;
 
     private NodeProcess(String host, Path dataDir, List<String> extraArgs) {
@@ -88,6 +90,16 @@ final class NodeProcess implements AutoCloseable {
      */
     NodeProcess shell(String prefix) {
         shellPrefix = prefix;
+        return this;
+    }
+
+    /**
+     * Requests from this test (readiness included) go to {@code https://} with this client context: the CA it
+     * trusts and, for {@code -http-verify-client}, the client certificate it presents.
+     */
+    NodeProcess https(javax.net.ssl.SSLContext client) {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(client).build();
+        scheme = "https";
         return this;
     }
 
@@ -213,16 +225,16 @@ final class NodeProcess implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://" + host + ":" + httpPort;
+        return scheme + "://" + host + ":" + httpPort;
     }
 
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> getBytes(String pathAndQuery) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -237,7 +249,7 @@ final class NodeProcess implements AutoCloseable {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The JVM options the package ships (config/default.env's JAVA_OPTS), read from the file, never copied. */
