@@ -1,6 +1,7 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.json.Json;
@@ -242,7 +243,21 @@ public final class SettingsResolver {
                 (int) maxVoters, durationOrZero(v, Setting.RAFT_REAP_NODE_TIMEOUT),
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
-                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody));
+                        bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
+                auth(v));
+    }
+
+    /** The {@code -auth} file's users, or null when it is not set; a file that cannot be used stops the start. */
+    private static CredentialStore auth(Map<String, String> v) throws UsageException {
+        String file = v.get(Setting.HTTP_AUTH).trim();
+        if (file.isEmpty()) {
+            return null;
+        }
+        try {
+            return CredentialStore.load(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flagOf(Setting.HTTP_AUTH) + ": " + e.getMessage());
+        }
     }
 
     private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {

@@ -76,6 +76,7 @@ public final class StatusApi {
         Map<String, Object> http = new LinkedHashMap<>();
         http.put("bind_addr", settings.httpAddr().toString());
         http.put("adv_addr", apiAddr());
+        http.put("auth", settings.auth() == null ? "disabled" : "enabled");
         Map<String, Object> build = new LinkedHashMap<>();
         build.put("version", info.version());
         build.put("java", Runtime.version().toString());

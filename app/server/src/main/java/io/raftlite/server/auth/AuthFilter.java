@@ -1,0 +1,144 @@
+package io.raftlite.server.auth;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.web.router.RouteMatch;
+import io.raftlite.core.auth.AuthDecision;
+import io.raftlite.core.auth.CredentialStore;
+import io.raftlite.core.auth.EndpointPermissions;
+import io.raftlite.core.auth.Permission;
+import io.raftlite.server.config.NodeSettings;
+import io.raftlite.server.edge.RateLimitedLog;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * rqlite's {@code -auth} on every request: Basic credentials checked against the auth file and the path's
+ * permissions ({@link EndpointPermissions}); 401 or 403 before the route runs. Also writes the request log
+ * line (DEBUG, logger {@code io.raftlite.server.http.requests}) with the authenticated user.
+ */
+@ServerFilter("/**")
+@Context // eager: the auth file's warnings are logged at start, not at the first request
+@Order(Ordered.HIGHEST_PRECEDENCE + 100)
+public final class AuthFilter implements AutoCloseable {
+
+    /** Request attribute: the authenticated user name. */
+    public static final String USER = "raftlite.user";
+    private static final String STARTED = "raftlite.started";
+    private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
+    private static final Logger REQUESTS = LoggerFactory.getLogger("io.raftlite.server.http.requests");
+    private static final String CHALLENGE = "Basic realm=\"raftlite\"";
+
+    private final CredentialStore store;
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+    /** bcrypt checks, one at a time, a few waiting: a flood of wrong passwords costs one core at most. */
+    private final ThreadPoolExecutor bcrypt = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(32), r -> {
+                Thread t = new Thread(r, "raftlite-bcrypt");
+                t.setDaemon(true);
+                return t;
+            });
+
+    AuthFilter(NodeSettings settings) {
+        this.store = settings.auth();
+        if (store == null) {
+            return;
+        }
+        store.warnings().forEach(LOG::warn);
+        LOG.info("HTTP authentication on: {} (realm raftlite)", store);
+        var d = settings.discovery();
+        if (d != null && "consul-kv".equals(d.mode()) && d.consulRegister() && !store.grantsEveryone(Permission.READY)) {
+            LOG.warn("Consul's HTTP check of /readyz will be answered 401: grant \"ready\" to \"*\" in the auth file"
+                    + " (rqlite's example does) or start with -disco-consul-register=false");
+        }
+    }
+
+    @RequestFilter
+    CompletableFuture<Optional<MutableHttpResponse<?>>> authenticate(HttpRequest<?> request,
+                                                                      @Nullable RouteMatch<?> route) {
+        if (REQUESTS.isDebugEnabled()) {
+            request.setAttribute(STARTED, System.nanoTime());
+        }
+        if (store == null || request.getMethod() == HttpMethod.OPTIONS) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Set<String> required = EndpointPermissions.required(request.getPath());
+        if (route != null && required.isEmpty()) {
+            required = Set.of(Permission.ALL); // a route without a rule stays closed
+        }
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        Set<String> perms = required;
+        if (store.isQuick(authorization)) {
+            return CompletableFuture.completedFuture(answer(request, store.decide(authorization, perms)));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> answer(request, store.decide(authorization, perms)), bcrypt);
+        } catch (RejectedExecutionException e) {
+            refusals.warn("bcrypt checks are queued full: 503 for " + request.getMethod() + " " + request.getPath());
+            return CompletableFuture.completedFuture(Optional.of(HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, "1").contentType(MediaType.TEXT_PLAIN_TYPE)
+                    .body("too many passwords being checked, retry\n")));
+        }
+    }
+
+    private Optional<MutableHttpResponse<?>> answer(HttpRequest<?> request, AuthDecision decision) {
+        if (decision.user() != null) {
+            request.setAttribute(USER, decision.user());
+        }
+        if (decision.allowed()) {
+            return Optional.empty();
+        }
+        boolean unauthenticated = decision.outcome() == AuthDecision.Outcome.UNAUTHENTICATED;
+        String text = unauthenticated ? "unauthorized: " + decision.reason()
+                : "forbidden: user '" + decision.user() + "' " + decision.reason();
+        refusals.warn("refused " + request.getMethod() + " " + request.getPath() + " from "
+                + request.getRemoteAddress().getAddress().getHostAddress() + ": " + text);
+        MutableHttpResponse<?> response = HttpResponse.status(unauthenticated ? HttpStatus.UNAUTHORIZED
+                : HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE).body(text + "\n");
+        if (unauthenticated) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+        }
+        log(request, response); // this filter's response filter does not see a response it made itself
+        return Optional.of(response);
+    }
+
+    /** The request log line: method, path (no query string), status, user, time. */
+    @ResponseFilter
+    void log(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (!REQUESTS.isDebugEnabled()) {
+            return;
+        }
+        Optional<Long> started = request.getAttribute(STARTED, Long.class);
+        REQUESTS.debug("{} {} {} user={} {} ms", request.getMethod(), request.getPath(), response.code(),
+                request.getAttribute(USER, String.class).orElse("-"),
+                started.map(t -> String.format("%.1f", (System.nanoTime() - t) / 1e6)).orElse("?"));
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        bcrypt.shutdownNow();
+    }
+}
