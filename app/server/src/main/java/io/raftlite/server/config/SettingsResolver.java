@@ -352,8 +352,10 @@ public final class SettingsResolver {
             try {
                 json = Files.readString(Path.of(raw));
             } catch (IOException | RuntimeException e) {
-                throw new UsageException(flagOf(Setting.DISCO_CONFIG) + ": '" + raw
-                        + "' is neither a JSON object nor a readable file (" + e.getMessage() + ")");
+                // the value is echoed only when it looks like a path: it may be a mistyped JSON holding a token
+                boolean path = raw.matches("[\\w./~+@-]{1,255}");
+                throw new UsageException(flagOf(Setting.DISCO_CONFIG) + ": " + (path ? "'" + raw + "'" : "the value")
+                        + " is neither a JSON object nor a readable file" + (path ? " (" + e.getMessage() + ")" : ""));
             }
         }
         try {
