@@ -164,6 +164,9 @@ class AuthIT {
         assertTrue(as(node, "bob", "GET", "/db/query?q=SELECT%20count(*)%20FROM%20t%20WHERE%20x=666", null).body()
                 .contains("\"values\":[[0]]"));
 
+        assertEquals("HTTP/1.1 401 Unauthorized", firstLineBeforeTheBody(node, null), "refused before the body");
+        assertEquals("HTTP/1.1 403 Forbidden", firstLineBeforeTheBody(node, basic("mary", password("mary"))));
+
         int requests = 0;
         for (Endpoint e : ENDPOINTS) {
             boolean open = EVERYONE.containsAll(e.needs());
@@ -250,6 +253,20 @@ class AuthIT {
             assertFalse(out.contains(SECRET), String.join(" ", args) + " printed the secret: " + out);
             assertTrue(args[0].equals("-h") ? r.exitCode() == 0 : r.exitCode() != 0 && out.contains("raftlite: "),
                     String.join(" ", args) + ": " + r.exitCode() + " " + out);
+        }
+    }
+
+    /** Sends a write's head and one byte of its 1 MB body; the answer's status line, read before the rest is sent. */
+    private static String firstLineBeforeTheBody(NodeProcess node, String authorization) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(node.host, node.httpPort)) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /db/execute HTTP/1.1\r\nHost: " + node.host + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000000\r\n" + (authorization == null ? "" : "Authorization: " + authorization
+                    + "\r\n") + "\r\n[";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 
