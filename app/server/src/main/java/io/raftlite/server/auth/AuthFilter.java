@@ -1,8 +1,10 @@
 package io.raftlite.server.auth;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.annotation.Order;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -14,6 +16,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.web.router.RouteMatch;
 import io.raftlite.core.auth.AuthDecision;
 import io.raftlite.core.auth.CredentialStore;
@@ -41,8 +44,7 @@ import java.util.concurrent.TimeUnit;
  */
 @ServerFilter("/**")
 @Context // eager: the auth file's warnings are logged at start, not at the first request
-@Order(Ordered.HIGHEST_PRECEDENCE + 100)
-public final class AuthFilter implements AutoCloseable {
+public final class AuthFilter implements AutoCloseable, Ordered {
 
     /** Request attribute: the authenticated user name. */
     public static final String USER = "raftlite.user";
@@ -52,6 +54,8 @@ public final class AuthFilter implements AutoCloseable {
     private static final String CHALLENGE = "Basic realm=\"raftlite\"";
 
     private final CredentialStore store;
+    private final Counter unauthenticated;
+    private final Counter forbidden;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     /** bcrypt checks, one at a time, a few waiting: a flood of wrong passwords costs one core at most. */
     private final ThreadPoolExecutor bcrypt = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -61,8 +65,10 @@ public final class AuthFilter implements AutoCloseable {
                 return t;
             });
 
-    AuthFilter(NodeSettings settings) {
+    AuthFilter(NodeSettings settings, BeanProvider<MeterRegistry> metrics) {
         this.store = settings.auth();
+        this.unauthenticated = refusalCounter(metrics, "401");
+        this.forbidden = refusalCounter(metrics, "403");
         if (store == null) {
             return;
         }
@@ -73,6 +79,22 @@ public final class AuthFilter implements AutoCloseable {
             LOG.warn("Consul's HTTP check of /readyz will be answered 401: grant \"ready\" to \"*\" in the auth file"
                     + " (rqlite's example does) or start with -disco-consul-register=false");
         }
+    }
+
+    /**
+     * Micronaut's security phase. Filters without an order (raftlite's {@code OptionsFilter}, Micronaut's metrics
+     * filter) come last, so this one runs first: a refused request reaches no other filter, and is counted in
+     * {@code raftlite_http_auth_refusals_total} rather than in {@code http_server_requests_seconds}.
+     */
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.order();
+    }
+
+    private Counter refusalCounter(BeanProvider<MeterRegistry> metrics, String status) {
+        return store == null || !metrics.isPresent() ? null : Counter.builder("raftlite.http.auth.refusals")
+                .description("requests refused by -auth: 401 no or wrong credentials, 403 a missing permission")
+                .tag("status", status).register(metrics.get());
     }
 
     @RequestFilter
@@ -111,10 +133,14 @@ public final class AuthFilter implements AutoCloseable {
             return Optional.empty();
         }
         boolean unauthenticated = decision.outcome() == AuthDecision.Outcome.UNAUTHENTICATED;
+        Counter counter = unauthenticated ? this.unauthenticated : forbidden;
+        if (counter != null) {
+            counter.increment();
+        }
         String text = unauthenticated ? "unauthorized: " + decision.reason()
                 : "forbidden: user '" + decision.user() + "' " + decision.reason();
         refusals.warn("refused " + request.getMethod() + " " + request.getPath() + " from "
-                + request.getRemoteAddress().getAddress().getHostAddress() + ": " + text);
+                + request.getRemoteAddress().getHostString() + ": " + text);
         MutableHttpResponse<?> response = HttpResponse.status(unauthenticated ? HttpStatus.UNAUTHORIZED
                 : HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE).body(text + "\n");
         if (unauthenticated) {

@@ -186,6 +186,9 @@ class AuthIT {
         assertEquals(200, call(node, new Endpoint("OPTIONS", "/db/execute", null, null, Set.of()), null).statusCode());
         expect("a Bearer token", false, true, call(node, ENDPOINTS.get(0), "Bearer " + SECRET));
         assertTrue(as(node, "bob", "GET", "/status", null).body().contains("\"auth\":\"enabled\""));
+        String metrics = as(node, "bob", "GET", "/metrics", null).body();
+        assertTrue(metrics.matches("(?s).*raftlite_http_auth_refusals_total\\{status=\"401\"} [1-9].*")
+                && metrics.matches("(?s).*raftlite_http_auth_refusals_total\\{status=\"403\"} [1-9].*"), metrics);
 
         String log = Files.readString(node.log);
         assertTrue(log.contains("POST /db/execute 200 user=bob"), "the request log line names the user");
