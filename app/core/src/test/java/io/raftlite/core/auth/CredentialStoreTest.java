@@ -85,6 +85,19 @@ class CredentialStoreTest {
         assertTrue(s.isQuick(as("bob", "anything").header()), "plaintext is always quick");
     }
 
+    /** Hashes of "secret2" made by the tools docs/security.md names: htpasswd -nbBC 10 and mkpasswd -m bcrypt. */
+    @Test
+    void hashesOfTheDocumentedToolsAreAccepted() {
+        for (String hash : List.of("$2y$10$MGOR37tj7eRQlAE1/ZuVK.VvT4ZifrdKycUK4ckMy8zNjzjQ367Xq",
+                "$2b$10$yK8Q.nX5pmQsEOMeagUuIeK3XN475FJ94tZvYbc7vWwj221VpArPm")) {
+            CredentialStore s = store("[{\"username\":\"mary\",\"password\":\"" + hash + "\",\"perms\":[\"query\"]}]",
+                    new ArrayList<>());
+            assertEquals(AuthDecision.Outcome.ALLOWED, s.decide(as("mary", "secret2"), Set.of(Permission.QUERY)).outcome());
+            assertEquals(AuthDecision.Outcome.UNAUTHENTICATED,
+                    s.decide(as("mary", "secret3"), Set.of(Permission.QUERY)).outcome());
+        }
+    }
+
     @Test
     void headersThatAreNotBasicAreWrongCredentials() {
         CredentialStore s = store(EXAMPLE, new ArrayList<>());
