@@ -34,6 +34,16 @@ public record DiscoveryConfig(String key, Map<String, Object> settings) {
     }
 
     /**
+     * The key and the names of the settings, never their values: they hold passwords and tokens (etcd's
+     * {@code password}, Consul's {@code token}, TLS keys), and a record's own {@code toString} would print them
+     * wherever a config, or a settings record holding one, is logged.
+     */
+    @Override
+    public String toString() {
+        return "DiscoveryConfig[key=" + key + ", settings=" + settings.keySet() + "]";
+    }
+
+    /**
      * Parses {@code -disco-config}'s JSON object and expands {@code $VAR} and {@code ${VAR}} in its string
      * values (rqlite expands the environment in this file too; an unset variable becomes empty).
      *

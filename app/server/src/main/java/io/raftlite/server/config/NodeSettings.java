@@ -1,5 +1,6 @@
 package io.raftlite.server.config;
 
+import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 
@@ -23,6 +24,7 @@ import java.util.List;
  * @param reads           time and memory bounds of reads ({@code -db-timeout}, {@code -db-read-*})
  * @param httpLimits      the HTTP server's connection, time and body bounds
  * @param httpTls         TLS of the HTTP API ({@link HttpTlsSettings#OFF}: plain HTTP)
+ * @param auth            the users of the {@code -auth} file, or null when authentication is off
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -32,7 +34,8 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
-                           HttpLimits httpLimits, HttpTlsSettings httpTls) {
+                           HttpLimits httpLimits, HttpTlsSettings httpTls,
+                           CredentialStore auth) {
 
     public NodeSettings {
         join = List.copyOf(join);

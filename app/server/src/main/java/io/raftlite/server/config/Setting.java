@@ -63,6 +63,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String LOG_LEVEL = "raftlite.logging.level";
     public static final String LOG_LEVELS = "raftlite.logging.levels";
     public static final String METRICS_ENABLED = "raftlite.metrics.enabled";
+    public static final String HTTP_AUTH = "raftlite.http.auth";
 
     public static final List<Setting> ALL = List.of(
             new Setting(NODE_ID, "node-id", "", Kind.TEXT,
@@ -186,7 +187,11 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(LOG_LEVELS, "log-levels", "org.apache.ratis=WARN,io.micronaut=WARN,io.netty=WARN",
                     Kind.LOG_LEVELS, "levels per package (package=LEVEL, comma separated), applied over the default list, e.g. org.apache.ratis=INFO"),
             new Setting(METRICS_ENABLED, "metrics", "true", Kind.BOOLEAN,
-                    "serve Prometheus metrics at /metrics (Raft, HTTP, discovery, JVM and process)"));
+                    "serve Prometheus metrics at /metrics (Raft, HTTP, discovery, JVM and process)"),
+            new Setting(HTTP_AUTH, "auth", "", Kind.TEXT,
+                    "rqlite's auth file (JSON users, passwords or bcrypt hashes, permissions) for HTTP Basic"
+                            + " authentication; read at start (empty: off, every request allowed, as rqlite without"
+                            + " -auth; see docs/security.md)"));
 
     /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
     public String envName() {

@@ -1,6 +1,7 @@
 package io.raftlite.server.config;
 
 import io.raftlite.core.api.GoDuration;
+import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.json.Json;
@@ -243,7 +244,20 @@ public final class SettingsResolver {
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
                         bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
-                HttpTlsSettings.of(v));
+                HttpTlsSettings.of(v), auth(v));
+    }
+
+    /** The {@code -auth} file's users, or null when it is not set; a file that cannot be used stops the start. */
+    private static CredentialStore auth(Map<String, String> v) throws UsageException {
+        String file = v.get(Setting.HTTP_AUTH).trim();
+        if (file.isEmpty()) {
+            return null;
+        }
+        try {
+            return CredentialStore.load(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flagOf(Setting.HTTP_AUTH) + ": " + e.getMessage());
+        }
     }
 
     private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {
@@ -338,8 +352,10 @@ public final class SettingsResolver {
             try {
                 json = Files.readString(Path.of(raw));
             } catch (IOException | RuntimeException e) {
-                throw new UsageException(flagOf(Setting.DISCO_CONFIG) + ": '" + raw
-                        + "' is neither a JSON object nor a readable file (" + e.getMessage() + ")");
+                // the value is echoed only when it looks like a path: it may be a mistyped JSON holding a token
+                boolean path = raw.matches("[\\w./~+@-]{1,255}");
+                throw new UsageException(flagOf(Setting.DISCO_CONFIG) + ": " + (path ? "'" + raw + "'" : "the value")
+                        + " is neither a JSON object nor a readable file" + (path ? " (" + e.getMessage() + ")" : ""));
             }
         }
         try {

@@ -78,6 +78,7 @@ public final class StatusApi {
         http.put("bind_addr", settings.httpAddr().toString());
         http.put("adv_addr", apiAddr());
         http.put("tls", tls());
+        http.put("auth", settings.auth() == null ? "disabled" : "enabled");
         Map<String, Object> build = new LinkedHashMap<>();
         build.put("version", info.version());
         build.put("java", Runtime.version().toString());

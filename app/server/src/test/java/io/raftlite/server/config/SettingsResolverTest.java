@@ -251,4 +251,23 @@ class SettingsResolverTest {
         assertTrue(run(new String[] {"-disco-mode", "consul-kv", "-raft-non-voter"}, Map.of()).nonVoter(),
                 "a read replica may wait for a formed cluster");
     }
+
+    /** Settings hold secrets (discovery passwords and tokens, the auth file's passwords): printing them shows none. */
+    @Test
+    void settingsPrintNoSecretAndTheAuthFileIsRead() throws Exception {
+        Path auth = tmp.resolve("auth.json");
+        Files.writeString(auth, "[{\"username\":\"bob\",\"password\":\"auth-secret\",\"perms\":[\"all\"]}]");
+        String etcd = "{\"endpoints\":[\"http://127.0.14.9:2379\"],\"username\":\"u\",\"password\":\"etcd-secret\"}";
+        NodeSettings s = run(new String[] {"-disco-mode", "etcd-kv", "-disco-config", etcd, "-auth", auth.toString()},
+                Map.of());
+        assertEquals("CredentialStore[1 users]", s.auth().toString());
+        assertFalse(s.toString().contains("secret"), s.toString());
+        assertNull(run(new String[0], Map.of()).auth(), "no -auth: authentication off");
+        UsageException e = assertThrows(UsageException.class, () -> run(new String[] {"-disco-mode", "etcd-kv",
+                "-disco-config", "[" + etcd + "]"}, Map.of()));
+        assertEquals("-disco-config: the value is neither a JSON object nor a readable file", e.getMessage());
+        UsageException missing = assertThrows(UsageException.class,
+                () -> run(new String[] {"-auth", tmp.resolve("none.json").toString()}, Map.of()));
+        assertTrue(missing.getMessage().startsWith("-auth: cannot read auth file "), missing.getMessage());
+    }
 }
