@@ -1,10 +1,12 @@
 package io.raftlite.server.e2e;
 
+import io.raftlite.core.tls.PemFiles;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code -auth} against the real jar on 127.0.14.x: rqlite's documented example auth file plus a bcrypt user
+ * {@code -auth} against the real jar on 127.0.14.x (over plain HTTP and over HTTPS): rqlite's documented example auth file plus a bcrypt user
  * and one user per permission; every endpoint with every permission, with right, wrong and missing
  * credentials; a follower that forwards only what the caller may do; and planted secrets (passwords, an etcd
  * password, a Consul token) that must appear in no log, /status, /metrics or error text.
@@ -72,6 +74,8 @@ class AuthIT {
     /** Every response body and header the tests saw, for the secrets check. */
     private final StringBuilder seen = new StringBuilder();
     private String bcryptHash;
+    /** Plain HTTP, or a client trusting the test's CA for a node serving HTTPS. */
+    private HttpClient http = HTTP;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -117,7 +121,7 @@ class AuthIT {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         seen.append(r.headers().map()).append(r.body()).append('\n');
         return r;
     }
@@ -148,6 +152,25 @@ class AuthIT {
         return node;
     }
 
+    /** Every endpoint without credentials, and as every user with the right and a wrong password; the count. */
+    private int matrix(NodeProcess node, Map<String, Set<String>> users) throws Exception {
+        int requests = 0;
+        for (Endpoint e : ENDPOINTS) {
+            boolean open = EVERYONE.containsAll(e.needs());
+            expect(e + " without credentials", open, true, call(node, e, null));
+            requests++;
+            for (Map.Entry<String, Set<String>> u : users.entrySet()) {
+                boolean may = e.needs().stream().allMatch(p -> u.getValue().contains(p) || u.getValue().contains("all")
+                        || EVERYONE.contains(p));
+                expect(e + " as " + u.getKey(), may, false, call(node, e, basic(u.getKey(), password(u.getKey()))));
+                expect(e + " as " + u.getKey() + " with a wrong password", false, true,
+                        call(node, e, basic(u.getKey(), "wrong-" + u.getKey())));
+                requests += 2;
+            }
+        }
+        return requests;
+    }
+
     @Test
     void everyEndpointTimesEveryPermissionWithRightWrongAndMissingCredentials() throws Exception {
         Path auth = tmp.resolve("auth.json");
@@ -167,21 +190,7 @@ class AuthIT {
         assertEquals("HTTP/1.1 401 Unauthorized", firstLineBeforeTheBody(node, null), "refused before the body");
         assertEquals("HTTP/1.1 403 Forbidden", firstLineBeforeTheBody(node, basic("mary", password("mary"))));
 
-        int requests = 0;
-        for (Endpoint e : ENDPOINTS) {
-            boolean open = EVERYONE.containsAll(e.needs());
-            expect(e + " without credentials", open, true, call(node, e, null));
-            requests++;
-            for (Map.Entry<String, Set<String>> u : users.entrySet()) {
-                boolean may = e.needs().stream().allMatch(p -> u.getValue().contains(p) || u.getValue().contains("all")
-                        || EVERYONE.contains(p));
-                expect(e + " as " + u.getKey(), may, false, call(node, e, basic(u.getKey(), password(u.getKey()))));
-                expect(e + " as " + u.getKey() + " with a wrong password", false, true,
-                        call(node, e, basic(u.getKey(), "wrong-" + u.getKey())));
-                requests += 2;
-            }
-        }
-        assertTrue(requests > 300, "the matrix ran: " + requests);
+        assertTrue(matrix(node, users) > 300, "the matrix ran");
         // OPTIONS (CORS preflight) is answered as without -auth; a malformed header is wrong credentials
         assertEquals(200, call(node, new Endpoint("OPTIONS", "/db/execute", null, null, Set.of()), null).statusCode());
         expect("a Bearer token", false, true, call(node, ENDPOINTS.get(0), "Bearer " + SECRET));
@@ -194,6 +203,27 @@ class AuthIT {
         assertTrue(log.contains("POST /db/execute 200 user=bob"), "the request log line names the user");
         assertTrue(log.contains("POST /db/execute 403 user=mary"), "and the refused user");
         assertTrue(log.contains("holds plaintext passwords for [bob, mary, u-all"), "one WARN names the plaintext users");
+        assertNoSecret(node);
+    }
+
+    /** The same matrix over HTTPS, with the certificate and flags {@code raftlite tls} made (127.0.14.21). */
+    @Test
+    void theMatrixOverHttps() throws Exception {
+        Path auth = tmp.resolve("auth.json");
+        Map<String, Set<String>> users = writeAuthFile(auth);
+        TlsFiles pki = TlsFiles.createCa(tmp.resolve("pki"));
+        SSLContext trusting = TlsClients.trusting(PemFiles.readCertificates(pki.caCert()).get(0));
+        http = HttpClient.newBuilder().sslContext(trusting).connectTimeout(Duration.ofSeconds(5)).build();
+        NodeProcess node = NodeProcess.prepare("127.0.14.21", tmp.resolve("s1")).https(trusting);
+        nodes.add(node);
+        List<String> args = new ArrayList<>(List.of("-node-id", "s1", "-auth", auth.toString()));
+        args.addAll(pki.node("s1", node.host).get(1)); // -http-cert, -http-key, -http-ca-cert
+        node.launch(args.toArray(String[]::new));
+        node.awaitReady(Duration.ofSeconds(120));
+        assertTrue(node.baseUrl().startsWith("https://"), node.baseUrl());
+        assertEquals(200, as(node, "bob", "POST", "/db/execute", "[\"CREATE TABLE t(x INTEGER)\"]").statusCode());
+        assertTrue(matrix(node, users) > 300, "the matrix ran");
+        assertTrue(as(node, "bob", "GET", "/status", null).body().contains("\"auth\":\"enabled\""));
         assertNoSecret(node);
     }
 
