@@ -87,7 +87,8 @@ class NodeFactory {
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
                 .withElectionTimeout(s.electionTimeout())
                 .withWriteLimits(s.writeLimits())
-                .withFailStop(NodeFactory::exitOnStorageFailure), s.reads(), RaftStore.maxCommandBytes(s.maxBodyBytes()));
+                .withFailStop(NodeFactory::exitOnStorageFailure)
+                .withTls(s.raftTls()), s.reads(), RaftStore.maxCommandBytes(s.maxBodyBytes()));
         store.observe(observer);
         store.onProgress(notifier::status);
         discovery.onState(notifier::status);

@@ -2,6 +2,7 @@ package io.raftlite.server.config;
 
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
+import io.raftlite.core.store.TlsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.List;
  * @param writeLimits     deterministic budgets of writes and strong reads (steps, value size, database size)
  * @param reads           time and memory bounds of reads ({@code -db-timeout}, {@code -db-read-*})
  * @param httpLimits      the HTTP server's connection, time and body bounds
+ * @param raftTls         TLS on the Raft port ({@code -node-*}), or null for plaintext (loopback or -raft-insecure)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -31,7 +33,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            int bootstrapExpect, Duration bootstrapExpectTimeout, int maxVoters,
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
-                           HttpLimits httpLimits) {
+                           HttpLimits httpLimits, TlsConfig raftTls) {
 
     public NodeSettings {
         join = List.copyOf(join);

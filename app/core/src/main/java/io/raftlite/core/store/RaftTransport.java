@@ -1,0 +1,102 @@
+package io.raftlite.core.store;
+
+import io.raftlite.core.tls.ReloadingKeyManager;
+import io.raftlite.core.tls.ReloadingTrustManager;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How this node speaks gRPC to the others: plaintext, or TLS with its certificate and the CA ({@link TlsConfig}).
+ * The server's {@link Parameters} and every {@link RaftClient} the store builds come from here, so a node never
+ * opens a connection the cluster's TLS setting does not allow.
+ *
+ * <p>Rotation: Ratis 3.2.2's {@code GrpcTlsConfig(KeyManager, TrustManager, mTls)} hands the managers to Netty's
+ * {@code SslContextBuilder}; with the bundled OpenSSL (tcnative) provider Netty asks the key manager for the
+ * chain and key, and the trust manager for its verdict, on every handshake. The reloading managers of
+ * {@code io.raftlite.core.tls} re-read their files when they change, so new connections use a rotated
+ * certificate or CA without a restart; connections already open keep theirs.
+ */
+final class RaftTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftTransport.class);
+
+    /** No TLS: what every node without {@code -node-cert} uses (loopback, or {@code -raft-insecure}). */
+    static final RaftTransport PLAINTEXT = new RaftTransport(null);
+
+    private final GrpcTlsConfig tls;
+
+    private RaftTransport(GrpcTlsConfig tls) {
+        this.tls = tls;
+    }
+
+    /**
+     * The transport for {@code config} (null: {@link #PLAINTEXT}).
+     *
+     * @throws IOException when a certificate, key or CA file cannot be read (the message names the file, never
+     *                     the key)
+     */
+    static RaftTransport of(TlsConfig config) throws IOException {
+        if (config == null) {
+            return PLAINTEXT;
+        }
+        ReloadingKeyManager keys = new ReloadingKeyManager(config.certFile(), config.keyFile());
+        X509ExtendedTrustManager trust;
+        if (config.noVerify()) {
+            LOG.warn("-node-no-verify: this node accepts ANY certificate from other nodes and callers of its Raft"
+                    + " port; the traffic is encrypted but nobody is authenticated. Do not run it like this.");
+            trust = ReloadingTrustManager.acceptingAny();
+        } else {
+            trust = new PeerTrust(new ReloadingTrustManager(config.caFile()), config.verifyServerName());
+        }
+        return new RaftTransport(new GrpcTlsConfig(keys, trust, config.verifyClient()));
+    }
+
+    boolean secure() {
+        return tls != null;
+    }
+
+    /** The server's (or a client's) Ratis parameters: TLS for all three services, or none. */
+    Parameters parameters() {
+        Parameters p = new Parameters();
+        if (tls != null) {
+            GrpcConfigKeys.TLS.setConf(p, tls);
+        }
+        return p;
+    }
+
+    /** A gRPC client for {@code group}; each RPC attempt times out after {@code requestTimeout}. */
+    RaftClient client(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry) {
+        return client(group, leaderHint, requestTimeout, retry, EntryLimits.RATIS_DEFAULT_GRPC_MESSAGE_BYTES);
+    }
+
+    /** The same, with another gRPC message size limit than Ratis' default. */
+    RaftClient client(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry,
+                      long messageSizeMax) {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(messageSizeMax));
+        RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setParameters(parameters())
+                .setRaftGroup(group).setClientId(ClientId.randomId()).setRetryPolicy(retry);
+        if (leaderHint != null && group.getPeer(leaderHint) != null) {
+            b.setLeaderId(leaderHint);
+        }
+        return b.build();
+    }
+}
