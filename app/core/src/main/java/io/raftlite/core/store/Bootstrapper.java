@@ -182,7 +182,7 @@ final class Bootstrapper {
                                 (a, b) -> a.compareTo(b) <= 0 ? a : b);
                     }
                 } catch (IOException | RuntimeException e) { // an unreachable address fails with a gRPC runtime exception
-                    lastError = p.getAddress() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+                    lastError = transport.explain(p.getAddress(), e);
                 }
             }
         } catch (IOException e) {

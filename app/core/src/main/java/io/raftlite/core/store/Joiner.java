@@ -313,7 +313,7 @@ final class Joiner {
                 }
                 last = new IOException(p.getAddress() + " is not a member of a group yet");
             } catch (IOException | RuntimeException e) { // an unreachable address fails with a gRPC runtime exception
-                last = e instanceof IOException io ? io : new IOException(p.getAddress() + ": " + e.getMessage(), e);
+                last = new IOException(transport.explain(p.getAddress(), e), e);
             }
         }
         throw last;

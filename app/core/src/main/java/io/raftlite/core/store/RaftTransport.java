@@ -40,7 +40,11 @@ final class RaftTransport {
     /** No TLS: what every node without {@code -node-cert} uses (loopback, or {@code -raft-insecure}). */
     static final RaftTransport PLAINTEXT = new RaftTransport(null);
 
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
     private final GrpcTlsConfig tls;
+    /** Addresses a TLS mismatch was logged for (once each). */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RaftTransport(GrpcTlsConfig tls) {
         this.tls = tls;
@@ -79,6 +83,44 @@ final class RaftTransport {
             GrpcConfigKeys.TLS.setConf(p, tls);
         }
         return p;
+    }
+
+    /**
+     * The reason a call to {@code address} failed, in words: when this node and the peer disagree about TLS
+     * (found with a {@link TlsProbe}), says so; otherwise the failure's own message (and the TLS error, if any).
+     * Every node of a cluster uses TLS or none does; gRPC alone reports a mismatch as a bare "UNAVAILABLE".
+     */
+    String explain(String address, Throwable failure) {
+        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        String ssl = sslCause(failure);
+        if (!message.contains("UNAVAILABLE") || message.contains("Connection refused")) {
+            return address + ": " + message;
+        }
+        TlsProbe.Answer answer = TlsProbe.probe(address, PROBE_TIMEOUT);
+        String mismatch = null;
+        if (secure() && answer == TlsProbe.Answer.NOT_TLS) {
+            mismatch = "the node at " + address + " does not speak TLS, and this one has -node-cert: every node of a"
+                    + " cluster uses TLS on the Raft port or none does";
+        } else if (!secure() && answer == TlsProbe.Answer.TLS) {
+            mismatch = "the node at " + address + " requires TLS: give this node -node-cert, -node-key and"
+                    + " -node-ca-cert as the other nodes have";
+        }
+        if (mismatch == null) {
+            return address + ": " + message + (ssl == null ? "" : " (TLS: " + ssl + ")");
+        }
+        if (warned.add(address)) {
+            LOG.warn("{}", mismatch);
+        }
+        return mismatch;
+    }
+
+    private static String sslCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
+                return c.getMessage();
+            }
+        }
+        return null;
     }
 
     /** A gRPC client for {@code group}; each RPC attempt times out after {@code requestTimeout}. */
