@@ -79,7 +79,7 @@ class TlsClusterTest {
         }
 
         TestPki other = TestPki.create("cluster-ca"); // same name, another key: what a forger would try
-        TestPki.Files3 forged = other.issue(tmp.resolve("forged"), "n9", "127.0.16.9");
+        TestPki.NodeFiles forged = other.issue(tmp.resolve("forged"), "n9", "127.0.16.9");
         RaftGroup group = RaftGroup.valueOf(RaftPropertiesFactory.groupId(CLUSTER),
                 configs.stream().map(c -> RaftPeer.newBuilder().setId(c.nodeId()).setAddress(c.raftAdvertisedAddress())
                         .build()).toList());
