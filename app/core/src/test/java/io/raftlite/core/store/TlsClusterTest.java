@@ -96,6 +96,54 @@ class TlsClusterTest {
         assertFalse(Files.exists(tmp.resolve("attached.db")), "the outsider's ATTACH was never applied");
     }
 
+    /**
+     * A follower's certificate and key are replaced (same CA, new serial) while writes go on; new handshakes with it
+     * show the new certificate without a restart of that node, and the other follower, restarted, reconnects to it
+     * (both directions handshake anew). Every acknowledged write is on every node.
+     */
+    @Test
+    void aRotatedCertificateIsServedWithoutARestartAndNoWriteIsLost() throws Exception {
+        TestPki ca = TestPki.create("cluster-ca");
+        List<StoreConfig> configs = List.of(config(ca, 4), config(ca, 5), config(ca, 6));
+        ClusterTestSupport.formVoters(configs, this::start);
+        RaftStore leader = stores.get(stores.indexOf(stores.stream().filter(RaftStore::isLeader).findFirst().orElseThrow()));
+        ClusterTestSupport.execute(leader, "CREATE TABLE counter (n INTEGER)");
+        ClusterTestSupport.execute(leader, "INSERT INTO counter VALUES (0)");
+        List<StoreConfig> followers = configs.stream().filter(c -> !c.nodeId().equals(leader.status().nodeId())).toList();
+        StoreConfig rotated = followers.get(0);
+        StoreConfig restarted = followers.get(1);
+
+        java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                try {
+                    ClusterTestSupport.execute(leader, "UPDATE counter SET n = n + 1");
+                } catch (Exception e) {
+                    throw new IllegalStateException("a write failed during the rotation", e);
+                }
+                acked.incrementAndGet();
+            }
+        });
+        java.math.BigInteger before = TlsTestSupport.servedCertificate(rotated.raftAdvertisedAddress()).getSerialNumber();
+        String host = rotated.raftAdvertisedAddress().substring(0, rotated.raftAdvertisedAddress().lastIndexOf(':'));
+        ca.issued(rotated.nodeId(), host).writeTo(rotated.tls().certFile(), rotated.tls().keyFile());
+        ClusterTestSupport.await("the rotated certificate served", () -> !before.equals(
+                TlsTestSupport.servedCertificate(rotated.raftAdvertisedAddress()).getSerialNumber()));
+
+        RaftStore old = stores.stream().filter(s -> s.status().nodeId().equals(restarted.nodeId())).findFirst().orElseThrow();
+        old.close();
+        stores.remove(old);
+        start(restarted, false);
+        long target = acked.get() + 20;
+        ClusterTestSupport.await("20 more writes", () -> acked.get() >= target || writer.isDone());
+        stop.set(true);
+        writer.get(60, TimeUnit.SECONDS);
+        for (RaftStore s : stores) {
+            ClusterTestSupport.awaitCounter(s, acked.get());
+        }
+    }
+
     private void assertOutsiderRefused(RaftGroup group, GrpcTlsConfig tls) throws Exception {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
