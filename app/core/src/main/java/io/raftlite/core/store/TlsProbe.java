@@ -8,16 +8,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Whether a Raft port answers a TLS handshake, for a clear message when a node with TLS meets one without (gRPC
- * only says "UNAVAILABLE: io exception" or "Network closed for unknown reason"). One handshake with no client
- * certificate: the port speaks TLS when it sends its certificate, whatever it thinks of ours afterwards.
+ * What a Raft port answers to a TLS handshake, for a clear message when a node with TLS meets one without (gRPC
+ * only says "UNAVAILABLE: io exception" or "Network closed for unknown reason"), and to see which certificate a
+ * node serves now (after a rotation). One handshake with no client certificate: the port speaks TLS when it sends
+ * its certificate, whatever it thinks of ours afterwards.
  */
-final class TlsProbe {
+public final class TlsProbe {
 
     /** What the probe found. */
     enum Answer { TLS, NOT_TLS, UNREACHABLE }
@@ -26,44 +29,50 @@ final class TlsProbe {
     }
 
     static Answer probe(String hostPort, Duration timeout) {
-        RaftPropertiesFactory.HostPort hp;
         try {
-            hp = RaftPropertiesFactory.HostPort.parse(hostPort);
-        } catch (IllegalArgumentException e) {
+            return servedCertificate(hostPort, timeout).isPresent() ? Answer.TLS : Answer.NOT_TLS;
+        } catch (IOException | IllegalArgumentException e) {
             return Answer.UNREACHABLE;
         }
-        AtomicBoolean sawCertificate = new AtomicBoolean();
+    }
+
+    /**
+     * The certificate {@code hostPort} presents to a new connection, or empty when it does not speak TLS.
+     *
+     * @throws IOException when nothing answers at {@code hostPort} within {@code timeout}
+     */
+    public static Optional<X509Certificate> servedCertificate(String hostPort, Duration timeout) throws IOException {
+        RaftPropertiesFactory.HostPort hp = RaftPropertiesFactory.HostPort.parse(hostPort);
+        AtomicReference<X509Certificate> served = new AtomicReference<>();
         int ms = (int) Math.max(100, timeout.toMillis());
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress(hp.host(), hp.port()), ms);
             raw.setSoTimeout(ms);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[]{recorder(sawCertificate)}, null);
+            ctx.init(null, new TrustManager[]{recorder(served)}, null);
             try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(raw, hp.host(), hp.port(), false)) {
                 tls.startHandshake();
             } catch (IOException e) {
-                // refused later (no client certificate) or not TLS at all: told apart by sawCertificate
+                // refused later (no client certificate) or not TLS at all: told apart by what was served
             }
-        } catch (IOException e) {
-            return Answer.UNREACHABLE;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no TLS", e);
         }
-        return sawCertificate.get() ? Answer.TLS : Answer.NOT_TLS;
+        return Optional.ofNullable(served.get());
     }
 
-    /** Trusts nothing, but notes that a server certificate arrived. */
-    private static X509TrustManager recorder(AtomicBoolean saw) {
+    /** Trusts nothing, but keeps the server certificate that arrived. */
+    private static X509TrustManager recorder(AtomicReference<X509Certificate> served) {
         return new X509TrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                throw new java.security.cert.CertificateException("probe only");
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("probe only");
             }
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-                saw.set(true);
-                throw new java.security.cert.CertificateException("probe only");
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                served.set(chain[0]);
+                throw new CertificateException("probe only");
             }
 
             @Override

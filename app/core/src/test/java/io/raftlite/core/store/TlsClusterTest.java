@@ -125,11 +125,11 @@ class TlsClusterTest {
                 acked.incrementAndGet();
             }
         });
-        java.math.BigInteger before = TlsTestSupport.servedCertificate(rotated.raftAdvertisedAddress()).getSerialNumber();
+        java.math.BigInteger before = TlsProbe.servedCertificate(rotated.raftAdvertisedAddress(), Duration.ofSeconds(2)).orElseThrow().getSerialNumber();
         String host = rotated.raftAdvertisedAddress().substring(0, rotated.raftAdvertisedAddress().lastIndexOf(':'));
         ca.issued(rotated.nodeId(), host).writeTo(rotated.tls().certFile(), rotated.tls().keyFile());
         ClusterTestSupport.await("the rotated certificate served", () -> !before.equals(
-                TlsTestSupport.servedCertificate(rotated.raftAdvertisedAddress()).getSerialNumber()));
+                TlsProbe.servedCertificate(rotated.raftAdvertisedAddress(), Duration.ofSeconds(2)).orElseThrow().getSerialNumber()));
 
         RaftStore old = stores.stream().filter(s -> s.status().nodeId().equals(restarted.nodeId())).findFirst().orElseThrow();
         old.close();
