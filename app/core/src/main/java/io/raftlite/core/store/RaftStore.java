@@ -159,6 +159,10 @@ public final class RaftStore implements AutoCloseable {
                 config.membership().nonVoter());
         this.opener = opener;
         this.transport = transport(config.tls());
+        transport.identity().filter(id -> !id.equals(config.nodeId())).ifPresent(id -> {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "node TLS: the certificate "
+                    + config.tls().certFile() + " names node " + id + ", but this node is " + config.nodeId(), null);
+        });
         this.forwarder = new Forwarder(new ClusterClient(transport, groupId, config.applyTimeout(), limits.grpcMessageBytes()),
                 this::divisionOrNull,
                 config.applyTimeout());
@@ -216,7 +220,7 @@ public final class RaftStore implements AutoCloseable {
                 .setServerId(self.getId())
                 .setGroup(group)
                 .setProperties(properties)
-                .setParameters(transport.parameters())
+                .setParameters(transport.serverParameters(this::divisionOrNull))
                 .setStateMachine(sm)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();

@@ -1,5 +1,7 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.tls.NodeIdentity;
+import io.raftlite.core.tls.PemFiles;
 import io.raftlite.core.tls.ReloadingKeyManager;
 import io.raftlite.core.tls.ReloadingTrustManager;
 import org.apache.ratis.client.RaftClient;
@@ -12,6 +14,7 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How this node speaks gRPC to the others: plaintext, or TLS with its certificate and the CA ({@link TlsConfig}).
@@ -38,16 +43,20 @@ final class RaftTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RaftTransport.class);
 
     /** No TLS: what every node without {@code -node-cert} uses (loopback, or {@code -raft-insecure}). */
-    static final RaftTransport PLAINTEXT = new RaftTransport(null);
+    static final RaftTransport PLAINTEXT = new RaftTransport(null, null);
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final GrpcTlsConfig tls;
+    /** The node id this node's certificate names, when callers' certificates must name theirs (see AdminGuard). */
+    private final String identity;
     /** Addresses a TLS mismatch was logged for (once each). */
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Probed> probes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private RaftTransport(GrpcTlsConfig tls) {
+    private RaftTransport(GrpcTlsConfig tls, String identity) {
         this.tls = tls;
+        this.identity = identity;
     }
 
     /**
@@ -69,7 +78,28 @@ final class RaftTransport {
         } else {
             trust = new PeerTrust(new ReloadingTrustManager(config.caFile()), config.verifyServerName());
         }
-        return new RaftTransport(new GrpcTlsConfig(keys, trust, config.verifyClient()));
+        String identity = config.verifyClient() && !config.noVerify()
+                ? NodeIdentity.of(PemFiles.readCertificates(config.certFile()).get(0)).orElse(null) : null;
+        return new RaftTransport(new GrpcTlsConfig(keys, trust, config.verifyClient()), identity);
+    }
+
+    /**
+     * The node id this node's certificate names ({@code urn:raftlite:node:ID}), when node identities are enforced:
+     * mutual TLS, verified, with a certificate made by raftlite's CA commands. Empty otherwise (e.g. certificates
+     * from another PKI, without the URI), and then callers are not bound to an id.
+     */
+    Optional<String> identity() {
+        return Optional.ofNullable(identity);
+    }
+
+    /**
+     * The server's parameters: {@link #parameters()} and the {@link AdminGuard} on every service of its port.
+     */
+    Parameters serverParameters(Supplier<RaftServer.Division> division) {
+        Parameters p = parameters();
+        AdminGuard guard = new AdminGuard(division, identity != null);
+        GrpcConfigKeys.Server.setServicesCustomizer(p, (builder, types) -> builder.intercept(guard));
+        return p;
     }
 
     boolean secure() {
@@ -93,10 +123,10 @@ final class RaftTransport {
     String explain(String address, Throwable failure) {
         String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
         String ssl = sslCause(failure);
-        if (!message.contains("UNAVAILABLE") || message.contains("Connection refused")) {
+        if (!message.contains("UNAVAILABLE") || refused(failure)) {
             return address + ": " + message;
         }
-        TlsProbe.Answer answer = TlsProbe.probe(address, PROBE_TIMEOUT);
+        TlsProbe.Answer answer = probed(address);
         String mismatch = null;
         if (secure() && answer == TlsProbe.Answer.NOT_TLS) {
             mismatch = "the node at " + address + " does not speak TLS, and this one has -node-cert: every node of a"
@@ -112,6 +142,31 @@ final class RaftTransport {
             LOG.warn("{}", mismatch);
         }
         return mismatch;
+    }
+
+    /** Nothing listens there (yet): no TLS question to ask. */
+    private static boolean refused(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException || String.valueOf(c.getMessage()).contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The probe's answer for {@code address}, asked at most once per {@link #PROBE_TIMEOUT} x 5 per address. */
+    private TlsProbe.Answer probed(String address) {
+        long now = System.nanoTime();
+        Probed last = probes.get(address);
+        if (last != null && now - last.at() < PROBE_TIMEOUT.multipliedBy(5).toNanos()) {
+            return last.answer();
+        }
+        TlsProbe.Answer answer = TlsProbe.probe(address, PROBE_TIMEOUT);
+        probes.put(address, new Probed(answer, now));
+        return answer;
+    }
+
+    private record Probed(TlsProbe.Answer answer, long at) {
     }
 
     private static String sslCause(Throwable t) {

@@ -1,43 +1,22 @@
 package io.raftlite.core.store;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A node with TLS and one without cannot form a cluster, and the join says why instead of just timing out. */
-class MixedTlsTest {
+class MixedTlsTest extends TlsStoreTestBase {
 
-    @TempDir
-    Path tmp;
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        ClusterTestSupport.closeAll(stores);
-    }
 
     private StoreConfig config(TestPki ca, int n) throws Exception {
-        String host = "127.0.17." + n;
-        String addr = host + ":" + ClusterTestSupport.freePort(host);
-        TlsConfig tls = ca == null ? null : ca.issue(tmp.resolve("tls"), "n" + n, host).tls();
-        return new StoreConfig("n" + n, addr, addr, tmp.resolve("n" + n), "mixed", 1000, 1 << 20, 2,
-                Duration.ofSeconds(10)).withTls(tls);
+        return config(ca, "mixed", "127.0.17." + n, n);
     }
 
-    private RaftStore start(StoreConfig c, boolean bootstrap) throws Exception {
-        RaftStore s = new RaftStore(c);
-        stores.add(s);
-        s.start(bootstrap);
-        return s;
-    }
 
     private String joinFailure(StoreConfig joiner, StoreConfig target) throws Exception {
         RaftStore s = start(joiner, false);

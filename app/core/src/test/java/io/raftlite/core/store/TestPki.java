@@ -39,6 +39,14 @@ final class TestPki {
         return f;
     }
 
+    /** A client certificate (no node id) and its key, with the CA certificate. */
+    NodeFiles issueClient(Path dir, String name) throws IOException {
+        NodeFiles f = new NodeFiles(dir.resolve(name + ".crt"), dir.resolve(name + ".key"), dir.resolve("ca.crt"));
+        ca.writeTo(f.ca(), dir.resolve("ca.key"));
+        ca.issueClient(name, VALIDITY).writeTo(f.cert(), f.key());
+        return f;
+    }
+
     IssuedCertificate issued(String nodeId, String host) {
         return ca.issueNode(nodeId, List.of(host), VALIDITY);
     }

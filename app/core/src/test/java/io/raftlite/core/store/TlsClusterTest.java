@@ -16,15 +16,12 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,32 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * applied everywhere, and an outsider with Ratis' own client (no certificate, or one from another CA) gets no
  * read, write, configuration change or group change through.
  */
-class TlsClusterTest {
+class TlsClusterTest extends TlsStoreTestBase {
 
     private static final String CLUSTER = "tls-cluster";
-    @TempDir
-    Path tmp;
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        ClusterTestSupport.closeAll(stores);
-    }
 
     private StoreConfig config(TestPki ca, int n) throws Exception {
-        String host = "127.0.16." + n;
-        String addr = host + ":" + ClusterTestSupport.freePort(host);
-        TlsConfig tls = ca == null ? null : ca.issue(tmp.resolve("tls"), "n" + n, host).tls();
-        return new StoreConfig("n" + n, addr, addr, tmp.resolve("n" + n), CLUSTER, 1000, 1 << 20, 2,
-                Duration.ofSeconds(10)).withTls(tls);
+        return config(ca, CLUSTER, "127.0.16." + n, n);
     }
 
-    private RaftStore start(StoreConfig c, boolean bootstrap) throws Exception {
-        RaftStore s = new RaftStore(c);
-        stores.add(s);
-        s.start(bootstrap);
-        return s;
-    }
 
     @Test
     void aMutualTlsClusterWorksAndAnOutsiderGetsNothingThrough() throws Exception {
