@@ -92,10 +92,14 @@ final class RaftOutsider {
         return through;
     }
 
-    /** The connection was refused (gRPC UNAVAILABLE: no TLS, or a failed handshake), so no RPC reached Ratis. */
+    /**
+     * The call was refused before Ratis saw it: the connection (gRPC UNAVAILABLE: no TLS, or a failed handshake) or
+     * the node's admin guard (PERMISSION_DENIED).
+     */
     private static boolean refusedByTransport(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (String.valueOf(c.getMessage()).contains("UNAVAILABLE") || c instanceof javax.net.ssl.SSLException) {
+            String m = String.valueOf(c.getMessage());
+            if (m.contains("UNAVAILABLE") || m.contains("PERMISSION_DENIED") || c instanceof javax.net.ssl.SSLException) {
                 return true;
             }
         }

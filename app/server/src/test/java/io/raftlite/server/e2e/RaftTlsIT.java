@@ -94,7 +94,10 @@ class RaftTlsIT extends DiscoveryScenarios {
         rotateUnderWrites(ca, leader, three);
     }
 
-    /** No certificate, a certificate from another CA, TLS without a client certificate: nothing gets through. */
+    /**
+     * No certificate, a certificate from another CA, TLS without a client certificate, and a client certificate
+     * signed by the cluster's own CA: nothing gets through.
+     */
     private void assertOutsidersRefused(CertificateAuthority ca, List<NodeProcess> cluster) throws Exception {
         RaftGroup group = RaftOutsider.group(CLUSTER, cluster.stream().map(n -> n.host + ":" + n.raftPort).toList());
         Path attached = tmp.resolve("attached.db");
@@ -105,7 +108,10 @@ class RaftTlsIT extends DiscoveryScenarios {
         GrpcTlsConfig forged = new GrpcTlsConfig(new ReloadingKeyManager(dir.resolve("n1.crt"), dir.resolve("n1.key")),
                 ReloadingTrustManager.acceptingAny(), true);
         GrpcTlsConfig noClientCert = new GrpcTlsConfig(null, ReloadingTrustManager.acceptingAny(), false);
-        for (GrpcTlsConfig tls : new GrpcTlsConfig[]{null, forged, noClientCert}) {
+        ca.issueClient("app", VALIDITY).writeTo(dir.resolve("app.crt"), dir.resolve("app.key"));
+        GrpcTlsConfig clientCert = new GrpcTlsConfig(new ReloadingKeyManager(dir.resolve("app.crt"), dir.resolve("app.key")),
+                ReloadingTrustManager.acceptingAny(), true);
+        for (GrpcTlsConfig tls : new GrpcTlsConfig[]{null, forged, noClientCert, clientCert}) {
             Map<String, String> through = RaftOutsider.callsThatWentThrough(group, tls, attached);
             assertEquals(Map.of(), through, "calls of an outsider that went through");
         }
