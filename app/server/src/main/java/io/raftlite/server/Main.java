@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code java -jar raftlite.jar [flags] [data-directory]}: runs one node until SIGTERM. */
+/** {@code java -jar raftlite.jar [flags] [data-directory]}: runs one node until SIGTERM ({@code tls ...}: the CA commands). */
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -34,6 +34,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("tls")) {
+            System.exit(io.raftlite.server.tls.TlsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    java.nio.file.Path.of(""), System.out, System.err));
+            return;
+        }
         SettingsResolver.Outcome outcome;
         try {
             outcome = SettingsResolver.resolve(args, System.getenv());

@@ -141,6 +141,16 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * Checks that {@link #issueNode} can name {@code host}: an IP literal (brackets allowed around IPv6) or a DNS
+     * name (a leading {@code *.} allowed).
+     *
+     * @throws IllegalArgumentException naming the host, if it is neither
+     */
+    public static void checkHost(String host) {
+        hostName(host);
+    }
+
     /** An IP literal (brackets allowed around IPv6) becomes an iPAddress SAN; a host name a dNSName. */
     static GeneralName hostName(String host) {
         String h = Objects.requireNonNull(host, "host").trim();

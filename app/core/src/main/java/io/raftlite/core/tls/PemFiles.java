@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -70,6 +71,8 @@ public final class PemFiles {
             }
         } catch (NoSuchFileException e) {
             throw new IOException(pem + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw unreadable(pem);
         } catch (CertificateException | IOException | RuntimeException e) {
             throw new IOException(pem + ": not a PEM certificate file (" + e.getClass().getSimpleName() + ")");
         }
@@ -94,6 +97,8 @@ public final class PemFiles {
                     found = o;
                 }
             }
+        } catch (AccessDeniedException e) {
+            throw unreadable(pem);
         } catch (IOException | RuntimeException e) {
             throw new IOException(pem + ": not a readable PEM private key");
         }
@@ -115,10 +120,14 @@ public final class PemFiles {
         }
     }
 
+    private static IOException unreadable(Path pem) {
+        return new IOException(pem + ": permission denied; the user raftlite runs as must own it (chown)");
+    }
+
     private static void checkPrivate(Path pem) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(pem, PosixFileAttributeView.class);
         if (!Files.exists(pem)) {
-            throw new IOException(pem + ": no such file");
+            throw Files.notExists(pem) ? new IOException(pem + ": no such file") : unreadable(pem);
         }
         if (view == null) {
             return; // no POSIX modes on this file system: nothing to check, as ssh on such a file system

@@ -1,6 +1,7 @@
 package io.raftlite.core.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,16 @@ class CertificateAuthorityTest {
         Exception e = assertThrows(java.io.IOException.class,
                 () -> CertificateAuthority.load(dir.resolve("ca.pem"), dir.resolve("o-key.pem")));
         assertTrue(e.getMessage().contains("does not belong"), e.getMessage());
+    }
+
+    @Test
+    void anIssuedCertificatePrintsNoKeyMaterial() {
+        IssuedCertificate issued = CertificateAuthority.create("ca", DAY).issueNode("n1", List.of("localhost"), DAY);
+        String secret = ((java.security.interfaces.ECPrivateKey) issued.key()).getS().toString(16);
+        String printed = issued.toString();
+        assertFalse(printed.contains(secret) || printed.toLowerCase(java.util.Locale.ROOT).contains("private"),
+                printed);
+        assertTrue(printed.contains("CN=n1"), printed);
     }
 
     static void validate(X509Certificate cert, X509Certificate anchor) throws Exception {

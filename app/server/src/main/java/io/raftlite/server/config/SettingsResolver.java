@@ -514,7 +514,8 @@ public final class SettingsResolver {
     /** The {@code -h} text, derived from the settings table. */
     public static String help() {
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage: raftlite [flags] [data-directory]\n\n")
+        sb.append("Usage: raftlite [flags] [data-directory]\n")
+                .append("       raftlite tls ca create | cert create ...   (certificates: raftlite tls -h)\n\n")
                 .append("Runs one raftlite node: a Raft-replicated SQLite database behind rqlite's HTTP API.\n\n")
                 .append("Flags (each also settable as a YAML key in -config FILE and as an environment variable;\n")
                 .append("precedence: flags > environment > file > defaults):\n");

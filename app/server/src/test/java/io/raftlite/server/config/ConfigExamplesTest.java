@@ -47,7 +47,7 @@ class ConfigExamplesTest {
     @Test
     void thereIsOneExamplePerDiscoveryModeAndOneForAStaticJoin() throws IOException {
         Set<String> names = examples().stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        assertEquals(Set.of("consul-kv.yml", "etcd-kv.yml", "dns.yml", "dns-srv.yml", "static-join.yml"), names,
+        assertEquals(Set.of("consul-kv.yml", "etcd-kv.yml", "dns.yml", "dns-srv.yml", "static-join.yml", "tls.yml"), names,
                 "config/examples holds exactly these (a new file needs a line in this test)");
         Set<String> modes = DiscoveryClients.load(getClass().getClassLoader()).modes();
         for (String mode : modes) {
@@ -62,18 +62,28 @@ class ConfigExamplesTest {
                 assertTrue(Setting.byKey(key).isPresent(), file + ": unknown key " + key);
             }
             NodeSettings s = load(file);
-            assertEquals("127.0.0.1", s.httpAddr().host(), file + ": the HTTP API stays on loopback");
+            assertTrue("127.0.0.1".equals(s.httpAddr().host()) || httpsForCertifiedUsers(file),
+                    file + ": the HTTP API stays on loopback, unless HTTPS asks for client certificates and users");
             assertFalse(s.raftAdvAddr().host().startsWith("127.") || s.raftAdvAddr().host().equals("localhost"),
                     file + ": the advertised Raft address must be one other hosts reach, not " + s.raftAdvAddr());
             assertNotNull(s.raftTls(), file + ": a Raft port other hosts reach needs TLS");
             assertTrue(s.raftTls().verifyClient() && !s.raftTls().noVerify(), file + ": mutual TLS, verified");
             String name = file.getFileName().toString().replaceFirst("\\.yml$", "");
-            if (name.equals("static-join")) {
+            if (name.equals("static-join") || name.equals("tls")) {
                 assertStaticJoin(s);
             } else {
                 assertDiscovery(name, s);
             }
         }));
+    }
+
+    /** HTTPS with client certificates from a CA, and an auth file (tls.yml: the API for other hosts). */
+    private static boolean httpsForCertifiedUsers(Path file) throws UsageException {
+        Map<String, String> yaml = SettingsResolver.readYaml(file);
+        return !yaml.getOrDefault("raftlite.http.tls.cert", "").isBlank()
+                && !yaml.getOrDefault("raftlite.http.tls.ca-cert", "").isBlank()
+                && "true".equals(yaml.get("raftlite.http.tls.verify-client"))
+                && !yaml.getOrDefault("raftlite.http.auth", "").isBlank();
     }
 
     private static void assertStaticJoin(NodeSettings s) {
