@@ -114,6 +114,28 @@ class AdminGuardTest extends TlsStoreTestBase {
             ClusterTestSupport.awaitCounter(s, 1);
             assertEquals(3, s.nodes().size());
         }
+        movesOfItsOwnIdAreAccepted(ca, n1);
+    }
+
+    /** The guard lets a node do what raftlite does: n3 comes back at a new address, with its certificate, and moves. */
+    private void movesOfItsOwnIdAreAccepted(TestPki ca, RaftStore n1) throws Exception {
+        String leader = n1.leaderId();
+        String movingId = leader.equals("n3") ? "n2" : "n3";
+        RaftStore moving = stores.stream().filter(s -> s.status().nodeId().equals(movingId)).findFirst().orElseThrow();
+        moving.close();
+        stores.remove(moving);
+        String host = "127.0.17.23";
+        String addr = host + ":" + ClusterTestSupport.freePort(host);
+        StoreConfig moved = new StoreConfig(movingId, addr, addr, tmp.resolve(movingId + "-moved"), CLUSTER, 1000, 1 << 20,
+                2, Duration.ofSeconds(10)).withTls(ca.issue(tmp.resolve("tls-moved"), movingId, host).tls());
+        start(moved, false).join(List.of(n1.nodes().stream().filter(n -> n.id().equals(leader)).findFirst()
+                .orElseThrow().address()), false, ClusterTestSupport.WAIT, Duration.ofMillis(100));
+        ClusterTestSupport.await(movingId + " at " + addr, () -> n1.nodes().stream()
+                .anyMatch(n -> n.id().equals(movingId) && n.address().equals(addr)));
+        ClusterTestSupport.execute(n1, "UPDATE counter SET n = 2");
+        for (RaftStore s : stores) {
+            ClusterTestSupport.awaitCounter(s, 2);
+        }
     }
 
     private static List<RaftPeer> plus(RaftGroup g, RaftPeer p) {
