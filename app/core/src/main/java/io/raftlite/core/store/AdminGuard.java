@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  *       port needs a caller certificate that names a node, so a client certificate of the same CA gets nothing;
  *       a configuration change may add, move or re-rank only the caller's own id (a join or a move of X comes from
  *       X), and may remove or hand leadership over only when the caller is a member (what {@code DELETE /remove}
- *       on a member sends).</li>
+ *       on a member sends); reads and writes (Ratis' client protocol) come from members only.</li>
  * </ul>
  * Group info and list stay open to every node: a joining node reads the membership through them.
  */
@@ -47,6 +47,7 @@ final class AdminGuard implements ServerInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
     private static final String ADMIN = "ratis.grpc.AdminProtocolService/";
+    private static final String CLIENT = "ratis.grpc.RaftClientProtocolService/";
     private static final Set<String> NEVER = Set.of("snapshotManagement", "leaderElectionManagement");
 
     private final Supplier<RaftServer.Division> division;
@@ -65,7 +66,8 @@ final class AdminGuard implements ServerInterceptor {
         Optional<String> caller = identities ? callerId(call) : Optional.empty();
         String refusal = identities && caller.isEmpty()
                 ? "the Raft port serves raftlite nodes only: the caller's certificate names no node (" + nodeUriHint() + ")"
-                : op != null && NEVER.contains(op) ? op + " is not allowed on a raftlite node" : null;
+                : op != null && NEVER.contains(op) ? op + " is not allowed on a raftlite node"
+                : identities && method.startsWith(CLIENT) ? nonMember(caller.get()) : null;
         if (refusal != null) {
             return refuse(call, method, refusal);
         }
@@ -95,6 +97,18 @@ final class AdminGuard implements ServerInterceptor {
                 }
             }
         };
+    }
+
+    /**
+     * Reads and writes come from members only (a follower forwarding, the leader asking a member for its metadata),
+     * so a node certificate of another cluster sharing the CA, or of a removed node, reads nothing. Not for the
+     * server protocol: a lagging follower must accept entries from a leader its configuration does not list yet.
+     * A node with no configuration yet (waiting to be added) has nothing to serve and refuses nobody.
+     */
+    private String nonMember(String caller) {
+        Map<String, String> members = current();
+        return members == null || members.isEmpty() || members.containsKey(caller) ? null
+                : "reads and writes are for members of this cluster (" + caller + " is not one)";
     }
 
     private static String nodeUriHint() {

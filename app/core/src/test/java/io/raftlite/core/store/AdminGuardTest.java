@@ -106,6 +106,10 @@ class AdminGuardTest extends TlsStoreTestBase {
                 group.getPeers().stream().filter(p -> !p.equals(n2)).toList()));
         assertRefused(group, stranger, "a non-member transferring leadership",
                 (c, t) -> c.admin().transferLeadership(RaftPeerId.valueOf("n2"), 2000));
+        assertRefused(group, stranger, "a non-member's write",
+                (c, t) -> c.io().send(ClusterClient.message(new byte[]{1, 2, 3})));
+        assertRefused(group, stranger, "a non-member's read",
+                (c, t) -> c.io().sendReadOnly(ClusterClient.message(new byte[]{1, 2, 3})));
 
         assertTrue(call(group, stranger, (c, t) -> c.getGroupManagementApi(t).info(group.getGroupId())).isSuccess(),
                 "a node (e.g. one about to join) may read the membership");
