@@ -2,6 +2,7 @@ package io.raftlite.server.e2e;
 
 import io.raftlite.core.store.TlsProbe;
 import io.raftlite.core.tls.CertificateAuthority;
+import io.raftlite.discovery.tck.EtcdProcess;
 import io.raftlite.core.tls.ReloadingKeyManager;
 import io.raftlite.core.tls.ReloadingTrustManager;
 import org.apache.ratis.grpc.GrpcTlsConfig;
@@ -169,6 +170,26 @@ class RaftTlsIT extends DiscoveryScenarios {
 
     private static BigInteger served(NodeProcess n) throws Exception {
         return TlsProbe.servedCertificate(n.host + ":" + n.raftPort, Duration.ofSeconds(2)).orElseThrow().getSerialNumber();
+    }
+
+    /** Issue 4's discovery over etcd, with mutual TLS between the nodes: they claim, form and join as without it. */
+    @Test
+    void threeTlsNodesFormOneClusterThroughEtcdDiscovery() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start("127.0.17.60")) {
+            CertificateAuthority ca = CertificateAuthority.create("raftlite-it-ca", VALIDITY);
+            List<NodeProcess> three = prepare("etcd", "127.0.17.3", 3);
+            long start = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                three.get(i).launch(plus(tlsArgs(ca, three.get(i), "e" + (i + 1)), "-disco-mode", "etcd-kv", "-disco-key",
+                        "tls-it", "-disco-config", "{\"endpoints\":[\"" + etcd.endpoint() + "\"]}").toArray(String[]::new));
+            }
+            for (NodeProcess n : three) {
+                n.awaitReady(Duration.ofSeconds(120));
+            }
+            print("3-node mTLS cluster through etcd ready in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                    + " ms");
+            assertOneCluster(three, "e");
+        }
     }
 
     @Test
