@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Mutual TLS on the Raft port with the real jar on 127.0.17.x, certificates from {@link CertificateAuthority}: three
- * nodes form a cluster with -bootstrap-expect, writes go through the leader and a follower, a fourth node joins and
- * is removed, a plaintext node is told the cluster requires TLS, an outsider with Ratis' own client gets nothing
+ * nodes form a cluster with -bootstrap-expect, writes go through the leader and a follower, a fourth node joins
+ * (receiving the leader's snapshot) and is removed, a plaintext node is told the cluster requires TLS, an outsider with Ratis' own client gets nothing
  * through, and a node's certificate is rotated under writes without a restart.
  */
 class RaftTlsIT extends DiscoveryScenarios {
@@ -63,8 +63,8 @@ class RaftTlsIT extends DiscoveryScenarios {
         String join = three.stream().map(n -> n.host + ":" + n.raftPort).collect(Collectors.joining(","));
         long start = System.nanoTime();
         for (int i = 0; i < 3; i++) {
-            three.get(i).launch(plus(tlsArgs(ca, three.get(i), "n" + (i + 1)), "-join", join, "-bootstrap-expect", "3")
-                    .toArray(String[]::new));
+            three.get(i).launch(plus(tlsArgs(ca, three.get(i), "n" + (i + 1)), "-join", join, "-bootstrap-expect", "3",
+                    "-raft-snap", "50", "-raft-log-segment-size", "16KiB").toArray(String[]::new));
         }
         for (NodeProcess n : three) {
             n.awaitReady(Duration.ofSeconds(120));
@@ -76,10 +76,15 @@ class RaftTlsIT extends DiscoveryScenarios {
 
         assertOutsidersRefused(ca, three);
 
+        for (int i = 0; i < 500; i++) { // ten snapshots' worth of entries: the leader purges the log's start
+            ok(leader.post("/db/execute", "[\"INSERT INTO t(v) VALUES ('fill')\"]"));
+        }
         NodeProcess fourth = NodeProcess.prepare("127.0.17.4", tmp.resolve("c").resolve("n4"));
         nodes.add(fourth);
-        fourth.launch(plus(tlsArgs(ca, fourth, "n4"), "-join", join).toArray(String[]::new));
+        fourth.launch(plus(tlsArgs(ca, fourth, "n4"), "-join", join, "-raft-snap", "50", "-raft-log-segment-size", "16KiB")
+                .toArray(String[]::new));
         fourth.awaitReady(Duration.ofSeconds(120));
+        awaitLog(fourth, "installed the leader's snapshot");
         await("the fourth node has the data", () -> query(fourth, "SELECT v FROM t").contains("via the leader"));
 
         NodeProcess.Result plain = NodeProcess.run(Duration.ofSeconds(60), "-http-addr", "127.0.17.5:"
