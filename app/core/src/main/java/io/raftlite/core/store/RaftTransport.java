@@ -78,15 +78,17 @@ final class RaftTransport {
         } else {
             trust = new PeerTrust(new ReloadingTrustManager(config.caFile()), config.verifyServerName());
         }
-        String identity = config.verifyClient() && !config.noVerify()
+        // one certificate shared by all nodes (-node-verify-server-name) names one node: no identities then
+        String identity = config.verifyClient() && !config.noVerify() && config.verifyServerName() == null
                 ? NodeIdentity.of(PemFiles.readCertificates(config.certFile()).get(0)).orElse(null) : null;
         return new RaftTransport(new GrpcTlsConfig(keys, trust, config.verifyClient()), identity);
     }
 
     /**
      * The node id this node's certificate names ({@code urn:raftlite:node:ID}), when node identities are enforced:
-     * mutual TLS, verified, with a certificate made by raftlite's CA commands. Empty otherwise (e.g. certificates
-     * from another PKI, without the URI), and then callers are not bound to an id.
+     * mutual TLS, verified, with a certificate made by raftlite's CA commands, one per node. Empty otherwise
+     * (certificates from another PKI, without the URI, or one certificate for all nodes with
+     * {@code -node-verify-server-name}), and then callers are not bound to an id.
      */
     Optional<String> identity() {
         return Optional.ofNullable(identity);
