@@ -8,6 +8,7 @@ import io.raftlite.discovery.Member;
 import io.raftlite.discovery.StoredRecord;
 import io.raftlite.server.config.DiscoverySettings;
 import io.raftlite.core.store.RaftStore;
+import io.raftlite.core.store.TlsConfig;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class DiscoveryReset {
     }
 
     /** @return the process exit code: 0 deleted or nothing to delete, 1 refused or failed, 2 not applicable */
-    static int run(DiscoverySettings d, String clusterName, PrintStream out, PrintStream err) {
+    static int run(DiscoverySettings d, String clusterName, TlsConfig raftTls, PrintStream out, PrintStream err) {
         try (DiscoveryClient client = DiscoveryClients.load(DiscoveryReset.class.getClassLoader())
                 .create(d.mode(), d.config())) {
             if (!client.checkAndSet()) {
@@ -45,7 +46,7 @@ final class DiscoveryReset {
             }
             ClusterRecord r = read.get().record();
             List<String> answering = RaftStore.answeringMembers(clusterName, new ArrayList<>(addresses(r)),
-                    Duration.ofMillis(PROBE_TIMEOUT_MS));
+                    Duration.ofMillis(PROBE_TIMEOUT_MS), raftTls);
             if (!answering.isEmpty()) {
                 err.println("-disco-reset refused: cluster " + r.clusterId() + " recorded under key '" + d.config().key()
                         + "' still answers at " + answering + "; stop those nodes first (or remove them) if the"
@@ -60,7 +61,7 @@ final class DiscoveryReset {
             out.println("deleted the " + r.state().name().toLowerCase() + " record of cluster " + r.clusterId()
                     + " under " + d.mode() + " key '" + d.config().key() + "' (members " + addresses(r) + ")");
             return 0;
-        } catch (DiscoveryException e) {
+        } catch (DiscoveryException | java.io.IOException e) {
             err.println("-disco-reset: " + e.getMessage());
             return 1;
         }

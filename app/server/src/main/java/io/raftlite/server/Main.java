@@ -58,7 +58,8 @@ public final class Main {
         }
         NodeSettings settings = ((SettingsResolver.Run) outcome).settings();
         if (settings.discovery() != null && settings.discovery().reset()) {
-            int code = DiscoveryReset.run(settings.discovery(), settings.clusterName(), System.out, System.err);
+            int code = DiscoveryReset.run(settings.discovery(), settings.clusterName(), settings.raftTls(), System.out,
+                    System.err);
             System.exit(code);
             return;
         }

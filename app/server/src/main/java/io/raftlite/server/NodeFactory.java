@@ -88,7 +88,9 @@ class NodeFactory {
                         s.reapReadOnlyNodeTimeout(), StoreConfig.Membership.DEFAULT.balanceInterval()))
                 .withElectionTimeout(s.electionTimeout())
                 .withWriteLimits(s.writeLimits())
-                .withFailStop(NodeFactory::exitOnStorageFailure), s.reads(), RaftStore.maxCommandBytes(s.maxBodyBytes()));
+                .withFailStop(NodeFactory::exitOnStorageFailure)
+                .withTls(s.raftTls()), s.reads(), RaftStore.maxCommandBytes(s.maxBodyBytes()));
+        warnIfInsecure(s);
         store.observe(observer);
         store.onProgress(notifier::status);
         discovery.onState(notifier::status);
@@ -130,6 +132,14 @@ class NodeFactory {
             throw e;
         }
         return store;
+    }
+
+    /** A routable Raft port without TLS starts only with -raft-insecure (see SettingsResolver): say so in the log. */
+    private static void warnIfInsecure(NodeSettings s) {
+        if (s.raftTls() == null && !(s.raftAddr().isLoopback() && s.raftAdvAddr().isLoopback())) {
+            LOG.warn("-raft-insecure: the Raft port {} has no TLS; whoever reaches it can read and change the"
+                    + " database and the membership", s.raftAdvAddr());
+        }
     }
 
     private static Member self(NodeSettings s, NodeInfo info) {

@@ -64,6 +64,7 @@ final class Bootstrapper {
     private record Round(RaftGroup existing, Map<RaftPeerId, String> waiting, String lastError) {
     }
 
+    private final RaftTransport transport;
     private final RaftGroupId groupId;
     private final RaftPeerId self;
     private final List<String> addresses;
@@ -72,11 +73,12 @@ final class Bootstrapper {
     private final Duration interval;
     private Consumer<String> progress = text -> { };
 
-    Bootstrapper(RaftGroupId groupId, RaftPeerId self, List<String> addresses, int expect,
+    Bootstrapper(RaftTransport transport, RaftGroupId groupId, RaftPeerId self, List<String> addresses, int expect,
                  StoreConfig.Membership membership, Duration interval) {
         if (addresses.isEmpty() || expect < 1) {
             throw new IllegalArgumentException("bootstrap needs join addresses and expect >= 1");
         }
+        this.transport = transport;
         this.groupId = groupId;
         this.self = self;
         this.addresses = List.copyOf(addresses);
@@ -165,7 +167,7 @@ final class Bootstrapper {
         }
         Map<RaftPeerId, String> waiting = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         String lastError = null;
-        try (RaftClient client = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, rpcTimeout,
+        try (RaftClient client = transport.client(RaftGroup.valueOf(groupId, placeholders), null, rpcTimeout,
                 RetryPolicies.noRetry())) {
             for (RaftPeer p : placeholders) {
                 try {
@@ -180,7 +182,7 @@ final class Bootstrapper {
                                 (a, b) -> a.compareTo(b) <= 0 ? a : b);
                     }
                 } catch (IOException | RuntimeException e) { // an unreachable address fails with a gRPC runtime exception
-                    lastError = p.getAddress() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+                    lastError = transport.explain(p.getAddress(), e);
                 }
             }
         } catch (IOException e) {
@@ -193,11 +195,12 @@ final class Bootstrapper {
      * The addresses among {@code addresses} where a node answers as a member of a group with this id (a
      * node waiting with an empty group does not count): what {@code -disco-reset} refuses to clear under.
      */
-    static List<String> members(RaftGroupId groupId, List<String> addresses, Duration rpcTimeout) {
+    static List<String> members(RaftTransport transport, RaftGroupId groupId, List<String> addresses,
+                                Duration rpcTimeout) {
         List<String> answering = new ArrayList<>();
         for (String address : addresses) {
             RaftPeer p = RaftPeer.newBuilder().setId("probe").setAddress(address).build();
-            try (RaftClient client = ClusterClient.build(RaftGroup.valueOf(groupId, p), null, rpcTimeout,
+            try (RaftClient client = transport.client(RaftGroup.valueOf(groupId, p), null, rpcTimeout,
                     RetryPolicies.noRetry())) {
                 GroupInfoReply info = client.getGroupManagementApi(p.getId()).info(groupId);
                 if (info.isSuccess() && !info.getGroup().getPeers().isEmpty()) {

@@ -1,10 +1,6 @@
 package io.raftlite.core.store;
 
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -14,7 +10,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +43,7 @@ final class ClusterClient implements AutoCloseable {
     private static final Duration DIRECT_RPC_TIMEOUT = Duration.ofSeconds(3);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    private final RaftTransport transport;
     private final RaftGroupId groupId;
     private final Duration requestTimeout;
     private final long messageSizeMax;
@@ -63,7 +59,8 @@ final class ClusterClient implements AutoCloseable {
     });
 
     /** @param messageSizeMax the largest gRPC message sent or accepted (a forwarded write is one message) */
-    ClusterClient(RaftGroupId groupId, Duration requestTimeout, long messageSizeMax) {
+    ClusterClient(RaftTransport transport, RaftGroupId groupId, Duration requestTimeout, long messageSizeMax) {
+        this.transport = transport;
         this.groupId = groupId;
         this.requestTimeout = requestTimeout;
         this.messageSizeMax = messageSizeMax;
@@ -113,8 +110,8 @@ final class ClusterClient implements AutoCloseable {
         if (client == null || !newKey.equals(key)) {
             List<RaftClient> old = client == null ? List.of() : List.of(client, direct);
             RaftGroup group = RaftGroup.valueOf(groupId, List.copyOf(peers));
-            client = build(group, leaderHint, requestTimeout, retryPolicy(), messageSizeMax);
-            direct = build(group, null, requestTimeout.compareTo(DIRECT_RPC_TIMEOUT) < 0 ? requestTimeout
+            client = transport.client(group, leaderHint, requestTimeout, retryPolicy(), messageSizeMax);
+            direct = transport.client(group, null, requestTimeout.compareTo(DIRECT_RPC_TIMEOUT) < 0 ? requestTimeout
                     : DIRECT_RPC_TIMEOUT, RetryPolicies.retryUpToMaximumCountWithFixedSleep(2, RETRY_SLEEP));
             key = newKey;
             if (!old.isEmpty()) {
@@ -130,25 +127,6 @@ final class ClusterClient implements AutoCloseable {
     private RetryPolicy retryPolicy() {
         int attempts = (int) Math.max(3, requestTimeout.toMillis() / RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
         return RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP);
-    }
-
-    /** A gRPC client for {@code group}; each RPC attempt times out after {@code requestTimeout}. */
-    static RaftClient build(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry) {
-        return build(group, leaderHint, requestTimeout, retry, EntryLimits.RATIS_DEFAULT_GRPC_MESSAGE_BYTES);
-    }
-
-    /** The same, with another gRPC message size limit than Ratis' default. */
-    static RaftClient build(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry,
-                            long messageSizeMax) {
-        RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(messageSizeMax));
-        RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
-                .setClientId(ClientId.randomId()).setRetryPolicy(retry);
-        if (leaderHint != null && group.getPeer(leaderHint) != null) {
-            b.setLeaderId(leaderHint);
-        }
-        return b.build();
     }
 
     private synchronized void retire(List<RaftClient> old) {

@@ -77,6 +77,7 @@ final class Joiner {
         }
     }
 
+    private final RaftTransport transport;
     private final RaftGroupId groupId;
     private final RaftPeer self;
     private final List<String> addresses;
@@ -84,14 +85,20 @@ final class Joiner {
     private final boolean movable;
 
     Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval) {
-        this(groupId, self, addresses, interval, PeerProxyRefresh.SUPPORTED);
+        this(RaftTransport.PLAINTEXT, groupId, self, addresses, interval, PeerProxyRefresh.SUPPORTED);
+    }
+
+    Joiner(RaftTransport transport, RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval) {
+        this(transport, groupId, self, addresses, interval, PeerProxyRefresh.SUPPORTED);
     }
 
     /** {@code movable}: whether a member may move to another address (false: such a join is refused). */
-    Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval, boolean movable) {
+    Joiner(RaftTransport transport, RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval,
+           boolean movable) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no join address");
         }
+        this.transport = transport;
         this.groupId = groupId;
         this.self = self;
         this.addresses = List.copyOf(addresses);
@@ -218,7 +225,7 @@ final class Joiner {
             }
         }
         // the real members, starting with the leader the answering member knows of (it follows NotLeader)
-        try (RaftClient client = ClusterClient.build(m.group(), m.leader(), timeout, RETRY)) {
+        try (RaftClient client = transport.client(m.group(), m.leader(), timeout, RETRY)) {
             if (existing.isPresent()) {
                 renew(client, m, existing.get(), peer.getAddress());
                 return;
@@ -291,7 +298,7 @@ final class Joiner {
         for (int i = 0; i < addresses.size(); i++) {
             placeholders.add(RaftPeer.newBuilder().setId("join-" + i).setAddress(addresses.get(i)).build());
         }
-        try (RaftClient probe = ClusterClient.build(RaftGroup.valueOf(groupId, placeholders), null, timeout, RETRY)) {
+        try (RaftClient probe = transport.client(RaftGroup.valueOf(groupId, placeholders), null, timeout, RETRY)) {
             return currentInfo(probe, placeholders);
         }
     }
@@ -306,7 +313,7 @@ final class Joiner {
                 }
                 last = new IOException(p.getAddress() + " is not a member of a group yet");
             } catch (IOException | RuntimeException e) { // an unreachable address fails with a gRPC runtime exception
-                last = e instanceof IOException io ? io : new IOException(p.getAddress() + ": " + e.getMessage(), e);
+                last = new IOException(transport.explain(p.getAddress(), e), e);
             }
         }
         throw last;

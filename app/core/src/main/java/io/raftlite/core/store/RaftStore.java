@@ -80,6 +80,7 @@ public final class RaftStore implements AutoCloseable {
     private final Path raftDir;
     private final RaftProperties properties;
     private final EntryLimits limits;
+    private final RaftTransport transport;
     private final StoreDatabase.Opener opener;
     private volatile SqliteStateMachine stateMachine;
     private final NodeMeta meta;
@@ -158,10 +159,15 @@ public final class RaftStore implements AutoCloseable {
         this.meta = new NodeMeta(config.nodeId(), config.apiAddress(), NodeMeta.CURRENT_VERSION,
                 config.membership().nonVoter());
         this.opener = opener;
-        this.forwarder = new Forwarder(new ClusterClient(groupId, config.applyTimeout(), limits.grpcMessageBytes()),
+        this.transport = transport(config.tls());
+        transport.identity().filter(id -> !id.equals(config.nodeId())).ifPresent(id -> {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "node TLS: the certificate "
+                    + config.tls().certFile() + " names node " + id + ", but this node is " + config.nodeId(), null);
+        });
+        this.forwarder = new Forwarder(new ClusterClient(transport, groupId, config.applyTimeout(), limits.grpcMessageBytes()),
                 this::divisionOrNull,
                 config.applyTimeout());
-        this.remover = new Remover(this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
+        this.remover = new Remover(transport, this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
                 id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
                 this::renewed);
@@ -215,6 +221,7 @@ public final class RaftStore implements AutoCloseable {
                 .setServerId(self.getId())
                 .setGroup(group)
                 .setProperties(properties)
+                .setParameters(transport.serverParameters(this::divisionOrNull))
                 .setStateMachine(sm)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -368,7 +375,7 @@ public final class RaftStore implements AutoCloseable {
             throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         RaftServer.Division d = division(); // must be running, so that the leader can replicate to it
-        Joiner joiner = new Joiner(groupId, self, raftAddresses, retryInterval);
+        Joiner joiner = new Joiner(transport, groupId, self, raftAddresses, retryInterval);
         RaftPeerRole role = joiner.roleFor(joiner.membership(timeout),
                 asListener || config.membership().nonVoter(), config.membership());
         if (role == RaftPeerRole.LISTENER && Forwarder.members(d).isEmpty()
@@ -401,7 +408,7 @@ public final class RaftStore implements AutoCloseable {
     void bootstrap(List<String> raftAddresses, int expect, Duration timeout, Duration interval)
             throws InterruptedException, IOException {
         division(); // must be running with its empty group, so that the others see it waiting
-        new Bootstrapper(groupId, self.getId(), raftAddresses, expect, config.membership(), interval)
+        new Bootstrapper(transport, groupId, self.getId(), raftAddresses, expect, config.membership(), interval)
                 .reportingTo(progress).run(new Bootstrapper.Node() {
             /**
              * A listener the leader reached before it restarted with the group runs with the FOLLOWER role in
@@ -486,7 +493,24 @@ public final class RaftStore implements AutoCloseable {
      * answers (nodes waiting to join, with an empty group, do not count); one short RPC per address.
      */
     public static List<String> answeringMembers(String clusterName, List<String> raftAddresses, Duration timeout) {
-        return Bootstrapper.members(RaftPropertiesFactory.groupId(clusterName), raftAddresses, timeout);
+        return Bootstrapper.members(RaftTransport.PLAINTEXT, RaftPropertiesFactory.groupId(clusterName), raftAddresses,
+                timeout);
+    }
+
+    /** The same, over TLS with {@code tls} (null: plaintext). */
+    public static List<String> answeringMembers(String clusterName, List<String> raftAddresses, Duration timeout,
+                                                TlsConfig tls) throws IOException {
+        return Bootstrapper.members(RaftTransport.of(tls), RaftPropertiesFactory.groupId(clusterName), raftAddresses,
+                timeout);
+    }
+
+    /** The node's transport; a certificate, key or CA file that cannot be read stops the node at start. */
+    private static RaftTransport transport(TlsConfig tls) {
+        try {
+            return RaftTransport.of(tls);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "node TLS: " + e.getMessage(), e);
+        }
     }
 
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */

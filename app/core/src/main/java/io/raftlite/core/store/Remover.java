@@ -48,10 +48,12 @@ final class Remover {
     private static final RetryPolicy RETRY =
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(3, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
 
+    private final RaftTransport transport;
     private final Supplier<RaftServer.Division> division;
     private final Duration retryInterval;
 
-    Remover(Supplier<RaftServer.Division> division, Duration retryInterval) {
+    Remover(RaftTransport transport, Supplier<RaftServer.Division> division, Duration retryInterval) {
+        this.transport = transport;
         this.division = division;
         this.retryInterval = retryInterval;
     }
@@ -135,10 +137,10 @@ final class Remover {
      * NotLeader); each call is bounded by a few RPCs of at most {@link #MAX_RPC_TIMEOUT}, so a removal never
      * outlives its deadline by much.
      */
-    private static RaftClient client(RaftServer.Division d, RaftPeerId leader, long deadline) {
+    private RaftClient client(RaftServer.Division d, RaftPeerId leader, long deadline) {
         long left = Math.max(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         Duration rpc = Duration.ofMillis(Math.min(left, MAX_RPC_TIMEOUT.toMillis()));
-        return ClusterClient.build(RaftGroup.valueOf(d.getMemberId().getGroupId(), Forwarder.members(d)), leader, rpc,
+        return transport.client(RaftGroup.valueOf(d.getMemberId().getGroupId(), Forwarder.members(d)), leader, rpc,
                 RETRY);
     }
 

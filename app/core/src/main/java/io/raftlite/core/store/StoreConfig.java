@@ -28,11 +28,13 @@ import java.util.Objects;
  *                           on every node of a cluster
  * @param failStop           what a storage failure while applying an entry does ({@link FailStop#STOP_SERVER} when
  *                           null)
+ * @param tls                TLS on the Raft port (server and every client this node opens); null: plaintext
  */
 public record StoreConfig(String nodeId, String raftBindAddress, String raftAdvertisedAddress, Path dataDir,
                           String clusterName, long snapshotThreshold, long logSegmentSizeBytes,
                           int readConnections, Duration applyTimeout, String apiAddress, Membership membership,
-                          Duration electionTimeout, WriteLimits writeLimits, FailStop failStop) {
+                          Duration electionTimeout, WriteLimits writeLimits, FailStop failStop,
+                          TlsConfig tls) {
 
     /**
      * Called on the apply thread when applying entry {@code index} failed for a reason that is not the same on
@@ -133,31 +135,38 @@ public record StoreConfig(String nodeId, String raftBindAddress, String raftAdve
                        int readConnections, Duration applyTimeout, String apiAddress, Membership membership,
                        Duration electionTimeout) {
         this(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, null, null);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, null, null, null);
     }
 
     /** The same node with other membership settings. */
     public StoreConfig withMembership(Membership m) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m, electionTimeout, writeLimits, failStop);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, m, electionTimeout, writeLimits, failStop, tls);
     }
 
     /** The same node with another election timeout. */
     public StoreConfig withElectionTimeout(Duration timeout) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, timeout, writeLimits, failStop);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, timeout, writeLimits, failStop, tls);
     }
 
     /** The same node with other write limits. */
     public StoreConfig withWriteLimits(WriteLimits limits) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, limits, failStop);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, limits, failStop, tls);
     }
 
     /** The same node with another fail-stop action. */
     public StoreConfig withFailStop(FailStop action) {
         return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
-                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, writeLimits, action);
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, writeLimits, action, tls);
+    }
+
+    /** The same node with TLS on the Raft port (null: plaintext). */
+    public StoreConfig withTls(TlsConfig t) {
+        return new StoreConfig(nodeId, raftBindAddress, raftAdvertisedAddress, dataDir, clusterName, snapshotThreshold,
+                logSegmentSizeBytes, readConnections, applyTimeout, apiAddress, membership, electionTimeout, writeLimits,
+                failStop, t);
     }
 
     /** Without an API address (kept so existing call sites compile until they pass one). */

@@ -169,6 +169,11 @@
  *   <li>{@code ready} = a leader is known (on the leader: it has committed its first entry of the term) and
  *       this node has applied everything committed when it first learnt of a leader; it then stays true
  *       while a leader is known.</li>
+ *   <li>Every gRPC connection of a node, served or opened, goes through {@code RaftTransport}: the server's
+ *       parameters and every {@code RaftClient} carry the same TLS setting ({@link io.raftlite.core.store.TlsConfig}),
+ *       so a node never speaks plaintext to a TLS cluster or the other way round. {@code AdminGuard} sits in front
+ *       of every service of the port: group add/remove, snapshot and election management are refused; with node
+ *       identities a caller may change only its own membership entry, and only members remove others.</li>
  * </ul>
  */
 package io.raftlite.core.store;

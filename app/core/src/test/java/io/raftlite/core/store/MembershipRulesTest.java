@@ -61,7 +61,8 @@ class MembershipRulesTest {
         Joiner movedB = new Joiner(RaftPropertiesFactory.groupId("t"), peer("b", "127.0.0.3:1", RaftPeerRole.FOLLOWER),
                 List.of("127.0.0.1:1"), Duration.ofMillis(10));
         assertEquals(RaftPeerRole.LISTENER, movedB.roleFor(m, false, cap5));
-        Joiner unmovable = new Joiner(RaftPropertiesFactory.groupId("t"), peer("b", "127.0.0.3:1", RaftPeerRole.FOLLOWER),
+        Joiner unmovable = new Joiner(RaftTransport.PLAINTEXT, RaftPropertiesFactory.groupId("t"),
+                peer("b", "127.0.0.3:1", RaftPeerRole.FOLLOWER),
                 List.of("127.0.0.1:1"), Duration.ofMillis(10), false);
         StoreException e = assertThrows(StoreException.class, () -> unmovable.roleFor(m, false, cap5));
         assertTrue(e.getMessage().contains("node id b is already a listener at 127.0.0.2:1; a member cannot change"

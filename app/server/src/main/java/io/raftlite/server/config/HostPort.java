@@ -32,6 +32,20 @@ public record HostPort(String host, int port) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
+    /**
+     * True for an address only this host can reach: {@code localhost}, 127.0.0.0/8 or {@code ::1}. Any other
+     * name counts as routable (no DNS lookup is made), and so does a wildcard.
+     */
+    public boolean isLoopback() {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return host.startsWith("127.");
+        }
+        return host.equals("::1") || host.matches("(0{1,4}:){7}0{0,3}1");
+    }
+
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

@@ -3,6 +3,7 @@ package io.raftlite.server.config;
 import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
+import io.raftlite.core.store.TlsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param httpLimits      the HTTP server's connection, time and body bounds
  * @param httpTls         TLS of the HTTP API ({@link HttpTlsSettings#OFF}: plain HTTP)
  * @param auth            the users of the {@code -auth} file, or null when authentication is off
+ * @param raftTls         TLS on the Raft port ({@code -node-*}), or null for plaintext (loopback or -raft-insecure)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -35,7 +37,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
-                           CredentialStore auth) {
+                           CredentialStore auth, TlsConfig raftTls) {
 
     public NodeSettings {
         join = List.copyOf(join);

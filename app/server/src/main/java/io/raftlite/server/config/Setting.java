@@ -36,6 +36,13 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String RAFT_REAP_NODE_TIMEOUT = "raftlite.raft.reap-node-timeout";
     public static final String RAFT_ELECTION_TIMEOUT = "raftlite.raft.election-timeout";
     public static final String RAFT_REAP_READ_ONLY_NODE_TIMEOUT = "raftlite.raft.reap-read-only-node-timeout";
+    public static final String NODE_CERT = "raftlite.raft.tls.cert";
+    public static final String NODE_KEY = "raftlite.raft.tls.key";
+    public static final String NODE_CA_CERT = "raftlite.raft.tls.ca-cert";
+    public static final String NODE_VERIFY_CLIENT = "raftlite.raft.tls.verify-client";
+    public static final String NODE_VERIFY_SERVER_NAME = "raftlite.raft.tls.verify-server-name";
+    public static final String NODE_NO_VERIFY = "raftlite.raft.tls.no-verify";
+    public static final String RAFT_INSECURE = "raftlite.raft.insecure";
     public static final String CLUSTER_NAME = "raftlite.cluster.name";
     public static final String CLUSTER_JOIN = "raftlite.cluster.join";
     public static final String CLUSTER_JOIN_TIMEOUT = "raftlite.cluster.join-timeout";
@@ -123,6 +130,27 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                     "the leader removes a voter unreachable this long (0s: never)"),
             new Setting(RAFT_REAP_READ_ONLY_NODE_TIMEOUT, "raft-reap-read-only-node-timeout", "0s", Kind.DURATION,
                     "the leader removes a read replica unreachable this long (0s: never)"),
+            new Setting(NODE_CERT, "node-cert", "", Kind.TEXT,
+                    "PEM certificate (chain) of this node for TLS on the Raft port, served to peers and presented to"
+                            + " them as a client; with -node-key and -node-ca-cert. Re-read when the file changes."
+                            + " Every node of a cluster uses TLS or none does (empty: no TLS)"),
+            new Setting(NODE_KEY, "node-key", "", Kind.TEXT,
+                    "PEM private key of -node-cert; refused when readable by group or others (chmod 600)"),
+            new Setting(NODE_CA_CERT, "node-ca-cert", "", Kind.TEXT,
+                    "PEM CA bundle the other nodes' certificates must chain to (re-read when it changes); needed"
+                            + " with -node-cert unless -node-no-verify"),
+            new Setting(NODE_VERIFY_CLIENT, "node-verify-client", "true", Kind.BOOLEAN,
+                    "mutual TLS: a caller of the Raft port without a certificate signed by -node-ca-cert is refused"
+                            + " at the handshake (on, unlike rqlite: the Raft port is also Ratis' admin port)"),
+            new Setting(NODE_VERIFY_SERVER_NAME, "node-verify-server-name", "", Kind.TEXT,
+                    "name (DNS or IP SAN) every node's certificate must carry, so one certificate can serve all"
+                            + " nodes (empty: the host dialed must be in the certificate, as rqlite checks it)"),
+            new Setting(NODE_NO_VERIFY, "node-no-verify", "false", Kind.BOOLEAN,
+                    "INSECURE: accept any certificate from other nodes and callers (encryption without"
+                            + " authentication); logs a warning at start"),
+            new Setting(RAFT_INSECURE, "raft-insecure", "false", Kind.BOOLEAN,
+                    "allow a Raft address that is not loopback without -node-cert: without it such a node refuses"
+                            + " to start, since anyone who reaches a plaintext Raft port owns the cluster"),
             new Setting(CLUSTER_NAME, "cluster-name", "raftlite", Kind.NAME,
                     "cluster name; the Raft group id is derived from it, so all nodes must agree"),
             new Setting(CLUSTER_JOIN, "join", "", Kind.ADDRESS_LIST,

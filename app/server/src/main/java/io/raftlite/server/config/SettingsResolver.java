@@ -5,6 +5,7 @@ import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.json.Json;
+import io.raftlite.core.store.TlsConfig;
 import io.raftlite.discovery.DiscoveryClientProvider;
 import io.raftlite.discovery.DiscoveryClients;
 import io.raftlite.discovery.DiscoveryConfig;
@@ -244,7 +245,7 @@ public final class SettingsResolver {
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
                         bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
-                HttpTlsSettings.of(v), auth(v));
+                HttpTlsSettings.of(v), auth(v), raftTls(v, raftAddr, raftAdv));
     }
 
     /** The {@code -auth} file's users, or null when it is not set; a file that cannot be used stops the start. */
@@ -258,6 +259,43 @@ public final class SettingsResolver {
         } catch (IllegalArgumentException e) {
             throw new UsageException(flagOf(Setting.HTTP_AUTH) + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code -node-*} flags (rqlite's), or null for a plaintext Raft port, which only a loopback Raft address
+     * gets without {@code -raft-insecure}: anyone who reaches a plaintext Raft port can read, write and
+     * reconfigure the cluster through Ratis' own client.
+     */
+    static TlsConfig raftTls(Map<String, String> v, HostPort bind, HostPort advertised) throws UsageException {
+        String cert = v.get(Setting.NODE_CERT).trim();
+        String key = v.get(Setting.NODE_KEY).trim();
+        String ca = v.get(Setting.NODE_CA_CERT).trim();
+        String serverName = v.get(Setting.NODE_VERIFY_SERVER_NAME).trim();
+        boolean noVerify = bool(v, Setting.NODE_NO_VERIFY);
+        boolean verifyClient = bool(v, Setting.NODE_VERIFY_CLIENT);
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw new UsageException("-node-cert and -node-key go together: give both, or neither for no TLS on the"
+                    + " Raft port");
+        }
+        if (cert.isEmpty()) {
+            if (!ca.isEmpty() || !serverName.isEmpty() || noVerify) {
+                throw new UsageException((ca.isEmpty() ? serverName.isEmpty() ? "-node-no-verify" : "-node-verify-server-name"
+                        : "-node-ca-cert") + " needs -node-cert and -node-key");
+            }
+            HostPort routable = !bind.isLoopback() ? bind : !advertised.isLoopback() ? advertised : null;
+            if (routable != null && !bool(v, Setting.RAFT_INSECURE)) {
+                throw new UsageException("refusing to serve Raft without TLS on " + routable + ", which is not a"
+                        + " loopback address: give -node-cert, -node-key and -node-ca-cert, or -raft-insecure to run"
+                        + " it in plaintext anyway");
+            }
+            return null;
+        }
+        if (ca.isEmpty() && !noVerify) {
+            throw new UsageException("-node-cert needs -node-ca-cert (the CA other nodes' certificates must chain to),"
+                    + " or -node-no-verify to accept any certificate (insecure)");
+        }
+        return new TlsConfig(Path.of(cert), Path.of(key), ca.isEmpty() ? null : Path.of(ca), verifyClient,
+                serverName, noVerify);
     }
 
     private static WriteLimits writeLimits(Map<String, String> v) throws UsageException {

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +66,8 @@ class ConfigExamplesTest {
                     file + ": the HTTP API stays on loopback, unless HTTPS asks for client certificates and users");
             assertFalse(s.raftAdvAddr().host().startsWith("127.") || s.raftAdvAddr().host().equals("localhost"),
                     file + ": the advertised Raft address must be one other hosts reach, not " + s.raftAdvAddr());
+            assertNotNull(s.raftTls(), file + ": a Raft port other hosts reach needs TLS");
+            assertTrue(s.raftTls().verifyClient() && !s.raftTls().noVerify(), file + ": mutual TLS, verified");
             String name = file.getFileName().toString().replaceFirst("\\.yml$", "");
             if (name.equals("static-join") || name.equals("tls")) {
                 assertStaticJoin(s);
@@ -131,6 +134,7 @@ class ConfigExamplesTest {
                 raftlite:
                   raft:
                     addr: "10.0.0.11:4002"
+                    insecure: true
                   discovery:
                     mode: etcd-kv
                     config:

@@ -38,14 +38,16 @@ public final class EtcdProcess implements AutoCloseable {
 
     private final Path binary;
     private final Path dir;
+    private final String host;
     private int clientPort;
     private int peerPort;
     private Process process;
     private Thread killOnExit;
 
-    private EtcdProcess(Path binary, Path dir) {
+    private EtcdProcess(Path binary, Path dir, String host) {
         this.binary = binary;
         this.dir = dir;
+        this.host = host;
     }
 
     /**
@@ -53,11 +55,16 @@ public final class EtcdProcess implements AutoCloseable {
      * installed (fails under CI, see {@link ExternalBinary#require}).
      */
     public static EtcdProcess start() throws IOException, InterruptedException {
+        return start(HOST);
+    }
+
+    /** The same on another loopback address (a test's own range). */
+    public static EtcdProcess start(String host) throws IOException, InterruptedException {
         Path binary = ExternalBinary.require("etcd", "etcd-server");
-        EtcdProcess etcd = new EtcdProcess(binary, Files.createTempDirectory("raftlite-etcd-"));
+        EtcdProcess etcd = new EtcdProcess(binary, Files.createTempDirectory("raftlite-etcd-"), host);
         for (int attempt = 1; ; attempt++) {
-            etcd.clientPort = freePort();
-            etcd.peerPort = freePort();
+            etcd.clientPort = freePort(host);
+            etcd.peerPort = freePort(host);
             try {
                 etcd.launch();
                 return etcd;
@@ -67,14 +74,14 @@ public final class EtcdProcess implements AutoCloseable {
                 if (attempt == START_ATTEMPTS) {
                     throw e;
                 }
-                etcd = new EtcdProcess(binary, Files.createTempDirectory("raftlite-etcd-"));
+                etcd = new EtcdProcess(binary, Files.createTempDirectory("raftlite-etcd-"), host);
             }
         }
     }
 
     /** The client URL, {@code http://127.0.0.61:port}. */
     public String endpoint() {
-        return "http://" + HOST + ":" + clientPort;
+        return "http://" + host + ":" + clientPort;
     }
 
     /** etcd's log file. */
@@ -139,7 +146,7 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private synchronized void launch() throws IOException, InterruptedException {
-        String peer = "http://" + HOST + ":" + peerPort;
+        String peer = "http://" + host + ":" + peerPort;
         List<String> cmd = List.of(binary.toString(),
                 "--name", "raftlite-test",
                 "--data-dir", dir.resolve("data").toString(),
@@ -193,9 +200,13 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** A port that is free on {@value #HOST} right now. */
     public static int freePort() throws IOException {
+        return freePort(HOST);
+    }
+
+    private static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
             return s.getLocalPort();
         }
     }
