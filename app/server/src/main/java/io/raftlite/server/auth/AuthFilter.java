@@ -74,11 +74,21 @@ public final class AuthFilter implements AutoCloseable, Ordered {
         }
         store.warnings().forEach(LOG::warn);
         LOG.info("HTTP authentication on: {} (realm raftlite)", store);
+        plainTextWarning(settings).ifPresent(LOG::warn);
         var d = settings.discovery();
         if (d != null && "consul-kv".equals(d.mode()) && d.consulRegister() && !store.grantsEveryone(Permission.READY)) {
             LOG.warn("Consul's HTTP check of /readyz will be answered 401: grant \"ready\" to \"*\" in the auth file"
                     + " (rqlite's example does) or start with -disco-consul-register=false");
         }
+    }
+
+    /** The start-up warning for {@code -auth} on a routable address without HTTPS, if it applies. */
+    static java.util.Optional<String> plainTextWarning(NodeSettings settings) {
+        if (settings.auth() == null || settings.httpTls().enabled() || settings.httpAddr().isLoopback()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("-auth on " + settings.httpAddr() + " without HTTPS: Basic credentials cross the"
+                + " network in clear; give the API -http-cert and -http-key (docs/https.md)");
     }
 
     /**
