@@ -33,9 +33,17 @@ class ConfigExamplesTest {
     private static final Path EXAMPLES = Path.of("..", "..", "config", "examples");
 
     /** The systemd unit's command line, minus the data directory (which only overrides the file's). */
-    private static NodeSettings load(Path file) throws UsageException {
-        return ((SettingsResolver.Run) SettingsResolver.resolve(new String[]{"-config", file.toString()}, Map.of()))
-                .settings();
+    private static NodeSettings load(Path file) throws UsageException, IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("-config", file.toString()));
+        if (SettingsResolver.readYaml(file).containsKey(Setting.HTTP_AUTH)) {
+            // the auth file is read at start, and /etc/raftlite/auth.json is not on the build host: one of rqlite's form
+            Path auth = Files.createTempFile("raftlite-example-auth", ".json");
+            auth.toFile().deleteOnExit();
+            Files.writeString(auth, "[{\"username\": \"app\", \"password\": \"x\", \"perms\": [\"query\"]}]");
+            Files.setPosixFilePermissions(auth, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            args.addAll(List.of("-auth", auth.toString()));
+        }
+        return ((SettingsResolver.Run) SettingsResolver.resolve(args.toArray(String[]::new), Map.of())).settings();
     }
 
     private static List<Path> examples() throws IOException {
