@@ -35,13 +35,15 @@ final class WatchCommand {
         if (!tables.matches("[A-Za-z0-9_,]*")) {
             throw new CliException(Exit.USAGE, "-tables " + tables + ": table names separated by commas");
         }
-        return loop(NodeClient.from(args, io), tables, wait, args.has("once"), args.has("json"), io,
-                d -> Thread.sleep(d.toMillis()));
+        return loop(NodeClient.from(args, io), tables, wait, args.has("json"), io,
+                d -> Thread.sleep(d.toMillis()), args.has("once") ? 1 : 0);
     }
 
-    static int loop(NodeClient node, String tables, Duration wait, boolean once, boolean json, CliIo io, Pause pause)
+    /** Watches until {@code limit} changes were printed (0: until the process is stopped). */
+    static int loop(NodeClient node, String tables, Duration wait, boolean json, CliIo io, Pause pause, int limit)
             throws CliException {
         long index = 0;
+        int printed = 0;
         while (true) {
             String query = "/db/watch?index=" + index + "&wait=" + wait.toSeconds() + "s"
                     + (tables.isEmpty() ? "" : "&tables=" + tables);
@@ -67,7 +69,7 @@ final class WatchCommand {
             io.out().println(json ? new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip()
                     : index + " " + changed.stream().map(ResultTable::cell).collect(Collectors.joining(",")));
             io.out().flush();
-            if (once) {
+            if (++printed == limit) {
                 return Exit.OK;
             }
         }
