@@ -45,7 +45,7 @@ final class WatchCommand {
         long index = 0;
         int printed = 0;
         while (true) {
-            String query = "/db/watch?index=" + index + "&wait=" + wait.toSeconds() + "s"
+            String query = "/db/watch?index=" + index + "&wait=" + Math.max(1, wait.toSeconds()) + "s"
                     + (tables.isEmpty() ? "" : "&tables=" + tables);
             NodeClient.Answer r = node.exchange("GET", query, null, null, wait.plusSeconds(15));
             if (r.status() == 503) {
