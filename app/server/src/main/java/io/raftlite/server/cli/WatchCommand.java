@@ -39,27 +39,41 @@ final class WatchCommand {
                 d -> Thread.sleep(d.toMillis()), args.has("once") ? 1 : 0);
     }
 
-    /** Watches until {@code limit} changes were printed (0: until the process is stopped). */
+    /**
+     * Watches until {@code limit} changes were printed (0: until the process is stopped). Once the node has
+     * answered, a lost connection or a 5xx (a restart, a leader change) is retried with the same index, backing
+     * off from 1 s to 10 s: the node answers at once if it cannot tell what changed since, so nothing is missed.
+     * Before the first answer, and on 401, 403 or 404, the command exits (a wrong -H or flag fails fast).
+     */
     static int loop(NodeClient node, String tables, Duration wait, boolean json, CliIo io, Pause pause, int limit)
             throws CliException {
-        long index = 0;
+        long index = -1;
         int printed = 0;
+        int failures = 0;
         while (true) {
-            String query = "/db/watch?index=" + index + "&wait=" + Math.max(1, wait.toSeconds()) + "s"
-                    + (tables.isEmpty() ? "" : "&tables=" + tables);
-            NodeClient.Answer r = node.exchange("GET", query, null, null, wait.plusSeconds(15));
-            if (r.status() == 503) {
-                pauseFor(retryAfter(r), pause);
+            NodeClient.Answer r;
+            try {
+                r = call(node, tables, wait, Math.max(index, 0));
+                failures = 0;
+            } catch (CliException e) {
+                if (index < 0 || e.exitCode() != Exit.UNREACHABLE) {
+                    throw e;
+                }
+                io.err().println("raftlite watch: " + e.getMessage() + (failures == 0 ? "; retrying" : ""));
+                pauseFor(Duration.ofSeconds(Math.min(10, 1L << Math.min(failures++, 4))), pause);
                 continue;
             }
             if (r.status() == 404) {
                 throw new CliException(Exit.UNREACHABLE, node.base() + " has no /db/watch (a raftlite older than watch?)");
             }
-            NodeClient.check(r.status(), r.body());
+            if (r.status() == 503) {
+                pauseFor(retryAfter(r), pause);
+                continue;
+            }
             Map<?, ?> answer = ResultTable.parse(r.body());
             List<?> changed = answer.get("tables") instanceof List<?> l ? l : List.of();
-            boolean first = index == 0;
-            index = answer.get("index") instanceof Number n ? n.longValue() : index;
+            boolean first = index < 0;
+            index = answer.get("index") instanceof Number n ? n.longValue() : Math.max(index, 0);
             if (index == 0) {
                 pauseFor(DEFAULT_RETRY, pause); // a node with an empty log answers index 0 at once: do not spin
             }
@@ -73,6 +87,17 @@ final class WatchCommand {
                 return Exit.OK;
             }
         }
+    }
+
+    /** One long poll; 503 and 404 are returned, other statuses but 2xx are {@link CliException}s. */
+    private static NodeClient.Answer call(NodeClient node, String tables, Duration wait, long index) throws CliException {
+        String query = "/db/watch?index=" + index + "&wait=" + Math.max(1, wait.toSeconds()) + "s"
+                + (tables.isEmpty() ? "" : "&tables=" + tables);
+        NodeClient.Answer r = node.exchange("GET", query, null, null, wait.plusSeconds(15));
+        if (r.status() != 503 && r.status() != 404) {
+            NodeClient.check(r.status(), r.body());
+        }
+        return r;
     }
 
     private static Duration retryAfter(NodeClient.Answer r) {

@@ -61,6 +61,26 @@ class WatchAndShellTest {
     }
 
     @Test
+    void aWatchThatLostItsNodeRetriesWithTheSameIndexButAWrongNodeFailsAtOnce() throws Exception {
+        node.reply(StubNode.Reply.json("{\"index\":5,\"tables\":[]}"),
+                new StubNode.Reply(502, "bad gateway", Map.of()),
+                new StubNode.Reply(500, "restarting", Map.of()),
+                StubNode.Reply.json("{\"index\":6,\"tables\":[\"a\"]}"));
+        List<Duration> pauses = new ArrayList<>();
+        assertEquals(0, WatchCommand.loop(client(), "", Duration.ofSeconds(5), false, io, pauses::add, 1));
+        assertEquals("6 a\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), pauses, "backing off");
+        assertEquals(List.of("/db/watch?index=0&wait=5s", "/db/watch?index=5&wait=5s", "/db/watch?index=5&wait=5s",
+                "/db/watch?index=5&wait=5s"), node.requests.stream().map(StubNode.Request::uri).toList());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("retrying"));
+
+        node.reply(new StubNode.Reply(500, "down", Map.of()));
+        assertEquals(3, node.run("watch").code(), "no retry before the first answer");
+        node.reply(new StubNode.Reply(401, "unauthorized", Map.of()));
+        assertEquals(4, node.run("watch").code());
+    }
+
+    @Test
     void watchOnceStopsAtTheFirstChangeAndJsonPrintsTheAnswer() throws Exception {
         node.reply(StubNode.Reply.json("{\"index\":3,\"tables\":[]}"), StubNode.Reply.json("{\"index\":4,\"tables\":[\"s\"]}"));
         StubNode.Run run = node.run("watch", "-once", "-json");
