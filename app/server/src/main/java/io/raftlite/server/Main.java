@@ -25,10 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code java -jar raftlite.jar [flags] [data-directory]}: runs one node until SIGTERM ({@code tls ...}: the CA commands). */
+/** {@code java -jar raftlite.jar [flags] [data-directory]}: runs one node until SIGTERM ({@code tls ...}: the CA commands; {@code query}, {@code status}, ...: the client, docs/cli.md). */
 public final class Main {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
     private static final AtomicReference<ApplicationContext> RUNNING = new AtomicReference<>();
 
@@ -39,6 +38,10 @@ public final class Main {
         if (args.length > 0 && args[0].equals("tls")) {
             System.exit(io.raftlite.server.tls.TlsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     java.nio.file.Path.of(""), System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && io.raftlite.server.cli.CliMain.COMMANDS.contains(args[0])) {
+            System.exit(io.raftlite.server.cli.CliMain.run(args)); // client commands: no Micronaut, no store
             return;
         }
         SettingsResolver.Outcome outcome;
@@ -122,7 +125,7 @@ public final class Main {
             throw e;
         }
         long server = millisSince(serverStart);
-        LOG.info("HTTP API on {}://{}, {} ms after the JVM started (context and Raft store {} ms, then HTTP server {} ms)",
+        Log.LOG.info("HTTP API on {}://{}, {} ms after the JVM started (context and Raft store {} ms, then HTTP server {} ms)",
                 settings.httpTls().scheme(), settings.httpAddr(), sinceJvmStart(), millisSince(contextStart) - server, server);
         notifier.watch(context.getBean(RaftStore.class));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -144,7 +147,7 @@ public final class Main {
     private static void exitCleanlyOn(String signal, SystemdNotifier notifier) {
         sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
             if (!STOPPING.compareAndSet(false, true)) {
-                LOG.warn("second SIG{} while stopping: exiting now; the data recovers on the next start", signal);
+                Log.LOG.warn("second SIG{} while stopping: exiting now; the data recovers on the next start", signal);
                 Runtime.getRuntime().halt(128 + 15);
             }
             new Thread(() -> stop(signal, notifier), "raftlite-stop").start();
@@ -158,16 +161,16 @@ public final class Main {
             notifier.stopping();
             ApplicationContext context = RUNNING.get();
             if (context == null) {
-                LOG.info("SIG{} while starting: exiting", signal);
+                Log.LOG.info("SIG{} while starting: exiting", signal);
                 return;
             }
-            LOG.info("SIG{}: stopping (HTTP requests in flight finish, then leadership transfer, Ratis, SQLite)", signal);
+            Log.LOG.info("SIG{}: stopping (HTTP requests in flight finish, then leadership transfer, Ratis, SQLite)", signal);
             if (context.isRunning()) {
                 context.close();
             }
-            LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            Log.LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (RuntimeException e) {
-            LOG.error("error while stopping: {}", e.toString());
+            Log.LOG.error("error while stopping: {}", e.toString());
             code = 1;
         } finally {
             notifier.close();
@@ -238,6 +241,14 @@ public final class Main {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /**
+     * The logger, initialised on first use: the client commands ({@code raftlite query ...}) return before it, so
+     * they never start logback (its configuration alone took about a third of a CLI call's wall time).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Main.class);
     }
 
     private static void exit(int code, String message) {

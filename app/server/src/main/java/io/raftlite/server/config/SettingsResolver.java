@@ -531,7 +531,8 @@ public final class SettingsResolver {
     public static String help() {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: raftlite [flags] [data-directory]\n")
-                .append("       raftlite tls ca create | cert create ...   (certificates: raftlite tls -h)\n\n")
+                .append("       raftlite tls ca create | cert create ...   (certificates: raftlite tls -h)\n")
+                .append("       raftlite query|exec|status|backup|restore|watch|shell ...   (the client: raftlite query -h)\n\n")
                 .append("Runs one raftlite node: a Raft-replicated SQLite database behind rqlite's HTTP API.\n\n")
                 .append("Flags (each also settable as a YAML key in -config FILE and as an environment variable;\n")
                 .append("precedence: flags > environment > file > defaults):\n");
