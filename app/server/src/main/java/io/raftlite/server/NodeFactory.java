@@ -21,6 +21,7 @@ import io.raftlite.server.http.BackupSource;
 import io.raftlite.server.edge.ConnectionGuard;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
+import io.raftlite.server.http.WatchApi;
 import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.MembershipStore;
 import io.raftlite.server.http.RemoveApi;
@@ -238,6 +239,11 @@ class NodeFactory {
     @Singleton
     DataApi dataApi(DataStore store, WriteQueue queue, ConnectionGuard edge) {
         return new DataApi(store, queue, edge.budget());
+    }
+
+    @Singleton
+    WatchApi watchApi(DataStore store, RaftStore raft, NodeSettings s) {
+        return new WatchApi(store, raft.changes(), s.maxWatchers());
     }
 
     @Singleton

@@ -25,6 +25,7 @@ import java.util.List;
  * @param httpLimits      the HTTP server's connection, time and body bounds
  * @param httpTls         TLS of the HTTP API ({@link HttpTlsSettings#OFF}: plain HTTP)
  * @param auth            the users of the {@code -auth} file, or null when authentication is off
+ * @param maxWatchers     the {@code /db/watch} requests this node holds at once
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -35,7 +36,7 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
-                           CredentialStore auth) {
+                           CredentialStore auth, int maxWatchers) {
 
     public NodeSettings {
         join = List.copyOf(join);

@@ -1,0 +1,28 @@
+package io.raftlite.server.http;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code GET /db/watch} (docs/watch.md). Not on the blocking executor: nothing here blocks, and a waiting
+ * watch is a future completed by the apply thread or its timer, so it holds no thread.
+ */
+@Controller("/db")
+class WatchController {
+
+    private final WatchApi api;
+
+    WatchController(WatchApi api) {
+        this.api = api;
+    }
+
+    @Get(uri = "/watch", produces = MediaType.ALL)
+    CompletableFuture<HttpResponse<byte[]>> watch(HttpRequest<?> request) {
+        return api.watch(Replies.params(request)).thenApply(Replies::toHttp);
+    }
+}
