@@ -42,12 +42,21 @@ class WatchIT extends ProcessFixture {
         return node;
     }
 
+    /** Small snapshots and log segments, so a replica stopped for a few hundred writes installs a snapshot. */
+    private static final String[] SMALL = {"-raft-snap", "50", "-raft-log-segment-size", "16KiB"};
+
     private void startCluster() throws Exception {
-        NodeProcess n1 = launch("127.0.18.1", "-node-id", "n1", "-watch-max-watchers", "1000");
-        launch("127.0.18.2", "-node-id", "n2", "-join", "127.0.18.1:" + n1.raftPort);
-        launch("127.0.18.3", "-node-id", "n3", "-join", "127.0.18.1:" + n1.raftPort);
-        launch("127.0.18.4", "-node-id", "n4", "-raft-non-voter", "-join", "127.0.18.1:" + n1.raftPort);
+        NodeProcess n1 = launch("127.0.18.1", with("-node-id", "n1", "-watch-max-watchers", "1000"));
+        launch("127.0.18.2", with("-node-id", "n2", "-join", "127.0.18.1:" + n1.raftPort));
+        launch("127.0.18.3", with("-node-id", "n3", "-join", "127.0.18.1:" + n1.raftPort));
+        launch("127.0.18.4", with("-node-id", "n4", "-raft-non-voter", "-join", "127.0.18.1:" + n1.raftPort));
         await("three voters", () -> body(n1, "/nodes?ver=2").split("\"voter\":true").length - 1 == 3);
+    }
+
+    private static String[] with(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(SMALL));
+        return all.toArray(String[]::new);
     }
 
     @Test
@@ -78,6 +87,7 @@ class WatchIT extends ProcessFixture {
             assertTrue(answer.endsWith(",\"tables\":[\"settings\"]}") && index(answer) > start[i], answer);
         }
         restartMidWatch(n1);
+        snapshotInstallOnALaggingReplica(n1);
         aThousandWatchers(n1, nodes.get(1));
         latency(nodes.get(2), n1);
     }
@@ -103,9 +113,40 @@ class WatchIT extends ProcessFixture {
         assertEquals("{\"index\":" + Math.max(quiet, settingsAt) + ",\"tables\":[]}", none);
     }
 
+    /**
+     * The read replica is stopped while the leader writes past several snapshots and purges its log: back, it
+     * installs the leader's snapshot, after which every table counts as changed (its watchers re-read), and
+     * later writes are exact again.
+     */
+    private void snapshotInstallOnALaggingReplica(NodeProcess writer) throws Exception {
+        NodeProcess replica = nodes.get(3);
+        NodeProcess leader = nodes.stream().filter(n -> body(n, "/status").contains("\"state\":\"Leader\""))
+                .findFirst().orElse(writer);
+        long before = index(replica.get("/db/watch?tables=settings"));
+        replica.stop();
+        for (int i = 0; i < 300; i++) {
+            ok(leader.post("/db/execute", "[[\"INSERT INTO other VALUES (?)\", \"" + "x".repeat(400) + "\"]]"));
+        }
+        ok(leader.post("/db/execute", "[\"INSERT INTO settings VALUES ('c', '1')\"]"));
+        await("the leader purged its log past the replica's end", () -> SnapshotCatchUpIT.logStart(leader.dataDir) > before + 2);
+        replica.restart();
+        replica.awaitReady(Duration.ofSeconds(120));
+        await("the replica installed a snapshot", () -> SnapshotCatchUpIT.readLog(replica).contains("installed the leader's snapshot"));
+        await("the replica has every write", () -> body(replica, "/db/query?level=none&q=SELECT+count(*)+FROM+settings")
+                .contains("[[3]]"));
+        String missed = watch(replica, "tables=settings&index=" + before + "&wait=5m").get(60, TimeUnit.SECONDS).body();
+        assertTrue(missed.endsWith(",\"tables\":[\"settings\"]}") && index(missed) > before, missed);
+        String untouched = watch(replica, "tables=never_written&index=" + before + "&wait=5m").get(60, TimeUnit.SECONDS).body();
+        assertTrue(untouched.endsWith(",\"tables\":[\"never_written\"]}"), "an install counts every table: " + untouched);
+        long now = index(replica.get("/db/watch?tables=settings"));
+        CompletableFuture<HttpResponse<String>> quiet = watch(replica, "tables=settings&index=" + now + "&wait=2s");
+        mark(leader, "m3");
+        assertEquals("{\"index\":" + now + ",\"tables\":[]}", quiet.get(60, TimeUnit.SECONDS).body());
+    }
+
     private void aThousandWatchers(NodeProcess node, NodeProcess writer) throws Exception {
         await("the follower has every write", () -> body(node, "/db/query?level=none&q=SELECT+count(*)+FROM+settings")
-                .contains("[[2]]"));
+                .contains("[[3]]"));
         long at = index(node.get("/db/watch?tables=settings"));
         long rssBefore = rssKiB(node);
         List<CompletableFuture<HttpResponse<String>>> many = new ArrayList<>();
