@@ -37,8 +37,21 @@ public final class WatchApi {
         this.maxWatchers = maxWatchers;
     }
 
-    /** The answer, completed now or when the watch ends; bad parameters give 400 at once. */
-    public CompletableFuture<Reply> watch(Map<String, List<String>> params) {
+    /** Where a watch learns that its client went away. */
+    @FunctionalInterface
+    public interface Connection {
+        /** Runs {@code action} once the client's connection closes; the returned Runnable forgets it. */
+        Runnable onClose(Runnable action);
+
+        /** For callers without a connection (tests). */
+        Connection NONE = action -> () -> { };
+    }
+
+    /**
+     * The answer, completed now or when the watch ends; bad parameters give 400 at once. A client that
+     * closes its connection ends its watch at once, freeing its place.
+     */
+    public CompletableFuture<Reply> watch(Map<String, List<String>> params, Connection connection) {
         Request r;
         try {
             r = Request.parse(params);
@@ -58,7 +71,11 @@ public final class WatchApi {
                     ("too many watchers (-watch-max-watchers " + maxWatchers + ")\n").getBytes(StandardCharsets.UTF_8),
                     Map.of("Retry-After", "1")));
         }
-        return waiting.get().thenApply(WatchApi::reply);
+        CompletableFuture<WatchResult> future = waiting.get();
+        Runnable forget = connection.onClose(() -> future.cancel(false));
+        future.whenComplete((result, error) -> forget.run()); // a kept-alive connection runs many watches
+        // cancelled only when the client went away: nobody reads this answer, but it is no server error
+        return future.handle((result, error) -> result != null ? reply(result) : Reply.text(503, "watch ended"));
     }
 
     private static CompletableFuture<Reply> done(WatchResult result) {

@@ -5,6 +5,9 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.server.netty.NettyHttpRequest;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -23,6 +26,19 @@ class WatchController {
 
     @Get(uri = "/watch", produces = MediaType.ALL)
     CompletableFuture<HttpResponse<byte[]>> watch(HttpRequest<?> request) {
-        return api.watch(Replies.params(request)).thenApply(Replies::toHttp);
+        return api.watch(Replies.params(request), connection(request)).thenApply(Replies::toHttp);
+    }
+
+    /** The request's Netty channel: its close ends the watch (without it a gone client kept its place). */
+    private static WatchApi.Connection connection(HttpRequest<?> request) {
+        if (!(request instanceof NettyHttpRequest<?> netty)) {
+            return WatchApi.Connection.NONE;
+        }
+        ChannelFuture closed = netty.getChannelHandlerContext().channel().closeFuture();
+        return action -> {
+            ChannelFutureListener listener = f -> action.run();
+            closed.addListener(listener);
+            return () -> closed.removeListener(listener);
+        };
     }
 }

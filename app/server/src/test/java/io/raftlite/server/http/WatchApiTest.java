@@ -23,7 +23,7 @@ class WatchApiTest {
         for (int i = 0; i < pairs.length; i += 2) {
             params.computeIfAbsent(pairs[i], k -> new java.util.ArrayList<>()).add(pairs[i + 1]);
         }
-        return api.watch(params);
+        return api.watch(params, WatchApi.Connection.NONE);
     }
 
     private static String text(CompletableFuture<Reply> f) {
@@ -51,5 +51,23 @@ class WatchApiTest {
         assertEquals("1", refused.headers().get("Retry-After"));
         changes.applied(5, new TableChanges(Set.of("a"), false));
         assertEquals("200 {\"index\":5,\"tables\":[\"a\"]}", text(waiting));
+    }
+
+    @Test
+    void aClientThatGoesAwayFreesItsPlace() {
+        changes.applied(4, new TableChanges(Set.of("a"), false));
+        Runnable[] close = new Runnable[1];
+        boolean[] forgotten = new boolean[1];
+        CompletableFuture<Reply> gone = api.watch(Map.of("index", List.of("4")), action -> {
+            close[0] = action;
+            return () -> forgotten[0] = true;
+        });
+        assertEquals(503, watch("index", "4").join().status(), "the cap of one is reached");
+        close[0].run();
+        assertEquals(503, gone.join().status());
+        assertEquals(0, changes.watchers());
+        assertEquals(true, forgotten[0], "the close listener is removed once the watch ended");
+        CompletableFuture<Reply> next = watch("index", "4", "wait", "1ms");
+        assertEquals("200 {\"index\":4,\"tables\":[]}", text(next));
     }
 }
