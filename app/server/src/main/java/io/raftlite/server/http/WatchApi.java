@@ -67,15 +67,40 @@ public final class WatchApi {
         }
         Optional<CompletableFuture<WatchResult>> waiting = changes.watch(r.tables(), r.index(), r.waitFor(), maxWatchers);
         if (waiting.isEmpty()) {
-            return CompletableFuture.completedFuture(new Reply(503, Reply.TEXT,
-                    ("too many watchers (-watch-max-watchers " + maxWatchers + ")\n").getBytes(StandardCharsets.UTF_8),
-                    Map.of("Retry-After", "1")));
+            return CompletableFuture.completedFuture(tooMany());
         }
         CompletableFuture<WatchResult> future = waiting.get();
         Runnable forget = connection.onClose(() -> future.cancel(false));
         future.whenComplete((result, error) -> forget.run()); // a kept-alive connection runs many watches
         // cancelled only when the client went away: nobody reads this answer, but it is no server error
         return future.handle((result, error) -> result != null ? reply(result) : Reply.text(503, "watch ended"));
+    }
+
+    /**
+     * The same watch as a stream of Server-Sent Events ({@link WatchStream}); null with the reason in
+     * {@code refusal[0]} when the parameters are bad. {@code freshness} is not supported on a stream.
+     */
+    public WatchStream stream(Map<String, List<String>> params, Connection connection, Reply[] refusal) {
+        try {
+            Request r = Request.parse(params);
+            if (!r.freshness().isZero()) {
+                throw new IllegalArgumentException("freshness: not supported with Accept: text/event-stream");
+            }
+            if (changes.watchers() >= maxWatchers) {
+                refusal[0] = tooMany();
+                return null;
+            }
+            return new WatchStream(changes, r.tables(), r.index(), r.waitFor(), maxWatchers, connection);
+        } catch (IllegalArgumentException e) {
+            refusal[0] = Reply.text(400, e.getMessage());
+            return null;
+        }
+    }
+
+    private Reply tooMany() {
+        return new Reply(503, Reply.TEXT,
+                ("too many watchers (-watch-max-watchers " + maxWatchers + ")\n").getBytes(StandardCharsets.UTF_8),
+                Map.of("Retry-After", "1"));
     }
 
     private static CompletableFuture<Reply> done(WatchResult result) {

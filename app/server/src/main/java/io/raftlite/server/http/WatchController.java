@@ -25,7 +25,15 @@ class WatchController {
     }
 
     @Get(uri = "/watch", produces = MediaType.ALL)
-    CompletableFuture<HttpResponse<byte[]>> watch(HttpRequest<?> request) {
+    CompletableFuture<HttpResponse<?>> watch(HttpRequest<?> request) {
+        if (request.getHeaders().accept().stream().anyMatch(t -> t.matches(MediaType.TEXT_EVENT_STREAM_TYPE)
+                && !"*".equals(t.getType()))) {
+            Reply[] refusal = new Reply[1];
+            WatchStream stream = api.stream(Replies.params(request), connection(request), refusal);
+            return CompletableFuture.completedFuture(stream == null ? Replies.toHttp(refusal[0])
+                    : HttpResponse.ok(stream).contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
+                            .header("Cache-Control", "no-cache"));
+        }
         return api.watch(Replies.params(request), connection(request)).thenApply(Replies::toHttp);
     }
 

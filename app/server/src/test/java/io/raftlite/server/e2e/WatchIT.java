@@ -72,6 +72,13 @@ class WatchIT extends ProcessFixture {
             start[i] = index(nodes.get(i).get("/db/watch?tables=settings"));
             watches.add(watch(nodes.get(i), "tables=settings&index=" + start[i] + "&wait=5m"));
         }
+        // the same as Server-Sent Events on the read replica
+        NodeProcess replica = nodes.get(3);
+        HttpResponse<java.util.stream.Stream<String>> stream = CLIENT.send(HttpRequest.newBuilder(URI.create(
+                replica.baseUrl() + "/db/watch?tables=settings&index=" + start[3])).header("Accept", "text/event-stream")
+                .GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        java.util.Iterator<String> lines = stream.body().iterator();
         // an unwatched table and a rolled-back transaction wake nobody
         mark(n1, "m1");
         HttpResponse<String> rolledBack = n1.post("/db/execute?transaction",
@@ -86,6 +93,15 @@ class WatchIT extends ProcessFixture {
             String answer = watches.get(i).get(60, TimeUnit.SECONDS).body();
             assertTrue(answer.endsWith(",\"tables\":[\"settings\"]}") && index(answer) > start[i], answer);
         }
+        assertEquals("retry: 1000", lines.next(), "headers and a first line at once, before any change");
+        assertEquals("", lines.next());
+        String first = lines.next();
+        assertTrue(first.startsWith("id: "), first);
+        assertEquals("event: change", lines.next());
+        String data = lines.next();
+        assertTrue(data.startsWith("data: ") && data.endsWith(",\"tables\":[\"settings\"]}"), data);
+        assertEquals(index(watches.get(3).get().body()), index(data), "the stream's first event is the long poll's answer");
+        stream.body().close();
         restartMidWatch(n1);
         snapshotInstallOnALaggingReplica(n1);
         aThousandWatchers(n1, nodes.get(1));
