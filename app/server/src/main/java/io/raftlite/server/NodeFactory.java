@@ -246,6 +246,15 @@ class NodeFactory {
         return new WatchApi(store, raft.changes(), s.maxWatchers());
     }
 
+    /** {@code raftlite_watch_watchers} on {@code /metrics}: waiting watches, against -watch-max-watchers. */
+    @Context
+    @Requires(bean = MeterRegistry.class)
+    io.micrometer.core.instrument.Gauge watchersGauge(MeterRegistry registry, RaftStore raft) {
+        return io.micrometer.core.instrument.Gauge.builder("raftlite.watch.watchers", raft.changes(),
+                        c -> c.watchers()).description("GET /db/watch requests and streams waiting on this node")
+                .register(registry);
+    }
+
     @Singleton
     StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery) {
         return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null));

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Per table, the newest log index at which a committed entry changed it; and the watchers waiting for one
  * of their tables to change after the index they hold. The apply thread records ({@link #applied},
  * {@link #reset}); any thread watches. A watcher is a future, completed by the apply thread or by the
- * JDK's shared delay timer when its wait ends: it holds no thread. The caller bounds their number (each
+ * JDK's shared delay timer when its wait ends: it holds no thread. The apply thread only finds the watchers
+ * a change concerns; their futures complete on the common pool. The caller bounds their number (each
  * {@link #watch} says how many may wait). See the package documentation.
  */
 public final class ChangeLog {
@@ -29,6 +32,17 @@ public final class ChangeLog {
     private volatile long applied;
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
     private final AtomicInteger watching = new AtomicInteger();
+    private final Executor wakeUp;
+
+    /** Watchers' answers complete on the JDK's default executor (the common pool). */
+    public ChangeLog() {
+        this(ForkJoinPool.commonPool());
+    }
+
+    /** For tests: answers complete on {@code wakeUp} ({@code Runnable::run}: on the recording thread). */
+    public ChangeLog(Executor wakeUp) {
+        this.wakeUp = wakeUp;
+    }
 
     /** A watch: {@code tables} null for any table. */
     private record Waiter(Set<String> tables, long index, CompletableFuture<WatchResult> future) {
@@ -68,8 +82,18 @@ public final class ChangeLog {
     private void wake(TableChanges changes) {
         for (Waiter w : waiters) {
             if (changes == null || changes.all() || w.tables() == null || intersects(w.tables(), changes.tables())) {
-                changedAfter(w.tables(), w.index()).ifPresent(w.future()::complete);
+                // completed on another thread: what the answer's consumers do (the HTTP response)
+                // must not hold up the apply thread, which wakes up to every watcher of the node at once
+                changedAfter(w.tables(), w.index()).ifPresent(r -> wakeUp.execute(() -> finish(w, r)));
             }
+        }
+    }
+
+    /** Frees the watcher's place, then answers it: whoever sees the answer sees the place free. */
+    private void finish(Waiter w, WatchResult result) {
+        if (waiters.remove(w)) {
+            watching.decrementAndGet();
+            w.future().complete(result);
         }
     }
 
@@ -123,7 +147,7 @@ public final class ChangeLog {
             }
         });
         future.completeOnTimeout(new WatchResult(index, List.of()), wait.toNanos(), TimeUnit.NANOSECONDS);
-        changedAfter(w.tables(), index).ifPresent(future::complete); // a change recorded before add
+        changedAfter(w.tables(), index).ifPresent(r -> finish(w, r)); // a change recorded before add
         return Optional.of(future);
     }
 

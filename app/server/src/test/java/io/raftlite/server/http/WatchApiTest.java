@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class WatchApiTest {
 
-    private final ChangeLog changes = new ChangeLog();
+    private final ChangeLog changes = new ChangeLog(Runnable::run);
     private final WatchApi api = new WatchApi(null, changes, 1);
 
     private CompletableFuture<Reply> watch(String... pairs) {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class WatchStreamTest {
 
-    private final ChangeLog changes = new ChangeLog();
+    private final ChangeLog changes = new ChangeLog(Runnable::run);
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Subscription subscription;
 
