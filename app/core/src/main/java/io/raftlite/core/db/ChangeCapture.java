@@ -89,7 +89,9 @@ final class ChangeCapture {
     /** After {@code sql} ran without error: counts what the update hook could not see. */
     void afterStatement(Mark before, String sql) throws SQLException {
         long delta = conn.getDatabase().total_changes() - before.totalChanges();
-        boolean unseen = delta > hookedRows - before.hookedRows() || isSchemaChange(sql);
+        long hooked = hookedRows - before.hookedRows();
+        // DDL writes no rows the hook reports; only then is the text lexed (a large INSERT is not lexed twice)
+        boolean unseen = delta > hooked || hooked == 0 && isSchemaChange(sql);
         if (!unseen) {
             return;
         }

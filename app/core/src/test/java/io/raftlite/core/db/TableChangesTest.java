@@ -76,7 +76,10 @@ class TableChangesTest {
         assertEquals(every("a", "b", "w"), apply(false, "INSERT INTO w VALUES('k', 1)"));
         assertEquals(every("a", "b", "w"), apply(false, "DELETE FROM a")); // the truncate optimisation
         assertEquals(every("a", "b", "w", "c"), apply(false, "CREATE TABLE c(x)"));
+        assertEquals(every("a", "b", "w", "c"), apply(false, "ALTER TABLE b ADD COLUMN z"));
         assertEquals(every("a", "w", "c"), apply(false, "DROP TABLE b"));
+        apply(false, "INSERT INTO c VALUES(1)");
+        assertEquals(every("a", "w", "c", "c2"), apply(false, "CREATE TABLE c2 AS SELECT x FROM c"), "DDL with rows");
         assertEquals(TableChanges.NONE, apply(true, "CREATE TABLE d(x)", "INSERT INTO nope VALUES(1)"));
     }
 
