@@ -21,6 +21,7 @@ import io.raftlite.server.http.BackupSource;
 import io.raftlite.server.edge.ConnectionGuard;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
+import io.raftlite.server.http.WatchApi;
 import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.MembershipStore;
 import io.raftlite.server.http.RemoveApi;
@@ -248,6 +249,20 @@ class NodeFactory {
     @Singleton
     DataApi dataApi(DataStore store, WriteQueue queue, ConnectionGuard edge) {
         return new DataApi(store, queue, edge.budget());
+    }
+
+    @Singleton
+    WatchApi watchApi(DataStore store, RaftStore raft, NodeSettings s) {
+        return new WatchApi(store, raft.changes(), s.maxWatchers());
+    }
+
+    /** {@code raftlite_watch_watchers} on {@code /metrics}: waiting watches, against -watch-max-watchers. */
+    @Context
+    @Requires(bean = MeterRegistry.class)
+    io.micrometer.core.instrument.Gauge watchersGauge(MeterRegistry registry, RaftStore raft) {
+        return io.micrometer.core.instrument.Gauge.builder("raftlite.watch.watchers", raft.changes(),
+                        c -> c.watchers()).description("GET /db/watch requests and streams waiting on this node")
+                .register(registry);
     }
 
     @Singleton

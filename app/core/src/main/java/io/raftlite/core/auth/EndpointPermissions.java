@@ -19,6 +19,7 @@ public final class EndpointPermissions {
             Map.entry("/db/backup", Set.of(Permission.BACKUP)),
             Map.entry("/db/load", Set.of(Permission.LOAD)),
             Map.entry("/db/sql", Set.of(Permission.QUERY)),
+            Map.entry("/db/watch", Set.of(Permission.QUERY)), // raftlite's own: a watch tells what changed, as a read
             Map.entry("/boot", Set.of(Permission.LOAD)),
             Map.entry("/snapshot", Set.of(Permission.SNAPSHOT)),
             Map.entry("/reap", Set.of(Permission.SNAPSHOT)),

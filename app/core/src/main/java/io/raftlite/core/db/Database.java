@@ -223,6 +223,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Apply thread only: the user tables committed since the last call (after each entry, and after a
+     * restore); see {@link TableChanges}.
+     */
+    public TableChanges takeChanges() {
+        return liveApplier().takeChanges();
+    }
+
     /** Apply thread only: runs a SQL dump in one transaction; returns null, or the error after rolling back. */
     public String loadSql(String sqlText, EntryContext ctx) {
         return liveApplier().loadSql(sqlText, ctx);
@@ -275,6 +283,7 @@ public final class Database implements AutoCloseable {
             Files.deleteIfExists(Path.of(file + "-wal"));
             Files.deleteIfExists(Path.of(file + "-shm"));
             openConnections();
+            applier.markAllChanged(); // a new file: every table counts as changed
         } catch (SQLException e) {
             throw new StorageException("cannot reopen database " + file, e);
         } finally {

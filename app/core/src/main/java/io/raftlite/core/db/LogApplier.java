@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Applies log entries on the single write connection, with the entry's {@link EntryContext} made
@@ -29,10 +31,12 @@ final class LogApplier {
     private final Connection strongReader;
     private final DeterministicFunctions functions;
     private final ApplyBudget budget;
+    private final ChangeCapture changes;
 
     LogApplier(Connection writer, Connection strongReader, DeterministicFunctions functions, ApplyBudget budget)
             throws SQLException {
         this.writer = writer;
+        this.changes = new ChangeCapture(writer);
         this.strongReader = strongReader;
         this.functions = functions;
         this.budget = budget;
@@ -71,6 +75,7 @@ final class LogApplier {
         functions.begin(ctx);
         try {
             resetConnectionCounters();
+            changes.beginEntry();
             try {
                 return transaction ? inTransaction(statements) : oneByOne(statements);
             } finally {
@@ -171,7 +176,12 @@ final class LogApplier {
         }
         budget.startStatement();
         try {
-            return StatementRunner.run(writer, statement);
+            ChangeCapture.Mark mark = changes.beforeStatement();
+            StatementResult result = StatementRunner.run(writer, statement);
+            if (!(result instanceof ErrorResult)) {
+                changes.afterStatement(mark, statement.sql());
+            }
+            return result;
         } catch (SQLException e) {
             return new ErrorResult(deterministicMessage(e, "applying a statement"), StatementRunner.seconds(start));
         }
@@ -213,6 +223,7 @@ final class LogApplier {
                     return error;
                 }
             }
+            changes.markAll(false); // a dump may touch any table: counted only if it commits
             String commitError = execStatementError("COMMIT");
             done = commitError == null;
             return commitError;
@@ -223,6 +234,30 @@ final class LogApplier {
             SqlPolicy.connectionPragmaDefaults().forEach(this::exec); // a dump may set foreign_keys
             functions.end();
         }
+    }
+
+    /** The tables committed since the last call (the apply thread calls it after each entry). */
+    TableChanges takeChanges() {
+        if (!changes.needsTableList()) {
+            return changes.take(Set.of());
+        }
+        Set<String> tables = new TreeSet<>();
+        try (java.sql.Statement s = writer.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT name FROM main.sqlite_schema WHERE type = 'table'")) {
+            while (rs.next()) {
+                if (ChangeCapture.isUserTable(rs.getString(1))) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("write connection failed listing tables: " + SqliteFailure.message(e), e);
+        }
+        return changes.take(tables);
+    }
+
+    /** Counts every table as changed (the live file was just swapped). */
+    void markAllChanged() {
+        changes.markAll(true);
     }
 
     private static boolean isTransactionControl(String sql) {

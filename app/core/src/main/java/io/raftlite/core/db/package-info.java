@@ -93,6 +93,12 @@
  * restart; rqlite carries them over between requests (its "DROP TABLE reports the previous insert"
  * quirk therefore shows only within one request here).
  *
+ * <p><b>Changed tables.</b> After each entry the apply thread takes the user tables it committed
+ * ({@link io.raftlite.core.db.Database#takeChanges}, for {@code /db/watch}): collected by SQLite's update hook
+ * and kept only when the commit hook fires, never for a rolled-back transaction or a failed autocommit
+ * statement. What the hook cannot see (DDL, WITHOUT ROWID rows, the truncate optimisation, a load, a
+ * restore) counts as every table: a watcher may wake once too often, never miss a change.
+ *
  * <p><b>Known gaps.</b> Other connection state is not part of the database: {@code total_changes()} starts
  * afresh after a restart or restore, so a statement depending on it can replay differently.
  * SQLite's own internal randomness (a random rowid once the largest rowid is in use) is not seeded.

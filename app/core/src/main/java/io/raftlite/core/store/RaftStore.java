@@ -6,6 +6,7 @@ import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.ResultCodec;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.watch.ChangeLog;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -83,6 +84,8 @@ public final class RaftStore implements AutoCloseable {
     private final RaftTransport transport;
     private final StoreDatabase.Opener opener;
     private volatile SqliteStateMachine stateMachine;
+    /** Outlives the Ratis servers this store starts, so a watcher survives a restart as a listener. */
+    private final ChangeLog changes = new ChangeLog();
     private final NodeMeta meta;
     private final Forwarder forwarder;
     private final ClientId clientId = ClientId.randomId();
@@ -214,7 +217,7 @@ public final class RaftStore implements AutoCloseable {
     /** Builds and starts the Ratis server with a new state machine; on failure closes the store. */
     private void startServer(RaftGroup group) throws IOException {
         SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
-                config.writeLimits(), opener, meta, config.failStop());
+                config.writeLimits(), opener, meta, config.failStop(), changes);
         sm.observe(observer);
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
@@ -601,6 +604,11 @@ public final class RaftStore implements AutoCloseable {
     }
 
     /** A read of the local database, with no leader check. */
+    /** The per-table change indexes of this node's copy, for watches served locally. */
+    public ChangeLog changes() {
+        return changes;
+    }
+
     public List<StatementResult> readLocal(List<Statement> statements, boolean transaction, Duration dbTimeout) {
         return database().query(statements, transaction, dbTimeout);
     }

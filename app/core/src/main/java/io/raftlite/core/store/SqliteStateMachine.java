@@ -9,6 +9,7 @@ import io.raftlite.core.db.EntryContext;
 import io.raftlite.core.db.StorageException;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.sql.SqlPolicy;
+import io.raftlite.core.watch.ChangeLog;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -57,13 +58,15 @@ final class SqliteStateMachine extends BaseStateMachine {
     private final StoreDatabase.Opener opener;
     private final NodeMeta self;
     private final StoreConfig.FailStop failStop;
+    private final ChangeLog changes;
     private volatile StoreDatabase db;
     private volatile Path smDir;
     private volatile Path logDir;
 
     SqliteStateMachine(Path dbFile, int readConnections, WriteLimits limits, StoreDatabase.Opener opener, NodeMeta self,
-                       StoreConfig.FailStop failStop) {
+                       StoreConfig.FailStop failStop, ChangeLog changes) {
         this.dbFile = dbFile;
+        this.changes = changes;
         this.self = self;
         this.readConnections = readConnections;
         this.limits = limits;
@@ -159,6 +162,7 @@ final class SqliteStateMachine extends BaseStateMachine {
             openDatabase().restoreFrom(info.getFile().getPath());
             storage.updateLatestSnapshot(info);
             setLastAppliedTermIndex(info.getTermIndex());
+            changes.reset(info.getIndex(), db.takeChanges()); // every table counts as changed here
             LOG.info("Restored {} from snapshot {}; Ratis replays the log after index {}", dbFile,
                     info.getFile().getPath().getFileName(), info.getIndex());
         } else {
@@ -166,6 +170,7 @@ final class SqliteStateMachine extends BaseStateMachine {
             deleteDatabaseFiles();
             openDatabase();
             setLastAppliedTermIndex(TermIndex.INITIAL_VALUE);
+            changes.reset(0, db.takeChanges());
             LOG.info("No snapshot: starting {} empty; Ratis replays the whole log", dbFile);
         }
     }
@@ -236,6 +241,7 @@ final class SqliteStateMachine extends BaseStateMachine {
             reply = ResultCodec.encode(apply(commands.get(0), entry.getIndex()));
         }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        changes.applied(entry.getIndex(), db.takeChanges());
         observer.applied(System.nanoTime() - start);
         if (trx.getClientRequest() == null) {
             // No client waits on this node (a follower, or a replay): Ratis would still keep the reply in its

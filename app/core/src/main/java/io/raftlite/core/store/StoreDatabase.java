@@ -5,6 +5,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.Database;
 import io.raftlite.core.db.EntryContext;
 import io.raftlite.core.db.ReadLimits;
+import io.raftlite.core.db.TableChanges;
 import io.raftlite.core.db.WriteLimits;
 
 import java.io.Writer;
@@ -35,6 +36,8 @@ interface StoreDatabase extends AutoCloseable {
     void loadDatabase(byte[] sqliteFile);
 
     String loadSql(String sqlText, EntryContext ctx);
+
+    TableChanges takeChanges();
 
     void copyTo(Path target);
 
@@ -73,6 +76,11 @@ interface StoreDatabase extends AutoCloseable {
             @Override
             public String loadSql(String sqlText, EntryContext ctx) {
                 return db.loadSql(sqlText, ctx);
+            }
+
+            @Override
+            public TableChanges takeChanges() {
+                return db.takeChanges();
             }
 
             @Override

@@ -176,6 +176,7 @@ class CredentialStoreTest {
     void endpointRulesFollowRqlite() {
         assertEquals(Set.of(Permission.EXECUTE), EndpointPermissions.required("/db/execute"));
         assertEquals(Set.of(Permission.QUERY), EndpointPermissions.required("/db/query"));
+        assertEquals(Set.of(Permission.QUERY), EndpointPermissions.required("/db/watch"), "raftlite's own: a read");
         assertEquals(Set.of(Permission.QUERY, Permission.EXECUTE), EndpointPermissions.required("/db/request"));
         assertEquals(Set.of(Permission.BACKUP), EndpointPermissions.required("/db/backup"));
         assertEquals(Set.of(Permission.LOAD), EndpointPermissions.required("/db/load"));

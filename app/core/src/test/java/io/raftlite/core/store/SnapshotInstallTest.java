@@ -1,6 +1,7 @@
 package io.raftlite.core.store;
 
 import io.raftlite.core.command.Statement;
+import io.raftlite.core.watch.WatchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.raftlite.core.store.RaftStoreTest.NO_SNAPSHOT_ON_STOP;
@@ -56,8 +59,18 @@ class SnapshotInstallTest {
                 assertTrue(follower.runsAsListener());
                 assertTrue(follower.awaitReady(Duration.ofSeconds(30)));
                 assertTrue(follower.status().snapshotIndex() > 0, "installed from the leader");
+                // after the install every table counts as changed at its index: a watcher from before it re-reads
+                long installed = follower.status().snapshotIndex();
+                assertEquals(new WatchResult(installed, List.of("counter", "other")),
+                        follower.changes().now(Set.of("counter", "other"), 1));
+                long now = follower.changes().appliedIndex();
+                CompletableFuture<WatchResult> watch = follower.changes().watch(Set.of("counter"), now,
+                        Duration.ofMinutes(1), 10).orElseThrow();
                 increment(leader, 1);
                 assertEquals(61L, awaitLocal(follower, 61L));
+                WatchResult woken = watch.get(30, TimeUnit.SECONDS);
+                assertEquals(List.of("counter"), woken.tables());
+                assertTrue(woken.index() > now);
                 assertFalse(follower.isLeader());
                 // a linearizable read on the follower goes through the leader's ReadIndex
                 assertEquals(61L, scalar(follower.readLinearizable(READ_COUNTER, false, null).get(30, TimeUnit.SECONDS)));
@@ -68,6 +81,8 @@ class SnapshotInstallTest {
             try (RaftStore node2 = new RaftStore(c2, StoreTestSupport.OPENER, NO_SNAPSHOT_ON_STOP)) {
                 node2.start(false);
                 assertTrue(node2.awaitReady(Duration.ofSeconds(30)));
+                // a restart: every table counts as changed at the snapshot it restored, then the replay is exact
+                assertEquals(List.of("counter"), node2.changes().now(Set.of("counter"), 1).tables());
                 assertTrue(leader.awaitReady(Duration.ofSeconds(30)));
                 increment(leader.isLeader() ? leader : node2, 1);
                 assertEquals(62L, awaitLocal(node2, 62L));

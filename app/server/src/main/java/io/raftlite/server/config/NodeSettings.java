@@ -27,6 +27,7 @@ import java.util.List;
  * @param httpTls         TLS of the HTTP API ({@link HttpTlsSettings#OFF}: plain HTTP)
  * @param auth            the users of the {@code -auth} file, or null when authentication is off
  * @param raftTls         TLS on the Raft port ({@code -node-*}), or null for plaintext (loopback or -raft-insecure)
+ * @param maxWatchers     the {@code /db/watch} requests this node holds at once
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -37,7 +38,8 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
-                           CredentialStore auth, TlsConfig raftTls) {
+                           CredentialStore auth, TlsConfig raftTls,
+                           int maxWatchers) {
 
     public NodeSettings {
         join = List.copyOf(join);

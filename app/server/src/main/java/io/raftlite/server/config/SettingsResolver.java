@@ -245,7 +245,8 @@ public final class SettingsResolver {
                 durationOrZero(v, Setting.RAFT_REAP_READ_ONLY_NODE_TIMEOUT), electionTimeout(v), discovery,
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
                         bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
-                HttpTlsSettings.of(v), auth(v), raftTls(v, raftAddr, raftAdv));
+                HttpTlsSettings.of(v), auth(v), raftTls(v, raftAddr, raftAdv),
+                (int) Math.min(count(v, Setting.WATCH_MAX_WATCHERS), 1_000_000));
     }
 
     /** The {@code -auth} file's users, or null when it is not set; a file that cannot be used stops the start. */

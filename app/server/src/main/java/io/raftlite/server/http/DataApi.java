@@ -258,19 +258,24 @@ public final class DataApi {
      * not applied yet). Ignored on the leader, as in rqlite.
      */
     private void freshnessCheck(QueryParams p) {
-        if (p.freshness().isZero() || p.freshness().isNegative()) {
-            return;
+        if (isStale(store, p.freshness(), p.freshnessStrict())) {
+            throw new Refusal("stale read");
+        }
+    }
+
+    /** Whether a {@code level=none} read with this {@code freshness} (zero: none) would be refused here. */
+    static boolean isStale(DataStore store, java.time.Duration freshness, boolean strict) {
+        if (freshness.isZero() || freshness.isNegative()) {
+            return false;
         }
         Leadership leadership = store.leadership();
         if (leadership.isLeader()) {
-            return;
+            return false;
         }
         java.time.Duration since = leadership.sinceLeaderContact();
-        StoreStatus status = p.freshnessStrict() ? store.status() : null;
+        StoreStatus status = strict ? store.status() : null;
         boolean behind = status != null && status.appliedIndex() < status.commitIndex();
-        if (since == null || since.compareTo(p.freshness()) > 0 || behind) {
-            throw new Refusal("stale read");
-        }
+        return since == null || since.compareTo(freshness) > 0 || behind;
     }
 
     private Response result(CommandResult r, QueryParams p, long start) {

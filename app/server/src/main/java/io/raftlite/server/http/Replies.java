@@ -34,4 +34,9 @@ final class Replies {
     static String contentType(HttpRequest<?> request) {
         return request.getHeaders().get("Content-Type");
     }
+
+    /** At most 64 characters of a client's text, for an error message. */
+    static String clip(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
 }

@@ -125,7 +125,7 @@ class SnapshotCatchUpIT {
         }
     }
 
-    private static long number(String json, String field) {
+    static long number(String json, String field) {
         Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
         if (!m.find()) {
             throw new AssertionError("no " + field + " in " + json);
@@ -134,7 +134,7 @@ class SnapshotCatchUpIT {
     }
 
     /** The first index in the node's Raft log, from the segment file names; -1 if none or while files move. */
-    private static long logStart(Path dataDir) {
+    static long logStart(Path dataDir) {
         try (Stream<Path> files = Files.walk(dataDir)) {
             return files.map(p -> LOG_SEGMENT.matcher(p.getFileName().toString()))
                     .filter(Matcher::matches).mapToLong(m -> Long.parseLong(m.group(1))).min().orElse(-1);
@@ -143,7 +143,7 @@ class SnapshotCatchUpIT {
         }
     }
 
-    private static String readLog(NodeProcess node) {
+    static String readLog(NodeProcess node) {
         try {
             return Files.readString(node.log);
         } catch (java.io.IOException e) {
