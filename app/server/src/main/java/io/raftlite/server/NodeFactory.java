@@ -21,6 +21,7 @@ import io.raftlite.server.http.BackupSource;
 import io.raftlite.server.edge.ConnectionGuard;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
+import io.raftlite.server.render.RenderService;
 import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.MembershipStore;
 import io.raftlite.server.http.RemoveApi;
@@ -251,7 +252,8 @@ class NodeFactory {
     }
 
     @Singleton
-    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery) {
-        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null));
+    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery,
+                        RenderService render) {
+        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null), render::status);
     }
 }

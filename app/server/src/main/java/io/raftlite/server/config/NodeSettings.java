@@ -4,6 +4,7 @@ import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.store.TlsConfig;
+import io.raftlite.server.render.RenderSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.List;
  * @param httpTls         TLS of the HTTP API ({@link HttpTlsSettings#OFF}: plain HTTP)
  * @param auth            the users of the {@code -auth} file, or null when authentication is off
  * @param raftTls         TLS on the Raft port ({@code -node-*}), or null for plaintext (loopback or -raft-insecure)
+ * @param render          the files this node renders ({@code render} list, empty: none)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -37,10 +39,11 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            Duration reapNodeTimeout, Duration reapReadOnlyNodeTimeout, Duration electionTimeout,
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
-                           CredentialStore auth, TlsConfig raftTls) {
+                           CredentialStore auth, TlsConfig raftTls, List<RenderSpec> render) {
 
     public NodeSettings {
         join = List.copyOf(join);
+        render = List.copyOf(render);
     }
 
     /** This node's advertised API URL: {@code https://} with {@code -http-cert}, else {@code http://}. */

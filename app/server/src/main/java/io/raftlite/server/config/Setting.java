@@ -71,6 +71,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String LOG_LEVELS = "raftlite.logging.levels";
     public static final String METRICS_ENABLED = "raftlite.metrics.enabled";
     public static final String HTTP_AUTH = "raftlite.http.auth";
+    public static final String RENDER = "raftlite.render";
 
     public static final List<Setting> ALL = List.of(
             new Setting(NODE_ID, "node-id", "", Kind.TEXT,
@@ -219,7 +220,11 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(HTTP_AUTH, "auth", "", Kind.TEXT,
                     "rqlite's auth file (JSON users, passwords or bcrypt hashes, permissions) for HTTP Basic"
                             + " authentication; read at start (empty: off, every request allowed, as rqlite without"
-                            + " -auth; see docs/security.md)"));
+                            + " -auth; see docs/security.md)"),
+            new Setting(RENDER, "render", "", Kind.TEXT,
+                    "files rendered from templates that query this node (issue 15, see docs/render.md): in the config"
+                            + " file a YAML list, on the command line a JSON list or the path of a YAML file holding"
+                            + " one (empty: none)"));
 
     /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
     public String envName() {
