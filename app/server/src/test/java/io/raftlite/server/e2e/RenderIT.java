@@ -65,6 +65,14 @@ class RenderIT extends ProcessFixture {
         assertEquals(2, lines(reloads), "no reload for a refused file, and exactly one per burst");
         assertTrue(node.get("/metrics").body().contains("raftlite_render_attempts_total{file=\"" + out + "\","
                 + "result=\"check_failed\"}"), "metrics count the refusal");
+
+        Path cliConfig = tmp.resolve("cli.yml"); // raftlite render -once: the same template through the HTTP API
+        Path cliOut = tmp.resolve("cli/app.conf");
+        Files.writeString(cliConfig, "render:\n  - {template: %s, destination: %s}\n".formatted(template, cliOut));
+        NodeProcess.Result once = NodeProcess.run(Duration.ofSeconds(60), "render", "-once", "-config",
+                cliConfig.toString(), "-H", node.host + ":" + node.httpPort);
+        assertEquals(0, once.exitCode(), once.stdout() + once.stderr());
+        assertEquals("port=bad\n", Files.readString(cliOut));
     }
 
     private static void exec(NodeProcess node, String json) throws Exception {
