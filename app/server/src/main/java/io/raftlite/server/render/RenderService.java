@@ -73,17 +73,27 @@ public final class RenderService implements AutoCloseable {
     }
 
     private void loop(Renderer r) {
-        try {
-            long seen = changes.index();
-            while (!closed) {
+        long seen = -1; // not read yet
+        while (!closed) {
+            try {
+                if (seen < 0) {
+                    seen = changes.index(); // before the render, so a change during it wakes the next one
+                }
                 Renderer.Result result = r.render();
                 boolean again = result == Renderer.Result.STALE || result == Renderer.Result.FAILED;
                 seen = again ? awaitRetry(r, seen) : awaitBurst(r, seen);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) { // e.g. the store restarting under the change feed: try again later
+                LOG.warn("render {}: {}", r.spec().name(), e.toString());
+                try {
+                    Thread.sleep(retry.toMillis()); // back-off before the next attempt
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("render {}: stopped: {}", r.spec().name(), e.toString());
         }
     }
 
