@@ -83,6 +83,9 @@ public record RenderSpec(Path template, Path destination, Set<PosixFilePermissio
         }
         Path template = Path.of(required(m, "template"));
         Path destination = Path.of(required(m, "destination")).toAbsolutePath().normalize();
+        if (m.get("perms") instanceof Number) { // YAML reads an unquoted 0640 as the number 416
+            throw new IllegalArgumentException("perms must be quoted, such as \"0640\"");
+        }
         String perms = text(m, "perms");
         if (perms != null && !OCTAL.matcher(perms).matches()) {
             throw new IllegalArgumentException("perms '" + perms + "' is not an octal mode such as 0644");

@@ -46,6 +46,19 @@ class RenderConfigTest {
     }
 
     @Test
+    void anUnquotedModeIsRefusedRatherThanReadAsDecimal() throws Exception {
+        Path file = dir.resolve("raftlite.yml");
+        Files.writeString(file, """
+                raftlite:
+                  render:
+                    - {template: /t, destination: /d, perms: 0640}
+                """);
+        UsageException e = assertThrows(UsageException.class,
+                () -> SettingsResolver.resolve(new String[] {"-config", file.toString()}, Map.of()));
+        assertTrue(e.getMessage().contains("perms must be quoted"), e.getMessage());
+    }
+
+    @Test
     void aBadEntryStopsTheStartWithItsName() throws Exception {
         Path file = dir.resolve("raftlite.yml");
         Files.writeString(file, """
