@@ -22,6 +22,7 @@ import io.raftlite.server.edge.ConnectionGuard;
 import io.raftlite.server.http.DataApi;
 import io.raftlite.server.http.DataStore;
 import io.raftlite.server.http.WatchApi;
+import io.raftlite.server.render.RenderService;
 import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.MembershipStore;
 import io.raftlite.server.http.RemoveApi;
@@ -266,7 +267,8 @@ class NodeFactory {
     }
 
     @Singleton
-    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery) {
-        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null));
+    StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery,
+                        RenderService render) {
+        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null), render::status);
     }
 }

@@ -14,7 +14,7 @@ record CliArgs(Map<String, String> values, Set<String> switches, List<String> po
 
     /** Flags that take a value, for every command. */
     static final Set<String> VALUE_FLAGS = Set.of("H", "http-ca-cert", "http-cert", "http-key", "u", "tables",
-            "fmt", "wait", "timeout");
+            "fmt", "wait", "timeout", "config");
     /** Flags without a value. */
     static final Set<String> SWITCHES = Set.of("json", "insecure", "once", "h", "help");
 

@@ -13,6 +13,8 @@ final class CliHelp {
               raftlite watch [-tables a,b]       one line "INDEX table,..." per change (GET /db/watch); -once: the
                                                  first change only; -wait 60s: how long each long poll waits
               raftlite shell                     an interactive shell with history (.help inside)
+              raftlite render -config FILE       render FILE's render list from the node's data (docs/render.md);
+                                                 -once: every file once (exit 1 if one failed), else until stopped
             params: a JSON number, true, false, null or "a quoted string" is that value; any other word is text.
 
             flags (any command):

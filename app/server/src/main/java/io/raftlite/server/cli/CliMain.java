@@ -11,7 +11,8 @@ import java.util.Set;
 public final class CliMain {
 
     /** The first words that select a client command rather than starting a node. */
-    public static final Set<String> COMMANDS = Set.of("query", "exec", "status", "backup", "restore", "watch", "shell");
+    public static final Set<String> COMMANDS = Set.of("query", "exec", "status", "backup", "restore", "watch", "shell",
+            "render");
 
     private CliMain() {
     }
@@ -36,6 +37,7 @@ public final class CliMain {
                 case "restore" -> BackupCommand.restore(args, io);
                 case "watch" -> WatchCommand.run(args, io);
                 case "shell" -> Shell.run(args, io);
+                case "render" -> RenderCommand.run(args, io);
                 default -> throw new CliException(Exit.USAGE, "unknown command " + command);
             };
         } catch (CliException e) {

@@ -4,6 +4,7 @@ import io.raftlite.core.auth.CredentialStore;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.store.TlsConfig;
+import io.raftlite.server.render.RenderSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.List;
  * @param auth            the users of the {@code -auth} file, or null when authentication is off
  * @param raftTls         TLS on the Raft port ({@code -node-*}), or null for plaintext (loopback or -raft-insecure)
  * @param maxWatchers     the {@code /db/watch} requests this node holds at once
+ * @param render          the files this node renders ({@code render} list, empty: none)
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -39,10 +41,11 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
                            CredentialStore auth, TlsConfig raftTls,
-                           int maxWatchers) {
+                           int maxWatchers, List<RenderSpec> render) {
 
     public NodeSettings {
         join = List.copyOf(join);
+        render = List.copyOf(render);
     }
 
     /** This node's advertised API URL: {@code https://} with {@code -http-cert}, else {@code http://}. */

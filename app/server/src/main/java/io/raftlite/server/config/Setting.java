@@ -72,6 +72,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String METRICS_ENABLED = "raftlite.metrics.enabled";
     public static final String HTTP_AUTH = "raftlite.http.auth";
     public static final String WATCH_MAX_WATCHERS = "raftlite.watch.max-watchers";
+    public static final String RENDER = "raftlite.render";
 
     public static final List<Setting> ALL = List.of(
             new Setting(NODE_ID, "node-id", "", Kind.TEXT,
@@ -223,7 +224,11 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " -auth; see docs/security.md)"),
             new Setting(WATCH_MAX_WATCHERS, "watch-max-watchers", "1024", Kind.COUNT,
                     "GET /db/watch requests this node holds at once (each costs a connection, ~7 KB of memory measured, no"
-                            + " thread); one more gets 503 with Retry-After (see docs/watch.md)"));
+                            + " thread); one more gets 503 with Retry-After (see docs/watch.md)"),
+            new Setting(RENDER, "render", "", Kind.TEXT,
+                    "files rendered from templates that query this node (issue 15, see docs/render.md): in the config"
+                            + " file a YAML list, on the command line a JSON list or the path of a YAML file holding"
+                            + " one (empty: none)"));
 
     /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
     public String envName() {

@@ -9,6 +9,7 @@ import io.raftlite.core.store.TlsConfig;
 import io.raftlite.discovery.DiscoveryClientProvider;
 import io.raftlite.discovery.DiscoveryClients;
 import io.raftlite.discovery.DiscoveryConfig;
+import io.raftlite.server.render.RenderSpec;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -157,6 +158,8 @@ public final class SettingsResolver {
                 out.put(key, Json.write(jsonValue(child), false));
             } else if (value instanceof Map<?, ?> child) {
                 flatten(key + ".", child, out);
+            } else if (value instanceof List<?> list && key.equals(Setting.RENDER)) {
+                out.put(key, Json.write(jsonValue(list), false));
             } else if (value instanceof List<?> list && key.equals(Setting.CLUSTER_JOIN)) {
                 out.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
             } else {
@@ -246,7 +249,33 @@ public final class SettingsResolver {
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
                         bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
                 HttpTlsSettings.of(v), auth(v), raftTls(v, raftAddr, raftAdv),
-                (int) Math.min(count(v, Setting.WATCH_MAX_WATCHERS), 1_000_000));
+                (int) Math.min(count(v, Setting.WATCH_MAX_WATCHERS), 1_000_000), render(v));
+    }
+
+    /**
+     * The {@code render} list (issue 15): JSON (from the config file's YAML list, or a flag), or the path of a
+     * YAML file holding the list, or a raftlite.yml whose {@code raftlite.render} holds it.
+     */
+    public static List<RenderSpec> render(Map<String, String> v) throws UsageException {
+        String text = v.getOrDefault(Setting.RENDER, "").trim();
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        Object list;
+        try {
+            Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+            list = text.startsWith("[") ? yaml.load(text) : yaml.load(Files.readString(Path.of(text)));
+            if (list instanceof Map<?, ?> m && m.get("raftlite") instanceof Map<?, ?> r) {
+                list = r.get("render");
+            } else if (list instanceof Map<?, ?> m) {
+                list = m.get("render");
+            }
+            return RenderSpec.parseAll(list);
+        } catch (IOException e) {
+            throw new UsageException(flagOf(Setting.RENDER) + ": cannot read " + text + ": " + e.getMessage());
+        } catch (YAMLException | IllegalArgumentException e) {
+            throw new UsageException(flagOf(Setting.RENDER) + ": " + e.getMessage().replace('\n', ' '));
+        }
     }
 
     /** The {@code -auth} file's users, or null when it is not set; a file that cannot be used stops the start. */

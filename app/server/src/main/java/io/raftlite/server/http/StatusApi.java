@@ -26,6 +26,7 @@ public final class StatusApi {
     private final NodeSettings settings;
     private final NodeInfo info;
     private final Supplier<DiscoveryTracker.Status> disco;
+    private final Supplier<List<Map<String, Object>>> render;
 
     public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info) {
         this(store, settings, info, () -> null);
@@ -33,10 +34,17 @@ public final class StatusApi {
 
     /** @param disco the discovery store's last known state, or null when {@code -disco-mode} is off */
     public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info, Supplier<DiscoveryTracker.Status> disco) {
+        this(store, settings, info, disco, List::of);
+    }
+
+    /** @param render the {@code render} section, one map per rendered file (empty: the section is left out) */
+    public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info, Supplier<DiscoveryTracker.Status> disco,
+                     Supplier<List<Map<String, Object>>> render) {
         this.store = store;
         this.settings = settings;
         this.info = info;
         this.disco = disco;
+        this.render = render;
     }
 
     public Reply status(Map<String, List<String>> query) {
@@ -95,6 +103,10 @@ public final class StatusApi {
         DiscoveryTracker.Status d = disco.get();
         if (d != null) {
             root.put("disco", discoMap(d));
+        }
+        List<Map<String, Object>> rendered = render.get();
+        if (!rendered.isEmpty()) {
+            root.put("render", rendered);
         }
         return json(root, query);
     }
