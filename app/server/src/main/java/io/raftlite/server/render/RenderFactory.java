@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.annotation.Nullable;
+import io.raftlite.core.store.RaftStore;
 import io.raftlite.server.config.NodeSettings;
 import io.raftlite.server.http.DataStore;
 
@@ -16,22 +17,20 @@ import java.util.function.BiConsumer;
 @Factory
 class RenderFactory {
 
-    /** How often the fallback change feed polls the applied index; replaced by the watch feed after merging. */
-    static final Duration POLL = Duration.ofMillis(200);
-
     /** How often a render that could not write (node not ready or stale, failed query) is tried again. */
     static final Duration RETRY = Duration.ofSeconds(1);
 
     @Context
     @Bean(preDestroy = "close")
-    RenderService renderService(NodeSettings settings, DataStore store, @Nullable MeterRegistry registry) {
+    RenderService renderService(NodeSettings settings, DataStore store, RaftStore raft,
+                                @Nullable MeterRegistry registry) {
         if (settings.render().isEmpty()) {
             return new RenderService(settings.render(), null, null, RETRY, (n, r) -> { });
         }
-        PollingTableChanges changes = new PollingTableChanges(() -> store.status().appliedIndex(), POLL);
-        RenderService service = new RenderService(settings.render(),
-                new StoreRenderSource(store, settings.reads().defaultTimeout()), changes, RETRY, metrics(registry));
-        return service.onClose(changes).start();
+        // the node's own change log: a template wakes at the write that changed one of its tables
+        TableChanges changes = new ChangeLogTableChanges(raft.changes());
+        return new RenderService(settings.render(), new StoreRenderSource(store, settings.reads().defaultTimeout()),
+                changes, RETRY, metrics(registry)).start();
     }
 
     /** Counts {@code raftlite.render.attempts{file, result}}: written, unchanged, check_failed, stale, failed. */

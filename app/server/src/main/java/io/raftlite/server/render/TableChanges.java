@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What rendering needs from change detection: the seam the watch machinery ({@code GET /db/watch}'s per-table
- * change log) plugs into. {@link PollingTableChanges} is the fallback until then.
+ * change log, through {@link ChangeLogTableChanges}) plugs into; {@link PollingTableChanges} serves
+ * {@code raftlite render} against a node's HTTP API.
  */
 public interface TableChanges {
 

@@ -41,7 +41,7 @@ class RenderIT extends ProcessFixture {
                 """.formatted(template, out, reloads));
         NodeProcess node = NodeProcess.start("127.0.20.1", tmp.resolve("n1"), "-render", config.toString());
         nodes.add(node);
-        exec(node, "[\"CREATE TABLE settings (k TEXT, v TEXT, env TEXT, PRIMARY KEY (k, env))\","
+        exec(node, "[\"CREATE TABLE settings (k TEXT, v TEXT, env TEXT, PRIMARY KEY (k, env))\", \"CREATE TABLE other (x)\","
                 + " \"INSERT INTO settings VALUES ('port', '80', 'prod'), ('port', '1', 'dev')\"]");
         await(() -> Files.exists(out) && Files.readString(out).equals("port=80\n"), node, "first render");
         await(() -> lines(reloads) == 1, node, "one reload for the first render");
@@ -51,6 +51,15 @@ class RenderIT extends ProcessFixture {
         }
         await(() -> Files.readString(out).equals("port=90\n"), node, "the burst's last value");
         await(() -> lines(reloads) == 2, node, "a reload for the burst");
+
+        // a write to a table no template reads wakes no render (the node's change log, not a poll)
+        String quiet = lastRender(node);
+        exec(node, "[\"INSERT INTO other VALUES (1)\"]"); // (DDL would count as a change of every table)
+        long until = System.nanoTime() + Duration.ofMillis(2500).toNanos(); // wait.min (1 s) and then some
+        while (System.nanoTime() < until) {
+            assertEquals(quiet, lastRender(node), "a render after a write to a table the template does not read");
+            Thread.sleep(50); // sampling for a render that must not come
+        }
 
         FileTime old = FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(out, old);
