@@ -144,6 +144,13 @@ final class NodeProcess implements AutoCloseable {
     record Result(int exitCode, String stdout, String stderr) {
     }
 
+    /** Starts the jar with the given arguments and leaves it running (a CLI daemon); output goes to {@code log}. */
+    static Process spawn(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     void launch() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
         cmd.addAll(jvmArgs);

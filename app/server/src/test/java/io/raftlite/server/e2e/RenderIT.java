@@ -82,6 +82,25 @@ class RenderIT extends ProcessFixture {
                 cliConfig.toString(), "-H", node.host + ":" + node.httpPort);
         assertEquals(0, once.exitCode(), once.stdout() + once.stderr());
         assertEquals("port=bad\n", Files.readString(cliOut));
+
+        // raftlite render without -once: a daemon beside the node that follows its writes
+        Path daemonOut = tmp.resolve("daemon/app.conf");
+        Path daemonConfig = tmp.resolve("daemon.yml");
+        Files.writeString(daemonConfig, "render:\n  - {template: %s, destination: %s}\n".formatted(template, daemonOut));
+        Process daemon = NodeProcess.spawn(tmp.resolve("daemon.log"), "render", "-config", daemonConfig.toString(),
+                "-H", node.host + ":" + node.httpPort);
+        try {
+            await(() -> Files.exists(daemonOut) && Files.readString(daemonOut).equals("port=bad\n"), node,
+                    "the daemon's first render");
+            exec(node, "[\"UPDATE settings SET v = '443' WHERE env = 'prod'\"]");
+            await(() -> Files.readString(daemonOut).equals("port=443\n"), node, "the daemon's render of a new write");
+            assertTrue(daemon.isAlive(), "the daemon keeps running");
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                daemon.destroyForcibly().waitFor();
+            }
+        }
     }
 
     private static void exec(NodeProcess node, String json) throws Exception {
