@@ -56,6 +56,22 @@ class CliIT extends ProcessFixture {
         assertEquals(0, restore.code(), restore.err());
         assertTrue(cli(Map.of(), "query", "-H", h, "SELECT name FROM foo").out().contains("fiona"), "restored");
 
+        // raftlite watch -once against the node's real GET /db/watch: it prints the change to foo and exits
+        Path watchLog = tmp.resolve("watch.log");
+        Process watch = NodeProcess.spawn(watchLog, "watch", "-H", h, "-tables", "foo", "-once");
+        try {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (watch.isAlive() && System.nanoTime() < deadline) { // until its baseline has seen one of them
+                assertEquals(0, cli(Map.of(), "exec", "-H", h, "INSERT INTO foo(name) VALUES('watched')").code());
+                watch.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            assertTrue(!watch.isAlive(), "raftlite watch -once did not return after writes to foo");
+            assertEquals(0, watch.exitValue(), Files.readString(watchLog));
+            assertTrue(Files.readString(watchLog).matches("(?s)\\d+ foo\\s*"), Files.readString(watchLog));
+        } finally {
+            watch.destroyForcibly().waitFor();
+        }
+
         assertEquals(3, cli(Map.of(), "status", "-H", node.host + ":" + NodeProcess.freePort(node.host)).code(),
                 "nothing listens there");
         assertEquals(2, cli(Map.of(), "query", "-H", h).code(), "no SQL");
