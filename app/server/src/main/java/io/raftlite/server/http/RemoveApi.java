@@ -29,7 +29,7 @@ public final class RemoveApi {
     }
 
     public Reply remove(String uri, Map<String, List<String>> query, byte[] body) {
-        try {
+        return guarded(() -> {
             QueryParams p = QueryParams.parse(query);
             String id = nodeId(body);
             if (p.redirect() && !store.isLeader()) {
@@ -43,6 +43,18 @@ public final class RemoveApi {
             }
             store.remove(id, p.timeout().toMillis() > 0 ? p.timeout() : QueryParams.DEFAULT_TIMEOUT);
             return new Reply(200, Reply.TEXT, new byte[0], Map.of());
+        });
+    }
+
+    /** A membership change that may fail on its input, be interrupted or fail in the store. */
+    interface Change {
+        Reply run() throws BadRequestException, InterruptedException;
+    }
+
+    /** Runs {@code change}; its failures become rqlite-style plain-text replies. */
+    static Reply guarded(Change change) {
+        try {
+            return change.run();
         } catch (BadRequestException e) {
             return Reply.text(e.status(), e.getMessage());
         } catch (InterruptedException e) {

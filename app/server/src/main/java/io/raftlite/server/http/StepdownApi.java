@@ -1,0 +1,35 @@
+package io.raftlite.server.http;
+
+import io.raftlite.core.api.QueryParams;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * rqlite's stepdown, {@code POST /leader}: with body {@code {"id": "<node id>"}} leadership moves to that voter,
+ * with an empty body to any other voter. Any node accepts it (the store carries it to the leader over Raft);
+ * it answers once the new leader leads: 200 with an empty body.
+ *
+ * <p>Failures: a malformed body → 400; an id that is not a voter → 404 {@code node <id> is not a voter}; a
+ * cluster with one voter → 400; no leader → 503 {@code leader not found}; not done within {@code timeout}
+ * → 503 with the reason.
+ */
+public final class StepdownApi {
+
+    private final MembershipStore store;
+
+    public StepdownApi(MembershipStore store) {
+        this.store = store;
+    }
+
+    public Reply stepdown(Map<String, List<String>> query, byte[] body) {
+        return RemoveApi.guarded(() -> {
+            QueryParams p = QueryParams.parse(query);
+            boolean any = body == null || new String(body, StandardCharsets.UTF_8).isBlank();
+            store.stepdown(any ? null : RemoveApi.nodeId(body),
+                    p.timeout().toMillis() > 0 ? p.timeout() : QueryParams.DEFAULT_TIMEOUT);
+            return new Reply(200, Reply.TEXT, new byte[0], Map.of());
+        });
+    }
+}
