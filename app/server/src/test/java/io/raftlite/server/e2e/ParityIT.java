@@ -1,25 +1,49 @@
 package io.raftlite.server.e2e;
 
+import io.raftlite.core.api.GoDuration;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * rqlite operator parity on three real processes (127.0.21.1-3): stepdown with {@code POST /leader}, to a named
- * voter or to any other one, from any node.
+ * rqlite operator parity on three real processes (127.0.21.1-3): {@code /nodes} and {@code /leader} entries
+ * carry rqlite's {@code version}, {@code time} and {@code time_s}; stepdown with {@code POST /leader}, to a
+ * named voter or to any other one, from any node.
  */
 class ParityIT extends ProcessFixture {
 
+    /** rqlite's node object: {@code "version"} before {@code "voter"}, {@code time} (s) and Go's {@code time_s}. */
+    private static final Pattern NODE = Pattern.compile("\\{\"id\":\"(n[123])\",\"api_addr\":\"http://127\\.0\\.21\\.[123]:"
+            + "\\d+\",\"addr\":\"127\\.0\\.21\\.[123]:\\d+\",\"version\":\"([^\"]+)\",\"voter\":true,\"reachable\":true,"
+            + "\"leader\":(true|false),\"time\":([0-9.e-]+),\"time_s\":\"([0-9.]+(ns|µs|ms|s))\"}");
+
     @Test
-    void postLeaderMovesLeadershipToTheNamedVoterOrToAnyOther() throws Exception {
+    void nodeEntriesCarryVersionAndProbeTimeAndPostLeaderStepsDown() throws Exception {
         startCluster();
         NodeProcess n1 = nodes.get(0);
         NodeProcess n2 = nodes.get(1);
         awaitLeader(n1, "n1");
+        String version = n2.get("/status").body().replaceAll("(?s).*\"build\":\\{\"version\":\"([^\"]+)\".*", "$1");
+        Matcher m = NODE.matcher(n2.get("/nodes?ver=2").body());
+        int entries = 0;
+        while (m.find()) {
+            entries++;
+            assertEquals(version, m.group(2), "each node reports the version it runs");
+            assertTrue(Double.parseDouble(m.group(4)) > 0 && Double.parseDouble(m.group(4)) < 5, m.group());
+            assertEquals(Duration.ofNanos(Math.round(Double.parseDouble(m.group(4)) * 1e9)).toMillis(),
+                    GoDuration.parse(m.group(5)).toMillis(), "time and time_s are the same probe: " + m.group());
+        }
+        assertEquals(3, entries, n2.get("/nodes?ver=2").body());
+        String leader = n2.get("/leader").body();
+        assertTrue(NODE.matcher(leader).matches() && leader.startsWith("{\"id\":\"n1\""), leader);
+
         HttpResponse<String> moved = n2.post("/leader", "{\"id\":\"n3\"}"); // asked of a follower
         assertEquals(200, moved.statusCode(), moved.body());
         awaitLeader(n1, "n3");
