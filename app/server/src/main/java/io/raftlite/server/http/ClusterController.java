@@ -41,7 +41,7 @@ class ClusterController {
     /** rqlite's stepdown; see {@link StepdownApi}. */
     @Post(uri = "/leader", consumes = MediaType.ALL, produces = MediaType.ALL)
     HttpResponse<byte[]> stepdown(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        return orThrow404(stepdown.stepdown(Replies.params(request), body));
+        return orThrow404(stepdown.stepdown(Replies.target(request), Replies.params(request), body));
     }
 
     private static HttpResponse<byte[]> orThrow404(Reply reply) {

@@ -19,14 +19,16 @@ class StepdownApiTest {
         final List<String> asked = new ArrayList<>();
         StoreException failure;
 
+        boolean leader = true;
+
         @Override
         public boolean isLeader() {
-            return true;
+            return leader;
         }
 
         @Override
         public Optional<String> leaderApiAddress() {
-            return Optional.empty();
+            return Optional.of("http://127.0.21.9:4001");
         }
 
         @Override
@@ -47,7 +49,7 @@ class StepdownApiTest {
     private final StepdownApi api = new StepdownApi(store);
 
     private Reply post(String body) {
-        return api.stepdown(Map.of(), body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        return api.stepdown("/leader", Map.of(), body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -56,8 +58,18 @@ class StepdownApiTest {
         assertEquals(200, post("").status());
         assertEquals(200, post(null).status());
         assertEquals(200, post(" \n").status());
-        assertEquals(List.of("n2", "null", "null", "null"), store.asked);
+        assertEquals(200, post("{ }").status());
+        assertEquals(List.of("n2", "null", "null", "null", "null"), store.asked);
         assertEquals(0, post("{\"id\": \"n2\"}").body().length, "rqlite answers an empty 200");
+    }
+
+    @Test
+    void aFollowerAskedToRedirectAnswers301ToTheLeader() {
+        store.leader = false;
+        Reply r = api.stepdown("/leader?redirect", Map.of("redirect", List.of("")), new byte[0]);
+        assertEquals(301, r.status());
+        assertEquals("http://127.0.21.9:4001/leader?redirect", r.headers().get("Location"));
+        assertEquals(List.of(), store.asked);
     }
 
     @Test
