@@ -7,7 +7,6 @@ import io.raftlite.core.store.StoreStatus;
 import io.raftlite.server.http.ClusterView;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,17 +54,16 @@ final class ClusterDirectory implements ClusterView {
         return lookup(leader).map(NodeMeta::apiAddress);
     }
 
+    /** The leader, asked for its metadata now as rqlite does (its {@code time}, {@code version}). */
     @Override
     public Optional<Member> leader() {
         String leader = store.leaderId();
         if (leader == null) {
             return Optional.empty();
         }
-        Optional<String> api = leaderApiAddress();
         for (StoreNode n : store.nodes()) {
             if (n.id().equals(leader)) {
-                return Optional.of(new Member(n.id(), api.orElse(""), n.address(), n.voter(), api.isPresent(), true,
-                        api.isPresent() ? null : "unreachable"));
+                return Optional.of(answer(ask(n), true));
             }
         }
         return Optional.empty();
@@ -75,35 +73,57 @@ final class ClusterDirectory implements ClusterView {
     public List<Member> members(boolean probe) {
         String leader = store.leaderId();
         List<StoreNode> nodes = store.nodes();
-        List<CompletableFuture<NodeMeta>> metas = new ArrayList<>();
-        for (StoreNode n : nodes) {
-            metas.add(!probe || n.id().equals(selfId) ? null
-                    : store.nodeMeta(n.id(), PROBE_TIMEOUT).toCompletableFuture());
+        if (!probe) {
+            return nodes.stream().map(n -> new Member(n.id(), n.id().equals(selfId) ? selfApiAddress
+                    : apiAddresses.getOrDefault(n.id(), ""), n.address(), n.voter(), n.id().equals(selfId),
+                    n.id().equals(leader), null, n.id().equals(selfId) ? NodeMeta.CURRENT_VERSION : "", null)).toList();
         }
-        List<Member> members = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            StoreNode n = nodes.get(i);
-            boolean isLeader = n.id().equals(leader);
-            if (n.id().equals(selfId)) {
-                members.add(new Member(n.id(), selfApiAddress, n.address(), n.voter(), true, isLeader, null));
-                continue;
-            }
-            if (metas.get(i) == null) {
-                members.add(new Member(n.id(), apiAddresses.getOrDefault(n.id(), ""), n.address(), n.voter(),
-                        false, isLeader, null));
-                continue;
-            }
-            try {
-                NodeMeta meta = metas.get(i).get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-                apiAddresses.put(n.id(), meta.apiAddress());
-                members.add(new Member(n.id(), meta.apiAddress(), n.address(), n.voter(), true, isLeader, null));
-            } catch (Exception e) {
-                apiAddresses.remove(n.id());
-                members.add(new Member(n.id(), "", n.address(), n.voter(), false, isLeader,
-                        "unreachable: " + rootMessage(e)));
-            }
+        List<Probe> probes = nodes.stream().map(this::ask).toList(); // all asked at once, then awaited
+        return probes.stream().map(p -> answer(p, p.node().id().equals(leader))).toList();
+    }
+
+    /** One metadata request in flight: when it started and when its answer came (null: this node itself). */
+    private record Probe(StoreNode node, long start, CompletableFuture<Long> answeredAt,
+                         CompletableFuture<NodeMeta> meta) {
+    }
+
+    private Probe ask(StoreNode n) {
+        long start = System.nanoTime();
+        if (n.id().equals(selfId)) {
+            return new Probe(n, start, null, null);
         }
-        return members;
+        CompletableFuture<NodeMeta> meta = store.nodeMeta(n.id(), PROBE_TIMEOUT).toCompletableFuture();
+        return new Probe(n, start, meta.handle((m, e) -> System.nanoTime()), meta);
+    }
+
+    /**
+     * Member {@code p} with what it answered and how long that took (this node answers for itself at once, as
+     * rqlite's local short cut does): rqlite's {@code Node.Test}.
+     */
+    private Member answer(Probe p, boolean isLeader) {
+        StoreNode n = p.node();
+        if (p.meta() == null) {
+            return new Member(n.id(), selfApiAddress, n.address(), n.voter(), true, isLeader, null,
+                    NodeMeta.CURRENT_VERSION, Duration.ofNanos(System.nanoTime() - p.start()));
+        }
+        try {
+            NodeMeta meta = p.meta().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            apiAddresses.put(n.id(), meta.apiAddress());
+            return new Member(n.id(), meta.apiAddress(), n.address(), n.voter(), true, isLeader, null,
+                    meta.version().isEmpty() ? "unknown" : meta.version(), elapsed(p));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Member(n.id(), "", n.address(), n.voter(), false, isLeader, "interrupted", "", elapsed(p));
+        } catch (Exception e) {
+            apiAddresses.remove(n.id());
+            return new Member(n.id(), "", n.address(), n.voter(), false, isLeader, "unreachable: " + rootMessage(e),
+                    "", elapsed(p));
+        }
+    }
+
+    private static Duration elapsed(Probe p) {
+        Long end = p.answeredAt().getNow(null);
+        return Duration.ofNanos((end == null ? System.nanoTime() : end) - p.start());
     }
 
     private Optional<NodeMeta> lookup(String id) {

@@ -25,6 +25,7 @@ import io.raftlite.server.http.WatchApi;
 import io.raftlite.server.render.RenderService;
 import io.raftlite.server.http.Leadership;
 import io.raftlite.server.http.MembershipStore;
+import io.raftlite.server.http.StepdownApi;
 import io.raftlite.server.http.RemoveApi;
 import io.raftlite.server.http.StatusApi;
 import io.raftlite.server.metrics.NodeGauges;
@@ -206,7 +207,16 @@ class NodeFactory {
 
     @Singleton
     RemoveApi removeApi(RaftStore store, ClusterDirectory directory) {
-        return new RemoveApi(new MembershipStore() {
+        return new RemoveApi(membership(store, directory));
+    }
+
+    @Singleton
+    StepdownApi stepdownApi(RaftStore store, ClusterDirectory directory) {
+        return new StepdownApi(membership(store, directory));
+    }
+
+    private static MembershipStore membership(RaftStore store, ClusterDirectory directory) {
+        return new MembershipStore() {
             @Override
             public boolean isLeader() {
                 return store.isLeader();
@@ -221,7 +231,12 @@ class NodeFactory {
             public void remove(String nodeId, Duration timeout) throws InterruptedException {
                 store.remove(nodeId, timeout);
             }
-        });
+
+            @Override
+            public void stepdown(String nodeId, Duration timeout) throws InterruptedException {
+                store.stepdown(nodeId, timeout);
+            }
+        };
     }
 
     @Singleton

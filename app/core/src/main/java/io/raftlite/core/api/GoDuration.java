@@ -154,6 +154,46 @@ public final class GoDuration {
         };
     }
 
+    /**
+     * Go's {@code Duration.String}: {@code 0s}; under a second in the largest of {@code ns}, {@code µs},
+     * {@code ms} with a fraction ({@code 402ns}, {@code 1.5ms}); else {@code [Nh][Nm]N[.frac]s} ({@code 1m0s},
+     * {@code 2h0m3.5s}). Trailing zeros of a fraction are dropped.
+     */
+    public static String format(Duration d) {
+        long n = d.toNanos();
+        if (n == 0) {
+            return "0s";
+        }
+        String sign = n < 0 ? "-" : "";
+        n = Math.abs(n);
+        if (n < 1_000) {
+            return sign + n + "ns";
+        }
+        if (n < 1_000_000) {
+            return sign + fraction(n, 3) + "µs";
+        }
+        if (n < 1_000_000_000) {
+            return sign + fraction(n, 6) + "ms";
+        }
+        long seconds = n / 1_000_000_000;
+        String text = fraction(seconds % 60 * 1_000_000_000 + n % 1_000_000_000, 9) + "s";
+        long minutes = seconds / 60;
+        if (minutes > 0) {
+            text = minutes % 60 + "m" + text;
+            if (minutes / 60 > 0) {
+                text = minutes / 60 + "h" + text;
+            }
+        }
+        return sign + text;
+    }
+
+    /** {@code v / 10^digits} in decimal, without trailing zeros in the fraction (and no point when it is 0). */
+    private static String fraction(long v, int digits) {
+        long scale = (long) Math.pow(10, digits);
+        String frac = String.format("%0" + digits + "d", v % scale).replaceAll("0+$", "");
+        return v / scale + (frac.isEmpty() ? "" : "." + frac);
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }

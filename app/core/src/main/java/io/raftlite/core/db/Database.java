@@ -236,6 +236,11 @@ public final class Database implements AutoCloseable {
         return liveApplier().loadSql(sqlText, ctx);
     }
 
+    /** Apply thread only: as {@link #loadSql}, answering rqlite's one execute result for the whole dump. */
+    public StatementResult loadSqlResult(String sqlText, EntryContext ctx) {
+        return liveApplier().loadSqlResult(sqlText, ctx);
+    }
+
     /** Any thread: writes a consistent, standalone copy of the database to {@code target} (which must not exist). */
     public void copyTo(Path target) {
         if (Files.exists(target)) {

@@ -1,6 +1,7 @@
 package io.raftlite.core.db;
 
 import io.raftlite.core.command.ErrorResult;
+import io.raftlite.core.command.ExecuteResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.sql.SqlLexer;
@@ -199,15 +200,23 @@ final class LogApplier {
         return SqliteFailure.message(e);
     }
 
-    /**
-     * Runs a SQL dump all-or-nothing in one transaction; its own BEGIN/COMMIT/END lines are skipped.
-     * Returns null, or the error (after rolling back).
-     */
+    /** {@link #loadSqlResult}'s error, or null when the dump committed. */
     String loadSql(String sqlText, EntryContext ctx) {
+        return loadSqlResult(sqlText, ctx) instanceof ErrorResult e ? e.error() : null;
+    }
+
+    /**
+     * Runs a SQL dump all-or-nothing in one transaction; its own BEGIN/COMMIT/END lines are skipped. As rqlite
+     * runs a dump (the whole text as one statement with rollback on error), the outcome is one result: the
+     * first failing statement's error (after rolling back), or the connection's {@code last_insert_rowid()}
+     * and {@code changes()} after the last statement.
+     */
+    StatementResult loadSqlResult(String sqlText, EntryContext ctx) {
+        long start = System.nanoTime();
         // both passes lex one statement at a time: a dump's statements are never all held at once
         Optional<String> refused = SqlPolicy.refusal(sqlText);
         if (refused.isPresent()) {
-            return refused.get();
+            return new ErrorResult(refused.get(), StatementRunner.seconds(start));
         }
         functions.begin(ctx);
         resetConnectionCounters();
@@ -220,19 +229,29 @@ final class LogApplier {
                 }
                 String error = execStatementError(part);
                 if (error != null) {
-                    return error;
+                    return new ErrorResult(error, StatementRunner.seconds(start));
                 }
             }
             changes.markAll(false); // a dump may touch any table: counted only if it commits
+            ExecuteResult counters = counters(start);
             String commitError = execStatementError("COMMIT");
             done = commitError == null;
-            return commitError;
+            return done ? counters : new ErrorResult(commitError, StatementRunner.seconds(start));
         } finally {
             if (!done) {
                 rollbackQuietly();
             }
             SqlPolicy.connectionPragmaDefaults().forEach(this::exec); // a dump may set foreign_keys
             functions.end();
+        }
+    }
+
+    private ExecuteResult counters(long start) {
+        try {
+            ExecuteResult r = StatementRunner.executeResult(writer, start);
+            return new ExecuteResult(r.lastInsertId(), r.rowsAffected(), StatementRunner.seconds(start));
+        } catch (SQLException e) {
+            throw new StorageException("write connection failed reading its counters: " + SqliteFailure.message(e), e);
         }
     }
 

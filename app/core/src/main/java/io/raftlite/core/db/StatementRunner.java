@@ -82,7 +82,8 @@ final class StatementRunner {
         return executeResult(conn, start);
     }
 
-    private static ExecuteResult executeResult(Connection conn, long start) throws SQLException {
+    /** rqlite's counters for what last ran on {@code conn}: {@code last_insert_rowid()} and {@code changes()}. */
+    static ExecuteResult executeResult(Connection conn, long start) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT last_insert_rowid(), changes()");
              ResultSet rs = ps.executeQuery()) {
             rs.next();

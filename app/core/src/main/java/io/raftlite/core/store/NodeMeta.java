@@ -5,8 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * What a node tells the others about itself over the Raft transport (rqlite's node-metadata RPC): used for
@@ -19,14 +21,33 @@ import java.util.Objects;
  */
 public record NodeMeta(String id, String apiAddress, String version, boolean nonVoter) {
 
-    /** This build's version: the jar's Implementation-Version, or {@code dev} when run from classes. */
-    public static final String CURRENT_VERSION = Objects.requireNonNullElse(
-            NodeMeta.class.getPackage().getImplementationVersion(), "dev");
+    /**
+     * This build's version, from {@code META-INF/raftlite/version.properties} (the server's build writes it; the
+     * same text as {@code /status}'s {@code build.version}), else the jar's Implementation-Version, else
+     * {@code dev} when run from classes.
+     */
+    public static final String CURRENT_VERSION = buildVersion();
 
     /** First byte of a metadata request; a {@link ReadMessage} starts with its version byte 1 instead. */
     private static final byte REQUEST_MARKER = 'M';
     /** Version 1 had no {@code nonVoter} (read as false); version 2 adds it. */
     private static final byte REPLY_VERSION = 2;
+
+    private static String buildVersion() {
+        try (InputStream in = NodeMeta.class.getResourceAsStream("/META-INF/raftlite/version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank()) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // fall back below
+        }
+        return Objects.requireNonNullElse(NodeMeta.class.getPackage().getImplementationVersion(), "dev");
+    }
 
     public NodeMeta {
         Objects.requireNonNull(id, "id");

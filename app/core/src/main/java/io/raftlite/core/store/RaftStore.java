@@ -94,6 +94,7 @@ public final class RaftStore implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Readiness readiness = new Readiness();
     private final Remover remover;
+    private final Stepdown stepdown;
     private final VoterBalancer balancer;
     private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "raftlite-membership");
@@ -171,6 +172,7 @@ public final class RaftStore implements AutoCloseable {
                 this::divisionOrNull,
                 config.applyTimeout());
         this.remover = new Remover(transport, this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
+        this.stepdown = new Stepdown(remover, this::divisionOrNull);
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
                 id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
                 this::renewed);
@@ -346,6 +348,14 @@ public final class RaftStore implements AutoCloseable {
      */
     public void remove(String nodeId, Duration timeout) throws InterruptedException {
         remover.remove(nodeId, timeout);
+    }
+
+    /**
+     * rqlite's stepdown, from any node: leadership moves to voter {@code nodeId} (null: any other voter);
+     * blocks until it leads. See {@link Stepdown} for the failures.
+     */
+    public void stepdown(String nodeId, Duration timeout) throws InterruptedException {
+        stepdown.stepdown(nodeId, timeout);
     }
 
     /**

@@ -137,7 +137,7 @@ final class Remover {
      * NotLeader); each call is bounded by a few RPCs of at most {@link #MAX_RPC_TIMEOUT}, so a removal never
      * outlives its deadline by much.
      */
-    private RaftClient client(RaftServer.Division d, RaftPeerId leader, long deadline) {
+    RaftClient client(RaftServer.Division d, RaftPeerId leader, long deadline) {
         long left = Math.max(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         Duration rpc = Duration.ofMillis(Math.min(left, MAX_RPC_TIMEOUT.toMillis()));
         return transport.client(RaftGroup.valueOf(d.getMemberId().getGroupId(), Forwarder.members(d)), leader, rpc,

@@ -271,8 +271,8 @@ final class SqliteStateMachine extends BaseStateMachine {
                     }
                 }
                 case LOAD_SQL -> {
-                    String error = database.loadSql(new String(command.payload(), StandardCharsets.UTF_8), ctx);
-                    return new CommandResult(List.of(), error, index);
+                    StatementResult r = database.loadSql(new String(command.payload(), StandardCharsets.UTF_8), ctx);
+                    return new CommandResult(List.of(r), null, index);
                 }
                 default -> throw new IllegalStateException("unknown kind " + command.kind());
             }

@@ -35,7 +35,7 @@ interface StoreDatabase extends AutoCloseable {
 
     void loadDatabase(byte[] sqliteFile);
 
-    String loadSql(String sqlText, EntryContext ctx);
+    StatementResult loadSql(String sqlText, EntryContext ctx);
 
     TableChanges takeChanges();
 
@@ -74,8 +74,8 @@ interface StoreDatabase extends AutoCloseable {
             }
 
             @Override
-            public String loadSql(String sqlText, EntryContext ctx) {
-                return db.loadSql(sqlText, ctx);
+            public StatementResult loadSql(String sqlText, EntryContext ctx) {
+                return db.loadSqlResult(sqlText, ctx);
             }
 
             @Override

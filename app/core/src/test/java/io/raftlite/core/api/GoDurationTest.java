@@ -29,6 +29,19 @@ class GoDurationTest {
         assertEquals(Duration.ofNanos(nanos), GoDuration.parse(text));
     }
 
+    /** Cases from Go's time.Duration.String tests. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0s|0", "1ns|1", "1.1µs|1100", "2.2ms|2200000", "3.3s|3300000000", "4m5s|245000000000",
+            "4m5.001s|245001000000", "5h6m7.001s|18367001000000", "8m0.000000001s|480000000001",
+            "2562047h47m16.854775807s|9223372036854775807", "-1ns|-1", "-1.1µs|-1100", "402ns|402", "1m0s|60000000000",
+            "1h0m0s|3600000000000",
+    })
+    void formatsAsGoDoes(String text, long nanos) {
+        assertEquals(text, GoDuration.format(Duration.ofNanos(nanos)));
+        assertEquals(Duration.ofNanos(nanos), GoDuration.parse(text), "reads back");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "3", "-", "s", ".", "-.", ".s", "+.s", "1d", "1.2.3s", "5 s", " 5s", "5s ",
             "9223372036854775808ns", "-9223372036854775809ns", "3000000h", "1e3s", "0x10s", "5S", "1sec",

@@ -1,6 +1,7 @@
 package io.raftlite.core.db;
 
 import io.raftlite.core.command.ErrorResult;
+import io.raftlite.core.command.ExecuteResult;
 import io.raftlite.core.command.QueryResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
@@ -114,6 +115,27 @@ class ReadAndFileTest {
             assertEquals(dump, dump(other));
             assertEquals("ATTACH and DETACH are not allowed", other.loadSql("ATTACH 'x' AS y;", DatabaseTest.CTX));
         }
+    }
+
+    /** rqlite's one execute result for a whole dump: the counters after its last statement, or the error. */
+    @Test
+    void loadSqlResultIsOneExecuteResultForTheWholeDump() {
+        try (Database other = Database.open(dir.resolve("other.sqlite"), 1)) {
+            StatementResult ok = other.loadSqlResult("BEGIN TRANSACTION;\nCREATE TABLE t2 (x);\n"
+                    + "INSERT INTO t2 VALUES(1);\nINSERT INTO t2 VALUES(2),(3);\nCREATE INDEX i ON t2(x);\nCOMMIT;\n",
+                    DatabaseTest.CTX);
+            assertEquals(new ExecuteResult(3, 2, ok.timeSeconds()), ok, "rowid of the last insert, its changes");
+            StatementResult failed = other.loadSqlResult("INSERT INTO t2 VALUES(4);\nINSERT INTO missing VALUES(1);\n"
+                    + "INSERT INTO t2 VALUES(5);\n", DatabaseTest.CTX);
+            assertEquals("no such table: missing", ((ErrorResult) failed).error());
+            assertEquals(List.of(List.of(3L)), rows(other.query(List.of(Statement.of("SELECT count(*) FROM t2")), false,
+                    null).get(0)).rows(), "nothing of the failed dump stays");
+            assertEquals(new ExecuteResult(0, 0, 0), withoutTime(other.loadSqlResult("SELECT 1;", DatabaseTest.CTX)));
+        }
+    }
+
+    private static StatementResult withoutTime(StatementResult r) {
+        return r instanceof ExecuteResult e ? new ExecuteResult(e.lastInsertId(), e.rowsAffected(), 0) : r;
     }
 
     @Test

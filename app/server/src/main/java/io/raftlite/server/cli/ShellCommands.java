@@ -1,13 +1,17 @@
 package io.raftlite.server.cli;
 
+import io.raftlite.core.json.Json;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * What {@code raftlite shell} does with one line: a dot-command ({@code .tables}, {@code .schema}, {@code .status},
- * {@code .backup FILE}, {@code .restore FILE}, {@code .help}, {@code .exit}) or one SQL statement. A statement that
+ * {@code .stepdown [ID]}, {@code .backup FILE}, {@code .restore FILE}, {@code .help}, {@code .exit}) or one SQL statement. A statement that
  * starts with SELECT, PRAGMA, EXPLAIN or VALUES goes to {@code /db/query}, WITH to {@code /db/request} (it may
  * read or write), anything else to {@code /db/execute}, as in rqlite's shell. Kept apart from the line editor so
  * tests drive it without a terminal.
@@ -23,6 +27,7 @@ final class ShellCommands {
             .restore FILE   load a SQLite file or SQL text into the database (replaces it)
             .schema         the CREATE statements of every table, index and view
             .status         the node's status summary
+            .stepdown [ID]  move leadership to voter ID, or to any other voter (POST /leader)
             .tables         the tables' names
             SQL             any other line is one SQL statement
             """;
@@ -78,6 +83,12 @@ final class ShellCommands {
             }
             case ".status" -> {
                 return StatusCommand.run(node, false, io.out());
+            }
+            case ".stepdown" -> {
+                byte[] body = arg.isEmpty() ? new byte[0]
+                        : Json.write(Map.of("id", arg), false).getBytes(StandardCharsets.UTF_8);
+                node.send("POST", "/leader", "application/json", body);
+                io.out().println(arg.isEmpty() ? "leadership moved to another voter" : "leadership moved to " + arg);
             }
             case ".backup" -> {
                 long n = BackupCommand.backup(node, "binary", Path.of(needFile(".backup", arg)));

@@ -18,8 +18,14 @@ public interface ClusterView {
     /** The leader, with its API address (asked of the leader alone, cached); empty when no leader is known. */
     java.util.Optional<Member> leader();
 
-    /** One member as rqlite's {@code /nodes} shows it. */
+    /**
+     * One member as rqlite's {@code /nodes} shows it.
+     *
+     * @param version the raftlite version the member reported ({@code ""} when it did not answer)
+     * @param time    how long asking it for its metadata took (rqlite's {@code time}, {@code time_s}); null
+     *                when it was not asked
+     */
     record Member(String id, String apiAddress, String raftAddress, boolean voter, boolean reachable,
-                  boolean leader, String error) {
+                  boolean leader, String error, String version, java.time.Duration time) {
     }
 }

@@ -107,7 +107,12 @@ public final class DataApi {
         });
     }
 
-    /** {@code POST /db/load}: a SQLite file (recognised by its header) or SQL text, applied through the log. */
+    /**
+     * {@code POST /db/load}: a SQLite file (recognised by its header) or SQL text, applied through the log. A
+     * file answers {@code {"results":[]}}; SQL text answers rqlite's one execute result for the whole dump
+     * (rqlite runs the text as one statement with rollback on error): the error of the statement that failed,
+     * or {@code last_insert_id}/{@code rows_affected} after the last one. One result, however long the dump.
+     */
     public Reply load(String uri, Map<String, List<String>> query, byte[] body) {
         return serve(query, body, (p, start, charge) -> {
             Reply redirect = redirect(p, uri);
@@ -124,7 +129,7 @@ public final class DataApi {
             if ("invalid SQLite data".equals(r.error())) {
                 return Reply.text(400, r.error());
             }
-            return render(new Response(List.of(), r.error(), timing(p, start), null,
+            return render(new Response(r.results(), r.error(), timing(p, start), null,
                     p.raftIndex() ? r.raftIndex() : null), p, false);
         });
     }

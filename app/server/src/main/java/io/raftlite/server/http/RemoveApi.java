@@ -29,20 +29,37 @@ public final class RemoveApi {
     }
 
     public Reply remove(String uri, Map<String, List<String>> query, byte[] body) {
-        try {
+        return guarded(() -> {
             QueryParams p = QueryParams.parse(query);
             String id = nodeId(body);
             if (p.redirect() && !store.isLeader()) {
-                Optional<String> leader = store.leaderApiAddress();
-                if (leader.isEmpty()) {
-                    return Reply.text(503, "leader not found");
-                }
-                String location = leader.get() + uri;
-                return new Reply(301, Reply.TEXT, ("Moved Permanently: " + location + "\n")
-                        .getBytes(StandardCharsets.UTF_8), Map.of("Location", location));
+                return redirect(store, uri);
             }
             store.remove(id, p.timeout().toMillis() > 0 ? p.timeout() : QueryParams.DEFAULT_TIMEOUT);
             return new Reply(200, Reply.TEXT, new byte[0], Map.of());
+        });
+    }
+
+    /** With {@code redirect} on a follower: 301 to the same path on the leader's API, or 503 without a leader. */
+    static Reply redirect(MembershipStore store, String uri) {
+        Optional<String> leader = store.leaderApiAddress();
+        if (leader.isEmpty()) {
+            return Reply.text(503, "leader not found");
+        }
+        String location = leader.get() + uri;
+        return new Reply(301, Reply.TEXT, ("Moved Permanently: " + location + "\n")
+                .getBytes(StandardCharsets.UTF_8), Map.of("Location", location));
+    }
+
+    /** A membership change that may fail on its input, be interrupted or fail in the store. */
+    interface Change {
+        Reply run() throws BadRequestException, InterruptedException;
+    }
+
+    /** Runs {@code change}; its failures become rqlite-style plain-text replies. */
+    static Reply guarded(Change change) {
+        try {
+            return change.run();
         } catch (BadRequestException e) {
             return Reply.text(e.status(), e.getMessage());
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.raftlite.server.http;
 
+import io.raftlite.core.api.GoDuration;
 import io.raftlite.core.discovery.DiscoveryTracker;
 import io.raftlite.core.json.Json;
 import io.raftlite.core.store.StoreStatus;
@@ -138,9 +139,14 @@ public final class StatusApi {
         node.put("id", m.id());
         node.put("api_addr", m.apiAddress());
         node.put("addr", m.raftAddress());
+        node.put("version", m.version());
         node.put("voter", m.voter());
         node.put("reachable", m.reachable());
         node.put("leader", m.leader());
+        if (m.time() != null && !m.time().isZero()) { // rqlite's omitempty
+            node.put("time", m.time().toNanos() / 1e9);
+            node.put("time_s", GoDuration.format(m.time()));
+        }
         if (m.error() != null) {
             node.put("error", m.error());
         }

@@ -118,6 +118,21 @@ class WatchAndShellTest {
     }
 
     @Test
+    void stepdownPostsToLeaderWithTheIdOrAnEmptyBody() throws Exception {
+        ShellCommands shell = new ShellCommands(client(), io);
+        node.reply(new StubNode.Reply(200, "", Map.of()));
+        assertEquals(0, shell.handle(".stepdown n2"));
+        assertEquals(0, shell.handle(".stepdown"));
+        assertEquals(List.of("POST /leader", "POST /leader"),
+                node.requests.stream().map(r -> r.method() + " " + r.uri()).toList());
+        assertEquals("{\"id\":\"n2\"}", node.requests.get(0).text());
+        assertEquals("", node.requests.get(1).text());
+        node.reply(new StubNode.Reply(404, "node n9 is not a voter", Map.of()));
+        assertEquals(Exit.UNREACHABLE, shell.handle(".stepdown n9"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("node n9 is not a voter"), err.toString());
+    }
+
+    @Test
     void parametersAreJsonScalarsOrText() {
         assertEquals(42L, SqlCommand.param("42"));
         assertEquals(2.5, SqlCommand.param("2.5"));

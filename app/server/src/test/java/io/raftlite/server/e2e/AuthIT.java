@@ -64,6 +64,7 @@ class AuthIT {
             new Endpoint("GET", "/status", null, null, Set.of("status")),
             new Endpoint("GET", "/nodes", null, null, Set.of("status")),
             new Endpoint("GET", "/leader", null, null, Set.of("leader-ops")),
+            new Endpoint("POST", "/leader", "{\"id\":\"no-such-node\"}", JSON, Set.of("leader-ops")),
             new Endpoint("GET", "/readyz", null, null, Set.of("ready")),
             new Endpoint("GET", "/metrics", null, null, Set.of("status")));
 

@@ -92,8 +92,9 @@ class ClusterIT extends ProcessFixture {
         String voters = follower.get("/nodes?ver=2").body();
         assertTrue(!voters.contains("\"id\":\"n4\""), "/nodes lists voters only unless nonvoters: " + voters);
         String all = follower.get("/nodes?ver=2&nonvoters").body();
-        assertTrue(all.contains("{\"id\":\"n4\",\"api_addr\":\"http://127.0.0.14:" + replica.httpPort + "\",\"addr\":\"127.0.0.14:"
-                + replica.raftPort + "\",\"voter\":false,\"reachable\":true,\"leader\":false}"), all);
+        assertTrue(all.matches(".*\\{\"id\":\"n4\",\"api_addr\":\"http://127\\.0\\.0\\.14:" + replica.httpPort
+                + "\",\"addr\":\"127\\.0\\.0\\.14:" + replica.raftPort + "\",\"version\":\"[^\"]+\",\"voter\":false,"
+                + "\"reachable\":true,\"leader\":false,\"time\":[0-9.e-]+,\"time_s\":\"[0-9.]+(ns|µs|ms|s)\"}.*"), all);
     }
 
     @Test

@@ -41,6 +41,11 @@ class RemoveApiTest {
             }
             removed.add(nodeId);
         }
+
+        @Override
+        public void stepdown(String nodeId, Duration timeout) {
+            throw new UnsupportedOperationException("not used here");
+        }
     }
 
     private final FakeStore store = new FakeStore();

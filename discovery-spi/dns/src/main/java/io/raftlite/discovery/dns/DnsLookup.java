@@ -36,6 +36,10 @@ import java.util.concurrent.TimeoutException;
  * search path, CNAME chains, and telling "no such name" (empty) apart from "the server failed"
  * ({@link DiscoveryUnavailableException}). The hosts file is not read: discovery asks DNS only.
  *
+ * <p>Which errors stop a lookup: a failed SRV query, or a failed address query for a search-path candidate
+ * (the remaining candidates are not tried, so a broken resolver is never read as "no cluster"). A failed A
+ * or AAAA query does not stop it while the other type answers with addresses ({@code Query.addressesOf}).
+ *
  * <p>Each public call shares one deadline, the configured timeout, across all the queries it sends.
  */
 final class DnsLookup {
@@ -173,13 +177,26 @@ final class DnsLookup {
             }
         }
 
+        /**
+         * The A and AAAA addresses of {@code name}. As Go's resolver and glibc do, an error for one record type
+         * does not hide the other type's answers: dnsmasq, for one, answers REFUSED to AAAA for a name it only
+         * has an IPv4 {@code --host-record} for. The lookup fails (with the first error) only when a type
+         * failed and no address was found; see {@link #ask} for what an error is.
+         */
         List<InetAddress> addressesOf(Name name) throws DiscoveryUnavailableException {
             List<InetAddress> out = new ArrayList<>();
-            for (Record r : ask(name, Type.A).records()) {
-                out.add(((ARecord) r).getAddress());
+            DiscoveryUnavailableException failed = null;
+            for (int type : new int[] {Type.A, Type.AAAA}) {
+                try {
+                    for (Record r : ask(name, type).records()) {
+                        out.add(r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress());
+                    }
+                } catch (DiscoveryUnavailableException e) {
+                    failed = failed == null ? e : failed;
+                }
             }
-            for (Record r : ask(name, Type.AAAA).records()) {
-                out.add(((AAAARecord) r).getAddress());
+            if (out.isEmpty() && failed != null) {
+                throw failed;
             }
             return out;
         }
@@ -188,7 +205,11 @@ final class DnsLookup {
          * The records of {@code type} for {@code name}, following CNAMEs in the answer and asking again for a
          * CNAME target whose records the server did not include.
          *
-         * @return no records when the name does not exist or has none of this type
+         * @return no records when the name does not exist (NXDOMAIN) or has none of this type (NOERROR, empty)
+         * @throws DiscoveryUnavailableException for any other answer code (REFUSED, SERVFAIL, NOTIMP, FORMERR
+         *                                       ...), no answer within the call's deadline, a transport error or
+         *                                       a CNAME loop: these stop the lookup, except for one address type
+         *                                       while the other has answers ({@link #addressesOf})
          */
         Answer ask(Name name, int type) throws DiscoveryUnavailableException {
             Name current = name;

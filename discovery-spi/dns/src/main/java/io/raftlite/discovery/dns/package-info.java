@@ -30,7 +30,9 @@
  * whatever TTL the server gives but never stored), because nodes appear over time; "no such name" or "no
  * records" reads empty, while a timeout, an unreachable server, SERVFAIL or REFUSED throws
  * {@link io.raftlite.discovery.DiscoveryUnavailableException}, so a node never mistakes a broken resolver for
- * an empty cluster; {@code claim}, {@code replace} and {@code delete} always throw
+ * an empty cluster; an error for one of A and AAAA while the other answers with addresses is not a failure
+ * (those addresses are used, as by Go's resolver and glibc: dnsmasq answers REFUSED to AAAA for an
+ * IPv4-only host record); {@code claim}, {@code replace} and {@code delete} always throw
  * {@link java.lang.UnsupportedOperationException}. No Micronaut here (the build enforces it).
  */
 package io.raftlite.discovery.dns;

@@ -177,6 +177,25 @@ class DnsProvidersTest {
         assertTrue(e.getMessage().contains("REFUSED"), e.getMessage());
     }
 
+    /**
+     * dnsmasq's default for a {@code --host-record} with only an IPv4 address outside a {@code --local} zone: A
+     * is answered, AAAA is REFUSED (the server has no upstream to ask). As Go's resolver and glibc, the A
+     * answers are used; the name with no address at all stays unavailable, not empty.
+     */
+    @Test
+    void anAaaaQueryRefusedDoesNotHideTheAAnswers() throws Exception {
+        DnsmasqServer dns = dnsmasq(new DnsmasqServer.Records(List.of(), List.of(), List.of(), List.of())
+                .address("rl.test", "127.0.21.5").address("n1.rl.test", "127.0.21.6")
+                .srv("_raft._tcp.rl.test", "n1.rl.test", 5001));
+        DiscoveryClient c = track(DnsTests.client("dns", "name", "rl.test", "resolver", dns.resolver()));
+        assertEquals(List.of("127.0.21.5:4002"), addresses(c));
+        DiscoveryClient srv = track(DnsTests.client("dns-srv", "name", "rl.test", "resolver", dns.resolver()));
+        assertEquals(List.of("127.0.21.6:5001"), addresses(srv), "an SRV target is resolved the same way");
+        DiscoveryClient none = track(DnsTests.client("dns", "name", "other.test", "resolver", dns.resolver()));
+        DiscoveryUnavailableException e = assertThrows(DiscoveryUnavailableException.class, none::read);
+        assertTrue(e.getMessage().contains("REFUSED for other.test. A"), e.getMessage());
+    }
+
     @Test
     void aServerFailureIsUnavailableNotEmpty() throws Exception {
         FakeDnsServer server = track(FakeDnsServer.answering(Rcode.SERVFAIL));
