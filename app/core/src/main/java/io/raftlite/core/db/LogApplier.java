@@ -280,9 +280,8 @@ final class LogApplier {
     }
 
     private static boolean isTransactionControl(String sql) {
-        List<SqlToken> tokens = SqlLexer.tokenize(sql);
-        SqlToken first = tokens.get(0);
-        return first.isKeyword("BEGIN") || first.isKeyword("COMMIT") || first.isKeyword("END");
+        SqlToken first = SqlLexer.first(sql);
+        return first != null && (first.isKeyword("BEGIN") || first.isKeyword("COMMIT") || first.isKeyword("END"));
     }
 
     /** Runs one SQL statement; returns null, or its deterministic error message. */

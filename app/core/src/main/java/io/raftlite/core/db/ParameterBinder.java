@@ -49,7 +49,7 @@ final class ParameterBinder {
     static Map<String, Integer> namedIndexes(String sql) {
         Map<String, Integer> names = new HashMap<>();
         int last = 0;
-        for (SqlToken t : SqlLexer.tokenize(sql)) {
+        for (SqlToken t : SqlLexer.each(sql)) { // one token at a time: a statement may hold a million
             if (t.kind() != SqlToken.Kind.PARAM) {
                 continue;
             }

@@ -29,6 +29,34 @@ public final class SqlLexer {
         return tokens;
     }
 
+    /** The tokens of {@code sql}, lexed as the caller iterates: one token held at a time, whatever the length. */
+    public static Iterable<SqlToken> each(String sql) {
+        return () -> new java.util.Iterator<>() {
+            private final SqlLexer lexer = new SqlLexer(sql);
+            private SqlToken next = lexer.next();
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public SqlToken next() {
+                if (next == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                SqlToken t = next;
+                next = lexer.next();
+                return t;
+            }
+        };
+    }
+
+    /** The first token of {@code sql}, or null when it holds none; lexes nothing past it. */
+    public static SqlToken first(String sql) {
+        return new SqlLexer(sql).next();
+    }
+
     /** The next token, or null at the end of the input. */
     SqlToken next() {
         skipSpaceAndComments();
