@@ -7,6 +7,8 @@ public final class BodyBudget {
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();
+    /** Large bodies draw their statements' share one at a time ({@link RequestCharge#parse}). */
+    private final java.util.concurrent.locks.ReentrantLock parsing = new java.util.concurrent.locks.ReentrantLock(true);
 
     public BodyBudget(long limit) {
         if (limit < 1) {
@@ -31,6 +33,10 @@ public final class BodyBudget {
     /** Gives back what {@link #tryReserve} took. */
     public void release(long bytes) {
         used.addAndGet(-bytes);
+    }
+
+    java.util.concurrent.locks.ReentrantLock parsing() {
+        return parsing;
     }
 
     public long limit() {

@@ -61,7 +61,7 @@ public final class DataApi {
             if (p.queue()) {
                 return queued(p, body, contentType, charge);
             }
-            List<Statement> statements = allowed(RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
+            List<Statement> statements = allowed(parse(body, contentType, charge));
             CommandResult r = await(store.submit(newCommand(Command.Kind.EXECUTE, statements, p)), p);
             return render(result(r, p, start), p, false);
         });
@@ -78,7 +78,7 @@ public final class DataApi {
                 throw new BadRequestException("query parameter not set");
             }
             List<Statement> statements = allowed(get ? List.of(Statement.of(p.q()))
-                    : RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
+                    : parse(body, contentType, charge));
             try (ResultHold hold = ResultHold.open()) { // the results' bytes count until they are rendered
                 return render(new Response(read(statements, p), null, timing(p, start), null, null), p, false);
             }
@@ -95,7 +95,7 @@ public final class DataApi {
             if (p.queue()) {
                 throw new BadRequestException("queue is not supported on /db/request");
             }
-            List<Statement> statements = allowed(RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
+            List<Statement> statements = allowed(parse(body, contentType, charge));
             boolean allReads = statements.stream().allMatch(s -> SqlPolicy.isReadOnly(s.sql()));
             if (allReads && p.level() != ReadLevel.STRONG) {
                 try (ResultHold hold = ResultHold.open()) {
@@ -159,6 +159,12 @@ public final class DataApi {
         }
     }
 
+    /** The request's statements, drawn from the budget as they are parsed ({@link RequestCharge#parse}). */
+    private static List<Statement> parse(byte[] body, String contentType, RequestCharge charge)
+            throws BadRequestException {
+        return charge.parse(() -> RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
+    }
+
     /** A saturated node (no read connection or result memory free in time): 503 that tells the client to retry. */
     static Reply busy(String reason) {
         return new Reply(503, Reply.TEXT, (reason + "\n").getBytes(StandardCharsets.UTF_8), Map.of("Retry-After", "1"));
@@ -175,7 +181,7 @@ public final class DataApi {
 
     /** A SQL dump to load, unless {@link SqlPolicy} refuses one of its statements (200 with an error, as for writes). */
     private Command loadSql(byte[] body, RequestCharge charge) throws BadRequestException {
-        String text = allowed(RequestParser.parse(body, "text/plain", RequestLimits.DEFAULT, charge)).get(0).sql();
+        String text = allowed(parse(body, "text/plain", charge)).get(0).sql();
         return new Command(Command.Kind.LOAD_SQL, true, now(), seed(), List.of(),
                 text.getBytes(StandardCharsets.UTF_8));
     }
@@ -195,7 +201,7 @@ public final class DataApi {
 
     private Reply queued(QueryParams p, byte[] body, String contentType, RequestCharge charge) throws BadRequestException {
         List<Statement> statements = p.waitForQueue() && (body == null || body.length == 0)
-                ? List.of() : allowed(RequestParser.parse(body, contentType, RequestLimits.DEFAULT, charge));
+                ? List.of() : allowed(parse(body, contentType, charge));
         if (!p.noLeader() && !store.leadership().leaderKnown()) {
             return Reply.text(503, "leader not found");
         }
