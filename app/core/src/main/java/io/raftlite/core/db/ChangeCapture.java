@@ -10,7 +10,6 @@ import org.sqlite.SQLiteUpdateListener;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
