@@ -1,15 +1,13 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.membership.ConfChange;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +61,7 @@ final class Forwarder implements AutoCloseable {
         }
         CompletableFuture<byte[]> reply;
         try {
-            reply = call.send(client, members(d), leader);
+            reply = call.send(client, ConfChange.members(d), leader);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -81,7 +79,7 @@ final class Forwarder implements AutoCloseable {
         }
         CompletableFuture<byte[]> reply;
         try {
-            reply = client.staleRead(members(d), target, NodeMeta.request());
+            reply = client.staleRead(ConfChange.members(d), target, NodeMeta.request());
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -101,17 +99,6 @@ final class Forwarder implements AutoCloseable {
         }
         return new StoreException(StoreException.Reason.UNAVAILABLE,
                 "forwarding to the leader failed: " + mapped.getMessage(), t);
-    }
-
-    /**
-     * Voters then listeners of the current (possibly not yet committed) configuration, each id once: while a
-     * listener is promoted or a voter demoted, the old and new configurations list it in both roles.
-     */
-    static List<RaftPeer> members(RaftServer.Division d) {
-        Map<RaftPeerId, RaftPeer> peers = new LinkedHashMap<>();
-        d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.putIfAbsent(p.getId(), p));
-        d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER).forEach(p -> peers.putIfAbsent(p.getId(), p));
-        return new ArrayList<>(peers.values());
     }
 
     static Throwable unwrap(Throwable t) {

@@ -59,7 +59,7 @@ import java.util.Set;
  * refuses a move when {@link #SUPPORTED} is false, as it did before this class existed. Any other failure (from
  * Ratis itself) leaves the state as it was, so the next run does the same work again.
  */
-final class PeerProxyRefresh {
+public final class PeerProxyRefresh {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerProxyRefresh.class);
 
@@ -73,7 +73,7 @@ final class PeerProxyRefresh {
     private static final Method IS_CAUGHT_UP;
     private static final Method CATCH_UP;
     /** Whether this Ratis has the internals this class needs; false turns moves off. */
-    static final boolean SUPPORTED;
+    public static final boolean SUPPORTED;
 
     static {
         Field peers = null;

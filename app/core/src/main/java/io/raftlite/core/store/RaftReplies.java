@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * {@link StoreException}, so the HTTP layer answers 503 or rqlite's timeout shape and never 500; only a
  * runtime exception thrown by our own code (a bug) passes through unchanged.
  */
-final class RaftReplies {
+public final class RaftReplies {
 
     private RaftReplies() {
     }
@@ -50,7 +50,7 @@ final class RaftReplies {
     }
 
     /** Nothing when the reply succeeded (replies without a message, e.g. setConfiguration); else throws. */
-    static Void successOrThrow(RaftClientReply reply) {
+    public static Void successOrThrow(RaftClientReply reply) {
         if (reply.isSuccess()) {
             return null;
         }
@@ -58,14 +58,14 @@ final class RaftReplies {
     }
 
     /** True when the failure means "try again shortly": a leader that has not committed its first entry yet. */
-    static boolean isTransient(Throwable t) {
+    public static boolean isTransient(Throwable t) {
         Throwable c = unwrap(t);
         return c instanceof LeaderNotReadyException || c instanceof LeaderSteppingDownException
                 || c instanceof ServerNotReadyException;
     }
 
     /** A {@link StoreException} for the failures the HTTP layer maps to a status; our own bugs as they are. */
-    static RuntimeException toFailure(Throwable failure) {
+    public static RuntimeException toFailure(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof StoreException s) {
             return s;

@@ -1,11 +1,12 @@
 package io.raftlite.core.store;
 
 import io.raftlite.core.command.Command;
-import io.raftlite.core.command.CommandCodec;
 import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.ResultCodec;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
+import io.raftlite.core.membership.ConfChange;
+import io.raftlite.core.membership.Membership;
 import io.raftlite.core.watch.ChangeLog;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -35,14 +36,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,8 +52,9 @@ import java.util.function.Consumer;
  * leader can serve is forwarded ({@link Forwarder}). Thread-safe; see {@code package-info} for the
  * restart-safety design, clustering and the readiness rule. Longer than the usual 400 lines because it is the
  * package's whole public surface and owns the Ratis server's lifecycle (including restarting it with a
- * new initial group); the mechanisms live in {@link Joiner}, {@link Bootstrapper}, {@link Forwarder},
- * {@link ClusterClient}, {@link LeadershipHandover}, {@link VoterBalancer} and {@link Remover}.
+ * new initial group); the data path's mechanisms live in {@link GroupCommit}, {@link Forwarder},
+ * {@link ClusterClient} and {@link SqliteStateMachine}, membership (join, bootstrap, removal, voter balancing)
+ * in {@link Membership}.
  */
 public final class RaftStore implements AutoCloseable {
 
@@ -66,14 +65,7 @@ public final class RaftStore implements AutoCloseable {
     private static final int GROUP_COMMIT_IN_FLIGHT = 1;
     /** Group commit: the most command bytes one grouped entry takes (a larger single command goes alone). */
     private static final long GROUP_COMMIT_MAX_BYTES = 1 << 20;
-    private static final Duration JOIN_RETRY_INTERVAL = Duration.ofMillis(500);
-    private static final Duration BOOTSTRAP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(3);
-    /** A listener is promoted only if the leader heard from it this recently ... */
-    private static final Duration RECENT_CONTACT = Duration.ofSeconds(3);
-    /** ... and its commit index is at most this far behind the leader's. */
-    private static final long PROMOTION_MAX_LAG = 100;
-    private static final Duration MEMBER_META_TIMEOUT = Duration.ofSeconds(2);
 
     private final StoreConfig config;
     private final RaftGroupId groupId;
@@ -93,9 +85,7 @@ public final class RaftStore implements AutoCloseable {
     private final RepliedCallIds repliedCallIds = new RepliedCallIds();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Readiness readiness = new Readiness();
-    private final Remover remover;
-    private final Stepdown stepdown;
-    private final VoterBalancer balancer;
+    private final Membership membership;
     private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "raftlite-membership");
         t.setDaemon(true);
@@ -111,7 +101,6 @@ public final class RaftStore implements AutoCloseable {
     private volatile RaftServer server;
     private volatile PeerProxyRefresh proxyRefresh;
     private volatile StoreObserver observer = StoreObserver.NONE;
-    private volatile Consumer<String> progress = text -> { };
 
     /** A store that takes commands of up to 4 MiB and 64 KiB encoded (the HTTP layer's default largest body). */
     public RaftStore(StoreConfig config) {
@@ -171,11 +160,7 @@ public final class RaftStore implements AutoCloseable {
         this.forwarder = new Forwarder(new ClusterClient(transport, groupId, config.applyTimeout(), limits.grpcMessageBytes()),
                 this::divisionOrNull,
                 config.applyTimeout());
-        this.remover = new Remover(transport, this::divisionOrNull, RETRY_INTERVAL.multipliedBy(5));
-        this.stepdown = new Stepdown(remover, this::divisionOrNull);
-        this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
-                id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
-                this::renewed);
+        this.membership = new Membership(config, groupId, self, transport, new MembershipHost());
     }
 
     /** Reports to {@code o} from now on (call before {@link #start} to see the first election). */
@@ -192,7 +177,7 @@ public final class RaftStore implements AutoCloseable {
      * "waiting for 3 nodes via [...]: 1 found"), for an operator's status display; called on the waiting thread.
      */
     public void onProgress(Consumer<String> listener) {
-        progress = listener == null ? text -> { } : listener;
+        membership.onProgress(listener);
     }
 
     /** Opens the log and database; bootstraps a single-node group when the node has no Raft state. */
@@ -248,17 +233,11 @@ public final class RaftStore implements AutoCloseable {
     private final AtomicBoolean upkeepScheduled = new AtomicBoolean();
 
     /**
-     * Starts the leader's membership upkeep ({@link VoterBalancer}) once: every balance interval, and at once
-     * when a configuration change is applied here (so a join is followed by a promotion without waiting); it
-     * idles on other nodes. Every node's run first renews its Raft connections to moved or departed members
-     * ({@link PeerProxyRefresh}) and restarts a demoted server ({@link #restartIfDemoted}).
+     * Starts the membership upkeep ({@link Membership#upkeep}) once: every balance interval, and at once when a
+     * configuration change is applied here (so a join is followed by a promotion without waiting).
      */
     private void scheduleUpkeep(SqliteStateMachine sm) {
-        Runnable upkeepRun = () -> {
-            refreshProxies();
-            restartIfDemoted();
-            balancer.run();
-        };
+        Runnable upkeepRun = membership::upkeep;
         sm.onConfigurationChange(() -> {
             try {
                 upkeep.execute(upkeepRun);
@@ -273,69 +252,47 @@ public final class RaftStore implements AutoCloseable {
         upkeep.scheduleWithFixedDelay(upkeepRun, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Ratis 3.2.2 leaves a demoted voter running as a FOLLOWER, and a follower whose election timer fires (the
-     * leader died, a long pause) finds itself NOT_IN_CONF and shuts its server down for good
-     * ({@code LeaderElection}: {@code server.shutdown()}). So a node whose settled configuration lists it as a
-     * listener while Ratis still runs it as a follower restarts its server in place: it recovers from its log
-     * and starts as a LISTENER ({@code RaftServerImpl.startAsPeer}). Requests fail as "store is not running"
-     * for the moment this takes.
-     */
-    private void restartIfDemoted() {
-        RaftServer.Division d = divisionOrNull();
-        if (d == null || d.getInfo().getCurrentRole() != RaftPeerRole.FOLLOWER || !configurationStable()
-                || d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) == null) {
-            return;
+    /** What {@link Membership} may do with this store's server. */
+    private final class MembershipHost implements Membership.Host {
+        @Override
+        public RaftServer.Division divisionOrNull() {
+            return RaftStore.this.divisionOrNull();
         }
-        LOG.info("demoted to listener: restarting the Raft server as a listener");
-        try {
-            restartAsListener();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("restarting as a listener failed: {}", e.toString());
+
+        @Override
+        public void restartWith(RaftGroup group) throws IOException {
+            RaftStore.this.restartWith(group);
         }
-    }
 
-    /** Whether a member's raised priority may be reset (see {@link VoterBalancer}). */
-    private boolean renewed(RaftPeerId id) {
-        PeerProxyRefresh refresh = proxyRefresh;
-        return refresh == null || refresh.renewed(id);
-    }
-
-    /** See {@link PeerProxyRefresh}: a member that moved to another address is dialed there from now on. */
-    private void refreshProxies() {
-        RaftServer.Division d = divisionOrNull();
-        PeerProxyRefresh refresh = proxyRefresh;
-        if (d != null && refresh != null) {
-            refresh.run(d);
+        @Override
+        public CompletableFuture<RaftClientReply> setConfiguration(SetConfigurationRequest.Arguments change) {
+            try {
+                return server.setConfigurationAsync(new SetConfigurationRequest(clientId, self.getId(), groupId,
+                        callIds.incrementAndGet(), change));
+            } catch (IOException | RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
-    }
 
-    private Optional<NodeMeta> metaOf(String nodeId, Duration timeout) {
-        try {
-            return Optional.of(nodeMeta(nodeId, timeout).get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return Optional.empty();
+        @Override
+        public CompletableFuture<NodeMeta> nodeMeta(String nodeId, Duration timeout) {
+            return RaftStore.this.nodeMeta(nodeId, timeout);
         }
-    }
 
-    /** A compare-and-set configuration change on this (leader) server; blocks until committed or failed. */
-    private void reconfigure(List<RaftPeer> oldVoters, List<RaftPeer> oldListeners, List<RaftPeer> voters,
-                             List<RaftPeer> listeners) throws Exception {
-        SetConfigurationRequest.Arguments change = ConfChange.compareAndSet(oldVoters, oldListeners, voters, listeners);
-        long timeoutMs = config.applyTimeout().toMillis();
-        RaftReplies.successOrThrow(setConfiguration(change).get(timeoutMs, TimeUnit.MILLISECONDS));
-    }
+        /** See {@link PeerProxyRefresh}: a member that moved to another address is dialed there from now on. */
+        @Override
+        public void refreshProxies() {
+            RaftServer.Division d = RaftStore.this.divisionOrNull();
+            PeerProxyRefresh refresh = proxyRefresh;
+            if (d != null && refresh != null) {
+                refresh.run(d);
+            }
+        }
 
-    /** Submits a configuration change to this server (which must lead) in-process. */
-    private CompletableFuture<RaftClientReply> setConfiguration(SetConfigurationRequest.Arguments args) {
-        try {
-            return server.setConfigurationAsync(new SetConfigurationRequest(clientId, self.getId(), groupId,
-                    callIds.incrementAndGet(), args));
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+        @Override
+        public boolean renewed(RaftPeerId id) {
+            PeerProxyRefresh refresh = proxyRefresh;
+            return refresh == null || refresh.renewed(id);
         }
     }
 
@@ -347,15 +304,15 @@ public final class RaftStore implements AutoCloseable {
      *                        TIMEOUT when it could not be done within {@code timeout}
      */
     public void remove(String nodeId, Duration timeout) throws InterruptedException {
-        remover.remove(nodeId, timeout);
+        membership.remove(nodeId, timeout);
     }
 
     /**
      * rqlite's stepdown, from any node: leadership moves to voter {@code nodeId} (null: any other voter);
-     * blocks until it leads. See {@link Stepdown} for the failures.
+     * blocks until it leads. See {@code membership.Stepdown} for the failures.
      */
     public void stepdown(String nodeId, Duration timeout) throws InterruptedException {
-        stepdown.stepdown(nodeId, timeout);
+        membership.stepdown(nodeId, timeout);
     }
 
     /**
@@ -381,27 +338,12 @@ public final class RaftStore implements AutoCloseable {
      */
     public void join(List<String> raftAddresses, boolean asListener, Duration timeout)
             throws InterruptedException, IOException {
-        join(raftAddresses, asListener, timeout, JOIN_RETRY_INTERVAL);
+        membership.join(raftAddresses, asListener, timeout);
     }
 
     void join(List<String> raftAddresses, boolean asListener, Duration timeout, Duration retryInterval)
             throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RaftServer.Division d = division(); // must be running, so that the leader can replicate to it
-        Joiner joiner = new Joiner(transport, groupId, self, raftAddresses, retryInterval);
-        RaftPeerRole role = joiner.roleFor(joiner.membership(timeout),
-                asListener || config.membership().nonVoter(), config.membership());
-        if (role == RaftPeerRole.LISTENER && Forwarder.members(d).isEmpty()
-                && !d.getInfo().getLifeCycleState().isRunning()) {
-            restartAsListener();
-        }
-        LOG.info("joining through {} as a {}", raftAddresses, role == RaftPeerRole.LISTENER ? "listener" : "voter");
-        progress.accept("joining through " + String.join(",", raftAddresses) + " as a "
-                + (role == RaftPeerRole.LISTENER ? "read replica" : "voter"));
-        joiner.join(role, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> {
-            RaftServer.Division now = divisionOrNull();
-            return now != null && now.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
-        });
+        membership.join(raftAddresses, asListener, timeout, retryInterval);
     }
 
     /**
@@ -415,50 +357,12 @@ public final class RaftStore implements AutoCloseable {
      */
     public void bootstrap(List<String> raftAddresses, int expect, Duration timeout)
             throws InterruptedException, IOException {
-        bootstrap(raftAddresses, expect, timeout, BOOTSTRAP_INTERVAL);
+        membership.bootstrap(raftAddresses, expect, timeout);
     }
 
     void bootstrap(List<String> raftAddresses, int expect, Duration timeout, Duration interval)
             throws InterruptedException, IOException {
-        division(); // must be running with its empty group, so that the others see it waiting
-        new Bootstrapper(transport, groupId, self.getId(), raftAddresses, expect, config.membership(), interval)
-                .reportingTo(progress).run(new Bootstrapper.Node() {
-            /**
-             * A listener the leader reached before it restarted with the group runs with the FOLLOWER role in
-             * 3.2.2 (a server started outside the conf never turns LISTENER); it counts as a member only once
-             * restarted, which starts it as a listener from its log.
-             */
-            @Override
-            public boolean isMember() {
-                RaftServer.Division d = divisionOrNull();
-                return d != null && (d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER) != null
-                        || d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) != null
-                        && d.getInfo().getCurrentRole() == RaftPeerRole.LISTENER);
-            }
-
-            @Override
-            public void restartWith(RaftGroup group) throws IOException {
-                RaftStore.this.restartWith(group);
-            }
-
-            @Override
-            public void join(Duration left) throws InterruptedException, IOException {
-                RaftStore.this.join(raftAddresses, false, left, interval);
-            }
-        }, timeout);
-    }
-
-    /**
-     * Ratis 3.2.2 leaves a listener added to a node started with an empty group in STARTING for good: the
-     * leader marks only voters caught up ({@code LeaderStateImpl.checkStaging} filters on FOLLOWER), so it
-     * keeps sending {@code initializing=true} and the node never turns RUNNING (no client requests, no
-     * stale reads) until the next leader change. A server whose initial group lists it as a LISTENER starts
-     * RUNNING as a listener (listeners never campaign), so a fresh node joining as a listener restarts its
-     * (empty) server that way before asking to be added; the leader's log then replaces that conf.
-     */
-    private void restartAsListener() throws IOException {
-        restartWith(RaftGroup.valueOf(groupId, RaftPeer.newBuilder().setId(self.getId())
-                .setAddress(self.getAddress()).setStartupRole(RaftPeerRole.LISTENER).build()));
+        membership.bootstrap(raftAddresses, expect, timeout, interval);
     }
 
     /** Closes the server (started with an empty group) and starts a new one with this initial group. */
@@ -476,7 +380,7 @@ public final class RaftStore implements AutoCloseable {
      * restarts the server as the only member of a new group, which then elects this node.
      */
     public void formAlone() throws IOException {
-        restartWith(RaftGroup.valueOf(groupId, self));
+        membership.formAlone();
     }
 
     /**
@@ -506,15 +410,15 @@ public final class RaftStore implements AutoCloseable {
      * answers (nodes waiting to join, with an empty group, do not count); one short RPC per address.
      */
     public static List<String> answeringMembers(String clusterName, List<String> raftAddresses, Duration timeout) {
-        return Bootstrapper.members(RaftTransport.PLAINTEXT, RaftPropertiesFactory.groupId(clusterName), raftAddresses,
-                timeout);
+        return Membership.answeringMembers(RaftTransport.PLAINTEXT, RaftPropertiesFactory.groupId(clusterName),
+                raftAddresses, timeout);
     }
 
     /** The same, over TLS with {@code tls} (null: plaintext). */
     public static List<String> answeringMembers(String clusterName, List<String> raftAddresses, Duration timeout,
                                                 TlsConfig tls) throws IOException {
-        return Bootstrapper.members(RaftTransport.of(tls), RaftPropertiesFactory.groupId(clusterName), raftAddresses,
-                timeout);
+        return Membership.answeringMembers(RaftTransport.of(tls), RaftPropertiesFactory.groupId(clusterName),
+                raftAddresses, timeout);
     }
 
     /** The node's transport; a certificate, key or CA file that cannot be read stops the node at start. */
@@ -643,7 +547,7 @@ public final class RaftStore implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
         }
-        if (Forwarder.members(d).isEmpty()) { // started to join but not added yet: no leader will ever answer
+        if (ConfChange.members(d).isEmpty()) { // started to join but not added yet: no leader will ever answer
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.NO_LEADER, "leader not found: not a member yet", null));
         }
@@ -685,24 +589,9 @@ public final class RaftStore implements AutoCloseable {
         });
     }
 
-    /**
-     * Leader only, for tests that add a member directly (nodes join through {@link #join}): adds a voting
-     * member; completes once the new configuration is committed, after the new node caught up (by log or
-     * snapshot). The new node must have been started with {@code start(false)}.
-     */
+    /** For tests: see {@link Membership#addVoter}. */
     CompletableFuture<Void> addVoter(String nodeId, String raftAddress) {
-        RaftServer.Division d = divisionOrNull();
-        if (d == null) {
-            return CompletableFuture.failedFuture(
-                    new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
-        }
-        RaftPeer peer = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
-        List<RaftPeer> voters = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER));
-        List<RaftPeer> listeners = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER));
-        List<RaftPeer> newVoters = new ArrayList<>(voters);
-        newVoters.add(peer);
-        return setConfiguration(ConfChange.compareAndSet(voters, listeners, newVoters, listeners)).thenApply(RaftReplies::successOrThrow)
-                .exceptionallyCompose(t -> CompletableFuture.failedFuture(RaftReplies.toFailure(t)));
+        return membership.addVoter(nodeId, raftAddress);
     }
 
     /** The current leader's node id, or null when none is known. */
@@ -726,7 +615,7 @@ public final class RaftStore implements AutoCloseable {
     /**
      * Ratis 3.2.2 never turns a demoted voter's server into a LISTENER (only the opposite change exists,
      * {@code ServerState.updateConfiguration}); it runs as a FOLLOWER that the configuration does not count
-     * until {@link #restartIfDemoted} restarts it. Report what the configuration says meanwhile.
+     * until {@link Membership#upkeep} restarts it. Report what the configuration says meanwhile.
      */
     private String roleOf(RaftServer.Division d) {
         RaftPeerRole role = d.getInfo().getCurrentRole();
@@ -778,7 +667,7 @@ public final class RaftStore implements AutoCloseable {
         return true;
     }
 
-    /** For tests: Ratis itself runs this server as a listener (see {@link #restartIfDemoted}). */
+    /** For tests: Ratis itself runs this server as a listener (see {@link Membership#upkeep}). */
     boolean runsAsListener() {
         RaftServer.Division d = divisionOrNull();
         return d != null && d.getInfo().getCurrentRole() == RaftPeerRole.LISTENER;
@@ -787,8 +676,7 @@ public final class RaftStore implements AutoCloseable {
     /** For tests: no membership change is half done here (no joint configuration). */
     boolean configurationStable() {
         RaftServer.Division d = divisionOrNull();
-        return d != null && d.getRaftConf().getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
-                && d.getRaftConf().getPreviousPeers(RaftPeerRole.LISTENER).isEmpty();
+        return d != null && ConfChange.stable(d);
     }
 
     /** The group's members: voters then listeners. */

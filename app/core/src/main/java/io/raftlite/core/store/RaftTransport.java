@@ -38,12 +38,12 @@ import java.util.function.Supplier;
  * {@code io.raftlite.core.tls} re-read their files when they change, so new connections use a rotated
  * certificate or CA without a restart; connections already open keep theirs.
  */
-final class RaftTransport {
+public final class RaftTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftTransport.class);
 
     /** No TLS: what every node without {@code -node-cert} uses (loopback, or {@code -raft-insecure}). */
-    static final RaftTransport PLAINTEXT = new RaftTransport(null, null);
+    public static final RaftTransport PLAINTEXT = new RaftTransport(null, null);
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
@@ -65,7 +65,7 @@ final class RaftTransport {
      * @throws IOException when a certificate, key or CA file cannot be read (the message names the file, never
      *                     the key)
      */
-    static RaftTransport of(TlsConfig config) throws IOException {
+    public static RaftTransport of(TlsConfig config) throws IOException {
         if (config == null) {
             return PLAINTEXT;
         }
@@ -122,7 +122,7 @@ final class RaftTransport {
      * (found with a {@link TlsProbe}), says so; otherwise the failure's own message (and the TLS error, if any).
      * Every node of a cluster uses TLS or none does; gRPC alone reports a mismatch as a bare "UNAVAILABLE".
      */
-    String explain(String address, Throwable failure) {
+    public String explain(String address, Throwable failure) {
         String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
         String ssl = sslCause(failure);
         if (!message.contains("UNAVAILABLE") || refused(failure)) {
@@ -181,12 +181,12 @@ final class RaftTransport {
     }
 
     /** A gRPC client for {@code group}; each RPC attempt times out after {@code requestTimeout}. */
-    RaftClient client(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry) {
+    public RaftClient client(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry) {
         return client(group, leaderHint, requestTimeout, retry, EntryLimits.RATIS_DEFAULT_GRPC_MESSAGE_BYTES);
     }
 
     /** The same, with another gRPC message size limit than Ratis' default. */
-    RaftClient client(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry,
+    public RaftClient client(RaftGroup group, RaftPeerId leaderHint, Duration requestTimeout, RetryPolicy retry,
                       long messageSizeMax) {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));

@@ -1,5 +1,7 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.membership.Bootstrapper;
+
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;

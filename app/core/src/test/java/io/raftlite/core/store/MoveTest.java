@@ -1,5 +1,7 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.membership.Joiner;
+
 import org.apache.ratis.protocol.RaftPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,10 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
+
+import io.raftlite.core.store.StoreConfig;
+import io.raftlite.core.store.StoreException;
+import io.raftlite.core.store.RaftTransport;
+import io.raftlite.core.store.RaftReplies;
+import io.raftlite.core.store.PeerProxyRefresh;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -18,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,7 +54,7 @@ import java.util.function.BooleanSupplier;
  * Other failures are retried with jittered backoff until the timeout; a lost compare-and-set (another change
  * committed first) sooner ({@link #lostCompareAndSet}).
  */
-final class Joiner {
+public final class Joiner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Joiner.class);
     private static final Duration MAX_RPC_TIMEOUT = Duration.ofSeconds(30);
@@ -59,7 +64,7 @@ final class Joiner {
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
 
     /** The group as one member sees it (voters, then listeners with the LISTENER startup role) and its leader. */
-    record Membership(RaftGroup group, RaftPeerId leader) {
+    public record Membership(RaftGroup group, RaftPeerId leader) {
         List<RaftPeer> voters() {
             return group.getPeers().stream().filter(p -> p.getStartupRole() != RaftPeerRole.LISTENER).toList();
         }
@@ -84,7 +89,7 @@ final class Joiner {
     private final Duration interval;
     private final boolean movable;
 
-    Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval) {
+    public Joiner(RaftGroupId groupId, RaftPeer self, List<String> addresses, Duration interval) {
         this(RaftTransport.PLAINTEXT, groupId, self, addresses, interval, PeerProxyRefresh.SUPPORTED);
     }
 
@@ -132,7 +137,7 @@ final class Joiner {
     }
 
     /** Reads the membership through the first member that answers, retrying until {@code timeout}. */
-    Membership membership(Duration timeout) throws InterruptedException {
+    public Membership membership(Duration timeout) throws InterruptedException {
         return retrying(timeout, rpcTimeout -> {
             GroupInfoReply info = currentInfo(rpcTimeout);
             return new Membership(info.getGroup(), leaderOf(info.getRoleInfoProto()));

@@ -1,4 +1,8 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
+
+import io.raftlite.core.store.StoreConfig;
+import io.raftlite.core.store.NodeMeta;
+import io.raftlite.core.store.PeerProxyRefresh;
 
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -43,7 +47,7 @@ import java.util.function.Supplier;
  * removal makes one of them fail and the next run recomputes. Promoting one voter at a time can leave an even
  * number of voters for one interval (3 → 4 → 5): Ratis refuses adding as many new voters as it keeps.
  */
-final class VoterBalancer implements Runnable {
+public final class VoterBalancer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VoterBalancer.class);
     private static final long NON_VOTER_CACHE_NANOS = Duration.ofMinutes(1).toNanos();

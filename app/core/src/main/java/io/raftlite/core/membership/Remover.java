@@ -1,4 +1,8 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
+
+import io.raftlite.core.store.StoreException;
+import io.raftlite.core.store.RaftTransport;
+import io.raftlite.core.store.RaftReplies;
 
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.client.RaftClient;
@@ -40,7 +44,7 @@ import java.util.function.Supplier;
  * The removed node is not told; if it still runs it stops hearing from the leader (its pre-votes are refused
  * while the others have a leader) and should be stopped.
  */
-final class Remover {
+public final class Remover {
 
     private static final Logger LOG = LoggerFactory.getLogger(Remover.class);
 
@@ -140,7 +144,7 @@ final class Remover {
     RaftClient client(RaftServer.Division d, RaftPeerId leader, long deadline) {
         long left = Math.max(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         Duration rpc = Duration.ofMillis(Math.min(left, MAX_RPC_TIMEOUT.toMillis()));
-        return transport.client(RaftGroup.valueOf(d.getMemberId().getGroupId(), Forwarder.members(d)), leader, rpc,
+        return transport.client(RaftGroup.valueOf(d.getMemberId().getGroupId(), ConfChange.members(d)), leader, rpc,
                 RETRY);
     }
 

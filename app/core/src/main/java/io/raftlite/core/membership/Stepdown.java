@@ -1,4 +1,6 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
+
+import io.raftlite.core.store.StoreException;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -25,7 +27,7 @@ import java.util.function.Supplier;
  *   <li>No leader, or the target not elected within the timeout: NO_LEADER or TIMEOUT.</li>
  * </ul>
  */
-final class Stepdown {
+public final class Stepdown {
 
     private static final Logger LOG = LoggerFactory.getLogger(Stepdown.class);
     private static final long NOT_READY_RETRY_MS = 50;

@@ -1,7 +1,12 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
 
+import io.raftlite.core.store.PeerProxyRefresh;
+import io.raftlite.core.store.RaftTransport;
+import io.raftlite.core.store.StoreConfig;
+import io.raftlite.core.store.StoreException;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The voter target and a joiner's role choice, without a cluster. */
 class MembershipRulesTest {
+
+    private static final RaftGroupId GROUP = RaftGroupId.randomId();
 
     private static StoreConfig.Membership cap(int maxVoters) {
         return new StoreConfig.Membership(maxVoters, false, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
@@ -37,7 +44,7 @@ class MembershipRulesTest {
     @Test
     void aJoinerVotesOnlyWhileVotersAreShortOfTheTarget() {
         RaftPeer self = peer("new", "127.0.0.9:1", RaftPeerRole.FOLLOWER);
-        Joiner joiner = new Joiner(RaftPropertiesFactory.groupId("t"), self, List.of("127.0.0.1:1"), Duration.ofMillis(10));
+        Joiner joiner = new Joiner(GROUP, self, List.of("127.0.0.1:1"), Duration.ofMillis(10));
         // one voter: a second node would make two voters, no better than one → listener
         assertEquals(RaftPeerRole.LISTENER, joiner.roleFor(membership(1, 0), false, cap(5)));
         // one voter and a listener: the third node makes three voters (the listener is promoted after)
@@ -51,17 +58,17 @@ class MembershipRulesTest {
     @Test
     void aKnownIdKeepsItsRoleAtTheSameAddressAndAtAnotherUnlessThisRatisCannotMoveIt() {
         StoreConfig.Membership cap5 = cap(5);
-        Joiner.Membership m = new Joiner.Membership(RaftGroup.valueOf(RaftPropertiesFactory.groupId("t"),
+        Joiner.Membership m = new Joiner.Membership(RaftGroup.valueOf(GROUP,
                 peer("a", "127.0.0.1:1", RaftPeerRole.FOLLOWER), peer("b", "127.0.0.2:1", RaftPeerRole.LISTENER)), null);
-        Joiner sameB = new Joiner(RaftPropertiesFactory.groupId("t"), peer("b", "127.0.0.2:1", RaftPeerRole.FOLLOWER),
+        Joiner sameB = new Joiner(GROUP, peer("b", "127.0.0.2:1", RaftPeerRole.FOLLOWER),
                 List.of("127.0.0.1:1"), Duration.ofMillis(10));
         assertEquals(RaftPeerRole.LISTENER, sameB.roleFor(m, false, cap5));
         assertTrue(PeerProxyRefresh.SUPPORTED, "Ratis internals PeerProxyRefresh needs are there (a Ratis upgrade"
                 + " may remove them: then moves are refused, see below)");
-        Joiner movedB = new Joiner(RaftPropertiesFactory.groupId("t"), peer("b", "127.0.0.3:1", RaftPeerRole.FOLLOWER),
+        Joiner movedB = new Joiner(GROUP, peer("b", "127.0.0.3:1", RaftPeerRole.FOLLOWER),
                 List.of("127.0.0.1:1"), Duration.ofMillis(10));
         assertEquals(RaftPeerRole.LISTENER, movedB.roleFor(m, false, cap5));
-        Joiner unmovable = new Joiner(RaftTransport.PLAINTEXT, RaftPropertiesFactory.groupId("t"),
+        Joiner unmovable = new Joiner(RaftTransport.PLAINTEXT, GROUP,
                 peer("b", "127.0.0.3:1", RaftPeerRole.FOLLOWER),
                 List.of("127.0.0.1:1"), Duration.ofMillis(10), false);
         StoreException e = assertThrows(StoreException.class, () -> unmovable.roleFor(m, false, cap5));
@@ -77,7 +84,7 @@ class MembershipRulesTest {
         for (int i = 0; i < listeners; i++) {
             peers.add(peer("l" + i, "127.0.0.1:" + (2000 + i), RaftPeerRole.LISTENER));
         }
-        return new Joiner.Membership(RaftGroup.valueOf(RaftPropertiesFactory.groupId("t"), peers), null);
+        return new Joiner.Membership(RaftGroup.valueOf(GROUP, peers), null);
     }
 
     private static RaftPeer peer(String id, String address, RaftPeerRole role) {

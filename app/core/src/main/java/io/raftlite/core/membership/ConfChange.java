@@ -1,9 +1,15 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
 
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.RaftServer;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one shape every membership change takes (join, promotion, demotion, removal, reaping): Ratis'
@@ -13,7 +19,7 @@ import java.util.List;
  * the listeners from the request's arguments, not from the merged list); never the array overload, which
  * drops the servers.
  */
-final class ConfChange {
+public final class ConfChange {
 
     private ConfChange() {
     }
@@ -25,6 +31,23 @@ final class ConfChange {
                 .setServersInCurrentConf(oldVoters).setListenersInCurrentConf(oldListeners)
                 .setServersInNewConf(voters).setListenersInNewConf(listeners)
                 .build();
+    }
+
+    /**
+     * Voters then listeners of the current (possibly not yet committed) configuration, each id once: while a
+     * listener is promoted or a voter demoted, the old and new configurations list it in both roles.
+     */
+    public static List<RaftPeer> members(RaftServer.Division d) {
+        Map<RaftPeerId, RaftPeer> peers = new LinkedHashMap<>();
+        d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.putIfAbsent(p.getId(), p));
+        d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER).forEach(p -> peers.putIfAbsent(p.getId(), p));
+        return new ArrayList<>(peers.values());
+    }
+
+    /** No membership change is half done on {@code d} (no joint configuration). */
+    public static boolean stable(RaftServer.Division d) {
+        return d.getRaftConf().getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
+                && d.getRaftConf().getPreviousPeers(RaftPeerRole.LISTENER).isEmpty();
     }
 
     /** {@code peers} with the member of {@code p}'s id (if any) replaced by {@code p}, in place. */

@@ -1,4 +1,9 @@
-package io.raftlite.core.store;
+package io.raftlite.core.membership;
+
+import io.raftlite.core.store.StoreConfig;
+import io.raftlite.core.store.StoreException;
+import io.raftlite.core.store.RaftTransport;
+import io.raftlite.core.store.RaftStore;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -43,7 +48,7 @@ import java.util.function.Consumer;
  * The set is the same on every node only when {@code -join} lists exactly the N nodes (rqlite's rule): with
  * more addresses, two nodes could see different subsets of N and form two groups.
  */
-final class Bootstrapper {
+public final class Bootstrapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrapper.class);
     private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -218,7 +223,7 @@ final class Bootstrapper {
      * {@link StoreConfig.Membership#targetVoters} of them voters and the rest listeners, each at the address it
      * answered on.
      */
-    static RaftGroup initialGroup(RaftGroupId groupId, Map<RaftPeerId, String> nodes,
+    public static RaftGroup initialGroup(RaftGroupId groupId, Map<RaftPeerId, String> nodes,
                                   StoreConfig.Membership membership) {
         List<RaftPeerId> ids = new ArrayList<>(nodes.keySet());
         ids.sort((a, b) -> a.toString().compareTo(b.toString()));
