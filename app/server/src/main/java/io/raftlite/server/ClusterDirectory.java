@@ -72,7 +72,7 @@ final class ClusterDirectory implements ClusterView {
     @Override
     public List<Member> members(boolean probe) {
         String leader = store.leaderId();
-        List<StoreNode> nodes = store.nodes();
+        List<StoreNode> nodes = store.isRunning() ? store.nodes() : List.of(); // not yet: still joining
         if (!probe) {
             return nodes.stream().map(n -> new Member(n.id(), n.id().equals(selfId) ? selfApiAddress
                     : apiAddresses.getOrDefault(n.id(), ""), n.address(), n.voter(), n.id().equals(selfId),

@@ -30,6 +30,8 @@ public final class Main {
 
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
     private static final AtomicReference<ApplicationContext> RUNNING = new AtomicReference<>();
+    /** Whether this JVM is the node's process ({@link #main}), which a failed start ends. */
+    private static final java.util.concurrent.atomic.AtomicBoolean AS_PROCESS = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Main() {
     }
@@ -69,16 +71,32 @@ public final class Main {
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment(System.getenv());
         exitCleanlyOn("TERM", notifier);
         exitCleanlyOn("INT", notifier);
+        AS_PROCESS.set(true);
         try {
             RUNNING.set(start(settings, notifier));
-        } catch (NodeIdentity.IdentityException e) {
-            exit(2, e.getMessage());
-        } catch (UncheckedIOException e) {
-            exit(1, e.getMessage());
-        } catch (IllegalStateException e) {
-            exit(1, e.getMessage());
         } catch (RuntimeException e) {
+            exitOnStartFailure(e);
+        }
+    }
+
+    private static void exitOnStartFailure(Exception e) {
+        if (e instanceof NodeIdentity.IdentityException) {
+            exit(2, e.getMessage());
+        } else if (e instanceof UncheckedIOException || e instanceof IllegalStateException) {
+            exit(1, e.getMessage());
+        } else {
             exit(1, "could not start: " + rootMessage(e));
+        }
+    }
+
+    /**
+     * The node could not get into its cluster after its HTTP API started ({@link ClusterFormation}): the process
+     * exits as a failed start does (1, with the reason); a node started in another program's JVM logs it.
+     */
+    static void failedToForm(Exception e) {
+        Log.LOG.error("could not join or form the cluster: {}", rootMessage(e));
+        if (AS_PROCESS.get()) {
+            exitOnStartFailure(e);
         }
     }
 

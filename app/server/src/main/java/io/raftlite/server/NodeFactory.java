@@ -80,10 +80,14 @@ class NodeFactory {
         Runtime.getRuntime().halt(EXIT_STORAGE_FAILURE);
     }
 
+    /**
+     * The store, started at once when the node has Raft state or forms a cluster alone; a node that joins,
+     * waits for {@code -bootstrap-expect} peers or asks discovery starts it in {@link #clusterFormation}, after
+     * the HTTP API is up. Started eagerly ({@code @Context}) so a node that cannot open its log fails at start.
+     */
     @Context
     @Bean(preDestroy = "close")
-    RaftStore raftStore(NodeSettings s, NodeInfo info, Discovery discovery, StoreObserver observer,
-                        SystemdNotifier notifier) {
+    RaftStore raftStore(NodeSettings s, NodeInfo info, StoreObserver observer) {
         RaftStore store = new RaftStore(new StoreConfig(info.nodeId(), s.raftAddr().toString(),
                 s.raftAdvAddr().toString(), s.dataDir(), s.clusterName(), s.snapshotThreshold(),
                 s.logSegmentSizeBytes(), s.readConnections(), s.applyTimeout(), apiAddress(s))
@@ -95,46 +99,83 @@ class NodeFactory {
                 .withTls(s.raftTls()), s.reads(), RaftStore.maxCommandBytes(s.maxBodyBytes()));
         warnIfInsecure(s);
         store.observe(observer);
-        store.onProgress(notifier::status);
-        discovery.onState(notifier::status);
-        try {
-            boolean hasState = store.hasState();
-            notifier.status(hasState ? "recovering from its Raft log" : "starting");
-            if (hasState && (!s.join().isEmpty() || discovery.enabled())) {
-                LOG.info("node has Raft state: ignoring {} and recovering from its own log",
-                        discovery.enabled() ? "the discovery store" : s.bootstrapExpect() > 0
-                                ? "-join and -bootstrap-expect" : "-join");
-            }
-            String clusterId = null;
-            if (!hasState && discovery.enabled()) {
-                clusterId = discovery.bootstrap(store, s, self(s, info)); // starts the store when it knows how
-            } else if (!hasState && s.bootstrapExpect() > 0) {
-                store.start(false);
-                List<String> targets = s.join().stream().map(Object::toString).toList();
+        return store;
+    }
+
+    /**
+     * How the node gets into its cluster. A node with Raft state recovers from it and ignores {@code -join} and
+     * {@code -bootstrap-expect}; a new node with {@code -bootstrap-expect} joins the cluster or forms it with
+     * the other listed nodes, a new node with only {@code -join} joins through it, one with {@code -disco-mode}
+     * asks the discovery store, and one without any of them bootstraps a single-node cluster. The first and
+     * the last are done before the HTTP API starts; the others wait in the background (see
+     * {@link ClusterFormation}).
+     */
+    @Context
+    @Bean(preDestroy = "stopping")
+    ClusterFormation clusterFormation(RaftStore store, NodeSettings s, NodeInfo info, Discovery discovery,
+                                      SystemdNotifier notifier) {
+        boolean hasState = store.hasState();
+        notifier.status(hasState ? "recovering from its Raft log" : "starting");
+        if (hasState && (!s.join().isEmpty() || discovery.enabled())) {
+            LOG.info("node has Raft state: ignoring {} and recovering from its own log",
+                    discovery.enabled() ? "the discovery store" : s.bootstrapExpect() > 0
+                            ? "-join and -bootstrap-expect" : "-join");
+        }
+        List<String> targets = s.join().stream().map(Object::toString).toList();
+        if (hasState || !discovery.enabled() && targets.isEmpty()) {
+            startStore(() -> store.start(true), store, s);
+            discovery.startReporting(store, self(s, info), () -> members(store), null);
+            return ClusterFormation.formed(hasState ? ClusterFormation.Way.RECOVERING : ClusterFormation.Way.ALONE);
+        }
+        String[] clusterId = new String[1];
+        ClusterFormation.Wait wait;
+        ClusterFormation.Way way;
+        if (discovery.enabled()) {
+            way = ClusterFormation.Way.DISCOVERY;
+            wait = () -> clusterId[0] = discovery.bootstrap(store, s, self(s, info)); // starts the store when it knows how
+        } else if (s.bootstrapExpect() > 0) {
+            way = ClusterFormation.Way.BOOTSTRAP_EXPECT;
+            wait = () -> {
+                startStore(() -> store.start(false), store, s);
                 LOG.info("joining the cluster through {}, or forming it once {} of them are up", targets,
                         s.bootstrapExpect());
                 store.bootstrap(targets, s.bootstrapExpect(), s.bootstrapExpectTimeout());
-            } else if (!hasState && !s.join().isEmpty()) {
-                store.start(false);
-                List<String> targets = s.join().stream().map(Object::toString).toList();
+            };
+        } else {
+            way = ClusterFormation.Way.JOINING;
+            wait = () -> {
+                startStore(() -> store.start(false), store, s);
                 LOG.info("joining the cluster through {}{}", targets, s.nonVoter() ? " as a read replica" : "");
                 store.join(targets, s.nonVoter(), s.joinTimeout());
-            } else {
-                store.start(true);
-            }
-            discovery.startReporting(store, self(s, info), () -> members(store), clusterId);
+            };
+        }
+        ClusterFormation formation = ClusterFormation.waiting(way);
+        store.onProgress(text -> {
+            formation.progress(text);
+            notifier.status(text);
+        });
+        discovery.onState(text -> {
+            formation.progress(text);
+            notifier.status(text);
+        });
+        formation.start(wait, () -> discovery.startReporting(store, self(s, info), () -> members(store), clusterId[0]),
+                Main::failedToForm);
+        return formation;
+    }
+
+    @FunctionalInterface
+    private interface StoreStart {
+        void run() throws IOException;
+    }
+
+    /** Starts the store; one that cannot open its log fails the start with where and why. */
+    private static void startStore(StoreStart start, RaftStore store, NodeSettings s) {
+        try {
+            start.run();
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("cannot start the Raft store in " + s.dataDir() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            store.close();
-            throw new IllegalStateException("interrupted while joining the cluster", e);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
         }
-        return store;
     }
 
     /** A routable Raft port without TLS starts only with -raft-insecure (see SettingsResolver): say so in the log. */
@@ -283,7 +324,8 @@ class NodeFactory {
 
     @Singleton
     StatusApi statusApi(ClusterDirectory directory, NodeSettings settings, NodeInfo info, Discovery discovery,
-                        RenderService render) {
-        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null), render::status);
+                        RenderService render, ClusterFormation formation) {
+        return new StatusApi(directory, settings, info, () -> discovery.status().orElse(null), render::status,
+                formation::describe);
     }
 }

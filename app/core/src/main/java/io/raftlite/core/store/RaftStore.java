@@ -629,15 +629,24 @@ public final class RaftStore implements AutoCloseable {
         return role.name();
     }
 
+    /**
+     * This node's Raft state; while the server is not running (not started yet, e.g. waiting to join, or
+     * restarting as a listener, or closed) a status with role UNKNOWN, no leader and {@code ready} false.
+     */
     public StoreStatus status() {
-        RaftServer.Division d = division();
+        RaftServer.Division d = divisionOrNull();
+        SqliteStateMachine sm = stateMachine;
+        if (d == null || sm == null) {
+            return new StoreStatus(config.nodeId(), "UNKNOWN", 0, null, null, 0, 0, 0, 0, groupId.getUuid().toString(),
+                    false);
+        }
         DivisionInfo info = d.getInfo();
         RaftPeerId leader = info.getLeaderId();
         RaftPeer leaderPeer = leader == null ? null : d.getRaftConf().getPeer(leader);
-        long commit = d.getRaftLog().getLastCommittedIndex();
-        long applied = stateMachine.getLastAppliedTermIndex().getIndex();
-        SnapshotInfo snapshot = stateMachine.getLatestSnapshot();
-        StoreDatabase db = stateMachine.database();
+        long commit = commitIndex(d);
+        long applied = sm.getLastAppliedTermIndex().getIndex();
+        SnapshotInfo snapshot = sm.getLatestSnapshot();
+        StoreDatabase db = sm.database();
         return new StoreStatus(config.nodeId(), roleOf(d), info.getCurrentTerm(),
                 leader == null ? null : leader.toString(),
                 leaderPeer == null ? null : leaderPeer.getAddress(),
@@ -651,8 +660,17 @@ public final class RaftStore implements AutoCloseable {
         if (d == null) {
             return false;
         }
-        return readiness.check(d.getInfo(), d.getRaftLog().getLastCommittedIndex(),
+        return readiness.check(d.getInfo(), commitIndex(d),
                 stateMachine.getLastAppliedTermIndex().getIndex());
+    }
+
+    /** The division's commit index; 0 while its log is not open (a server started with an empty group, waiting to join). */
+    private static long commitIndex(RaftServer.Division d) {
+        try {
+            return d.getRaftLog().getLastCommittedIndex();
+        } catch (IllegalStateException e) { // "log is uninitialized"
+            return 0;
+        }
     }
 
     /** Polls {@link #isReady()} until it holds or {@code timeout} passes; returns whether it holds. */
@@ -677,6 +695,11 @@ public final class RaftStore implements AutoCloseable {
     boolean configurationStable() {
         RaftServer.Division d = divisionOrNull();
         return d != null && ConfChange.stable(d);
+    }
+
+    /** Whether the Ratis server runs now (false before {@link #start}, while it restarts, after {@link #close}). */
+    public boolean isRunning() {
+        return divisionOrNull() != null;
     }
 
     /** The group's members: voters then listeners. */

@@ -28,6 +28,7 @@ public final class StatusApi {
     private final NodeInfo info;
     private final Supplier<DiscoveryTracker.Status> disco;
     private final Supplier<List<Map<String, Object>>> render;
+    private final Supplier<Map<String, Object>> formation;
 
     public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info) {
         this(store, settings, info, () -> null);
@@ -41,6 +42,13 @@ public final class StatusApi {
     /** @param render the {@code render} section, one map per rendered file (empty: the section is left out) */
     public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info, Supplier<DiscoveryTracker.Status> disco,
                      Supplier<List<Map<String, Object>>> render) {
+        this(store, settings, info, disco, render, Map::of);
+    }
+
+    /** @param formation how the node gets into its cluster ({@code io.raftlite.server.ClusterFormation#describe}) */
+    public StatusApi(ClusterView store, NodeSettings settings, NodeInfo info, Supplier<DiscoveryTracker.Status> disco,
+                     Supplier<List<Map<String, Object>>> render, Supplier<Map<String, Object>> formation) {
+        this.formation = formation;
         this.store = store;
         this.settings = settings;
         this.info = info;
@@ -101,6 +109,10 @@ public final class StatusApi {
         root.put("node", node);
         root.put("runtime", runtime);
         root.put("store", storeMap);
+        Map<String, Object> joining = formation.get();
+        if (!joining.isEmpty()) {
+            root.put("formation", joining);
+        }
         DiscoveryTracker.Status d = disco.get();
         if (d != null) {
             root.put("disco", discoMap(d));

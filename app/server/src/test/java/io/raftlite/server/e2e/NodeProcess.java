@@ -178,6 +178,11 @@ final class NodeProcess implements AutoCloseable {
                 "kill-raftlite-nodes"));
     }
 
+    /**
+     * Waits until {@code /readyz} answers 200 and the node's join or bootstrap returned ({@code /status}
+     * {@code formation.state} is no longer {@code waiting}): the API answers during the wait (as rqlite's does),
+     * which tests that start a cluster node by node do not wait through.
+     */
     void awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -185,7 +190,7 @@ final class NodeProcess implements AutoCloseable {
                 throw new AssertionError("raftlite exited with " + process.exitValue() + ":\n" + logTail());
             }
             try {
-                if (get("/readyz").statusCode() == 200) {
+                if (get("/readyz").statusCode() == 200 && !get("/status").body().contains("\"state\":\"waiting\"")) {
                     return;
                 }
             } catch (IOException e) {

@@ -30,6 +30,15 @@ class ParityIT extends ProcessFixture {
         NodeProcess n1 = nodes.get(0);
         NodeProcess n2 = nodes.get(1);
         awaitLeader(n1, "n1");
+        // the third join is followed by the second node's promotion to voter (the balancer; a node is ready
+        // as soon as it is in the configuration, which may be before that)
+        awaitCondition("three voters", () -> {
+            try {
+                return n2.get("/nodes?ver=2").body().split("\"voter\":true").length == 4;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         String version = n2.get("/status").body().replaceAll("(?s).*\"build\":\\{\"version\":\"([^\"]+)\".*", "$1");
         Matcher m = NODE.matcher(n2.get("/nodes?ver=2").body());
         int entries = 0;
