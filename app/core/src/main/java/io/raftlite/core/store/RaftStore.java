@@ -432,6 +432,18 @@ public final class RaftStore implements AutoCloseable {
 
     /** Raft state exists once a membership has been recorded ({@code raft-meta.conf}) in the group dir. */
     private boolean hasRaftState() {
+        return hasState(raftDir, groupId);
+    }
+
+    /**
+     * Whether data directory {@code dataDir} holds Raft state of cluster {@code clusterName} (before any store is
+     * built: a restarted read replica needs no {@code -join}, it recovers its membership from that state).
+     */
+    public static boolean hasState(Path dataDir, String clusterName) {
+        return hasState(dataDir.resolve("raft"), RaftPropertiesFactory.groupId(clusterName));
+    }
+
+    private static boolean hasState(Path raftDir, RaftGroupId groupId) {
         return Files.exists(raftDir.resolve(groupId.getUuid().toString()).resolve("current").resolve("raft-meta.conf"));
     }
 

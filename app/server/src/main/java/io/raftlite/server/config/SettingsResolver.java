@@ -206,7 +206,9 @@ public final class SettingsResolver {
             throw new UsageException("-disco-mode and -join are alternatives: give the discovery store or the Raft"
                     + " addresses to join through, not both");
         }
-        if (nonVoter && join.isEmpty() && discovery == null) {
+        if (nonVoter && join.isEmpty() && discovery == null
+                && !io.raftlite.core.store.RaftStore.hasState(Path.of(dataDir), cluster)) {
+            // rqlite refuses this only for a node without state: a restarted read replica recovers from its log
             throw new UsageException("-raft-non-voter needs -join or -disco-mode: a read replica cannot start a"
                     + " cluster on its own");
         }

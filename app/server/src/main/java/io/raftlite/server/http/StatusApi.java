@@ -62,7 +62,9 @@ public final class StatusApi {
         leader.put("node_id", s.leaderId() == null ? "" : s.leaderId());
         leader.put("addr", s.leaderAddress() == null ? "" : s.leaderAddress());
         Map<String, Object> raft = new LinkedHashMap<>();
-        raft.put("state", roleName(s.role()));
+        // rqlite's read replica is a Follower there; raftlite's own "role" says Listener
+        raft.put("state", "LISTENER".equals(s.role()) ? "Follower" : roleName(s.role()));
+        raft.put("role", roleName(s.role()));
         raft.put("term", s.term());
         raft.put("commit_index", s.commitIndex());
         raft.put("applied_index", s.appliedIndex());

@@ -88,7 +88,9 @@ class ClusterIT extends ProcessFixture {
         for (NodeProcess n : nodes) {
             await("the replica's write reaches " + n.host, () -> query(n, "none", "SELECT v FROM t").contains("via the replica"));
         }
-        assertTrue(replica.get("/status").body().contains("\"state\":\"Listener\""), replica.get("/status").body());
+        String replicaStatus = replica.get("/status").body();
+        assertTrue(replicaStatus.contains("\"state\":\"Follower\"") && replicaStatus.contains("\"role\":\"Listener\""),
+                "rqlite's state, raftlite's role: " + replicaStatus);
         String voters = follower.get("/nodes?ver=2").body();
         assertTrue(!voters.contains("\"id\":\"n4\""), "/nodes lists voters only unless nonvoters: " + voters);
         String all = follower.get("/nodes?ver=2&nonvoters").body();

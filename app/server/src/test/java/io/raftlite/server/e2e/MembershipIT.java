@@ -56,7 +56,7 @@ class MembershipIT {
         NodeProcess n1 = start(1, null);
         NodeProcess n2 = start(2, n1);
         await(() -> "one voter and one listener: " + roles(n1), () -> roles(n1).equals(Map.of("n1", true, "n2", false)));
-        assertTrue(n2.get("/status").body().contains("\"state\":\"Listener\""), "a two-node cluster: n2 is a listener");
+        assertTrue(n2.get("/status").body().contains("\"role\":\"Listener\""), "a two-node cluster: n2 is a listener");
 
         start(3, n2); // through the listener, which passes the join on to the leader
         await(() -> "three voters: " + roles(n1), () -> roles(n1).equals(Map.of("n1", true, "n2", true, "n3", true)));
@@ -100,7 +100,7 @@ class MembershipIT {
             }
         }
         String status = nodes.get(Integer.parseInt(promoted.substring(1)) - 1).get("/status").body();
-        assertTrue(!status.contains("\"state\":\"Listener\""), promoted + " runs as a voter: " + status);
+        assertTrue(!status.contains("\"role\":\"Listener\""), promoted + " runs as a voter: " + status);
         assertEquals(200, via.get("/nodes?nonvoters").statusCode());
     }
 

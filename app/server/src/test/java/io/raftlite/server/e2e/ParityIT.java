@@ -65,6 +65,34 @@ class ParityIT extends ProcessFixture {
         assertEquals(400, n1.post("/leader", "{\"id\":").statusCode());
     }
 
+    /** rqlite refuses {@code -raft-non-voter} without {@code -join} only for a node without state (issue 17, item 5). */
+    @Test
+    void aReadReplicaRestartsWithoutJoin() throws Exception {
+        NodeProcess n1 = NodeProcess.start("127.0.21.4", tmp.resolve("r1"), "-node-id", "r1");
+        nodes.add(n1);
+        NodeProcess replica = NodeProcess.start("127.0.21.5", tmp.resolve("r2"), "-node-id", "r2", "-raft-non-voter",
+                "-join", "127.0.21.4:" + n1.raftPort);
+        nodes.add(replica);
+        assertEquals(200, n1.post("/db/execute", "[\"CREATE TABLE t(x)\"]").statusCode());
+        assertEquals(0, replica.stop());
+        replica.launch("-node-id", "r2", "-raft-non-voter"); // no -join: it has Raft state
+        replica.awaitReady(Duration.ofSeconds(60));
+        assertEquals(200, n1.post("/db/execute", "[\"INSERT INTO t VALUES (7)\"]").statusCode());
+        awaitCondition("the write on the replica", () -> {
+            try {
+                return replica.get("/db/query?level=none&q=SELECT+x+FROM+t").body().contains("[[7]]");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(n1.get("/nodes?nonvoters").body().contains("\"voter\":false"), "still a read replica");
+        NodeProcess.Result fresh = NodeProcess.run(Duration.ofSeconds(60), "-raft-non-voter",
+                "-http-addr", "127.0.21.6:" + NodeProcess.freePort("127.0.21.6"),
+                "-raft-addr", "127.0.21.6:" + NodeProcess.freePort("127.0.21.6"), tmp.resolve("fresh").toString());
+        assertTrue(fresh.exitCode() != 0 && fresh.stderr().contains("-raft-non-voter needs -join or -disco-mode"),
+                fresh.exitCode() + " " + fresh.stderr());
+    }
+
     private void startCluster() throws Exception {
         NodeProcess n1 = NodeProcess.start("127.0.21.1", tmp.resolve("n1"), "-node-id", "n1");
         nodes.add(n1);
