@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  *
  * <p>Two clients: {@code client} carries writes and leader reads (async API); {@code direct} carries only
  * server-addressed stale reads (the node-metadata RPC) through the blocking API on {@link #blocking}
- * threads, with few retries and a short per-RPC timeout. In 3.2.2 an async (ordered) stale read addressed
+ * threads, with few retries and a short per-RPC timeout. Both are rebuilt when the node learns of a leader
+ * that {@code client} does not follow yet. In 3.2.2 an async (ordered) stale read addressed
  * to the leader never completed in our tests; the blocking API sends it on an unordered stream, which works.
  */
 final class ClusterClient implements AutoCloseable {
@@ -48,6 +49,8 @@ final class ClusterClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final long messageSizeMax;
     private String key;
+    /** The leader this node knew when {@code client} was last asked to reach it (a change rebuilds the client). */
+    private RaftPeerId leader;
     private RaftClient client;
     private RaftClient direct;
     private final List<RaftClient> retired = new java.util.ArrayList<>();
@@ -107,6 +110,14 @@ final class ClusterClient implements AutoCloseable {
         }
         String newKey = peers.stream().map(p -> p.getId() + "=" + p.getAddress()).sorted()
                 .collect(Collectors.joining(","));
+        if (!addressed && leaderHint != null && !leaderHint.equals(leader)) {
+            // a new leader: a fresh client goes straight to it, and its replies do not wait in the old client's
+            // ordered window behind a request to the deposed leader, which may never answer
+            if (client != null && !leaderHint.equals(client.getLeaderId())) {
+                key = null;
+            }
+            leader = leaderHint;
+        }
         if (client == null || !newKey.equals(key)) {
             List<RaftClient> old = client == null ? List.of() : List.of(client, direct);
             RaftGroup group = RaftGroup.valueOf(groupId, List.copyOf(peers));

@@ -221,6 +221,8 @@ public final class RaftStore implements AutoCloseable {
         SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
                 config.writeLimits(), opener, meta, config.failStop(), changes);
         sm.observe(observer);
+        // off Ratis' thread: failing the forwards to a replaced leader lets group commit send the writes behind them
+        sm.onLeaderChange(leader -> CompletableFuture.runAsync(() -> forwarder.leaderChanged(leader)));
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(self.getId())
