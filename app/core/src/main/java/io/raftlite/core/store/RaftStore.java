@@ -745,17 +745,23 @@ public final class RaftStore implements AutoCloseable {
     public StoreStatus status() {
         RaftServer.Division d = division();
         DivisionInfo info = d.getInfo();
-        RaftPeerId leader = info.getLeaderId();
+        boolean cutOff = LeaderContact.lost(d, stepDownTime());
+        RaftPeerId leader = cutOff ? null : info.getLeaderId();
         RaftPeer leaderPeer = leader == null ? null : d.getRaftConf().getPeer(leader);
         long commit = d.getRaftLog().getLastCommittedIndex();
         long applied = stateMachine.getLastAppliedTermIndex().getIndex();
         SnapshotInfo snapshot = stateMachine.getLatestSnapshot();
         StoreDatabase db = stateMachine.database();
-        return new StoreStatus(config.nodeId(), roleOf(d), info.getCurrentTerm(),
+        return new StoreStatus(config.nodeId(), cutOff ? RaftPeerRole.FOLLOWER.name() : roleOf(d), info.getCurrentTerm(),
                 leader == null ? null : leader.toString(),
                 leaderPeer == null ? null : leaderPeer.getAddress(),
                 commit, applied, snapshot == null ? 0 : snapshot.getIndex(), db == null ? 0 : db.sizeBytes(),
-                groupId.getUuid().toString(), readiness.check(info, commit, applied));
+                groupId.getUuid().toString(), !cutOff && readiness.check(info, commit, applied));
+    }
+
+    /** How long a leader that hears from no majority stays leader in Ratis (see RaftPropertiesFactory). */
+    private Duration stepDownTime() {
+        return config.electionTimeout().multipliedBy(2);
     }
 
     /** True once a leader is known and this node has applied what was committed when it learnt of it. */
@@ -764,8 +770,8 @@ public final class RaftStore implements AutoCloseable {
         if (d == null) {
             return false;
         }
-        return readiness.check(d.getInfo(), d.getRaftLog().getLastCommittedIndex(),
-                stateMachine.getLastAppliedTermIndex().getIndex());
+        return !LeaderContact.lost(d, stepDownTime()) && readiness.check(d.getInfo(),
+                d.getRaftLog().getLastCommittedIndex(), stateMachine.getLastAppliedTermIndex().getIndex());
     }
 
     /** Polls {@link #isReady()} until it holds or {@code timeout} passes; returns whether it holds. */
