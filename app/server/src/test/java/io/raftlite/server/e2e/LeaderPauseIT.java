@@ -3,6 +3,7 @@ package io.raftlite.server.e2e;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGSTOP to a node of a three-node cluster (127.0.24.1-3), the way a partition looks from the others: the
  * paused process keeps its connections open and answers nothing.
  *
- * <p>Leader paused while clients write, and read at {@code strong}, on every node: writes are acknowledged
- * again at the new leader and through the other follower once it is elected (they stalled for the whole
- * apply timeout, 10 s, behind a write forwarded to the paused leader), and every failure meanwhile is a 503
- * or rqlite's timeout shape. Both followers paused: the leader stops calling itself {@code Leader} in
- * {@code /status} and fails {@code /readyz}. The times are printed (measured, not asserted).
+ * <p>Leader paused while clients write, and read at {@code strong} and {@code linearizable}, on every node:
+ * writes are acknowledged again at the new leader and through the other follower once it is elected (they
+ * stalled for the whole apply timeout, 10 s, behind a write forwarded to the paused leader); every failure
+ * meanwhile is a 503 or rqlite's timeout shape, and the survivors log no stack trace for it. Both followers
+ * paused: the leader stops calling itself {@code Leader} in {@code /status} and fails {@code /readyz}. The
+ * times are printed (measured, not asserted).
  */
 class LeaderPauseIT extends ProcessFixture {
 
@@ -82,6 +84,10 @@ class LeaderPauseIT extends ProcessFixture {
         }
         System.out.println("LeaderPauseIT: outcomes: " + new TreeMap<>(outcomes));
         assertTrue(failures.isEmpty(), "5xx other than 503: " + failures);
+        for (NodeProcess n : List.of(newLeader, follower)) { // requests to the paused leader failed: expected
+            List<String> traces = Files.readAllLines(n.log).stream().filter(l -> l.startsWith("\tat ")).toList();
+            assertTrue(traces.isEmpty(), n.host + " logged a stack trace:\n" + n.logTail(80));
+        }
     }
 
     @Test
