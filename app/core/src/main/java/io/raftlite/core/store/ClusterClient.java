@@ -33,7 +33,16 @@ import java.util.stream.Collectors;
  *
  * <p>Two clients: {@code client} carries writes and leader reads (async API); {@code direct} carries only
  * server-addressed stale reads (the node-metadata RPC) through the blocking API on {@link #blocking}
- * threads, with few retries and a short per-RPC timeout. In 3.2.2 an async (ordered) stale read addressed
+ * threads, with few retries and a short per-RPC timeout.
+ *
+ * <p>{@code client} is built for the leader this node knows, with that leader as its only peer, and is rebuilt
+ * when the node learns of another one. Over all members, Ratis' client picked a random other member after an
+ * {@code AlreadyClosedException} - which follows every {@code LeaderNotReadyException} from a just-elected
+ * leader, because that reply ends the client's gRPC stream - and so often went back to the deposed leader,
+ * which (paused or cut off) held the request for the whole request timeout. With one peer it reconnects to
+ * the leader and retries there; a {@code NotLeaderException} still names the real leader and its peers. A
+ * fresh client also keeps replies from the new leader out of the old client's ordered window, where they
+ * waited behind the request to the deposed one. In 3.2.2 an async (ordered) stale read addressed
  * to the leader never completed in our tests; the blocking API sends it on an unordered stream, which works.
  */
 final class ClusterClient implements AutoCloseable {
@@ -48,6 +57,8 @@ final class ClusterClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final long messageSizeMax;
     private String key;
+    /** The leader this node knew when {@code client} was last asked to reach it (a change rebuilds the client). */
+    private RaftPeerId leader;
     private RaftClient client;
     private RaftClient direct;
     private final List<RaftClient> retired = new java.util.ArrayList<>();
@@ -107,10 +118,16 @@ final class ClusterClient implements AutoCloseable {
         }
         String newKey = peers.stream().map(p -> p.getId() + "=" + p.getAddress()).sorted()
                 .collect(Collectors.joining(","));
+        if (!addressed && leaderHint != null && !leaderHint.equals(leader)) {
+            key = null; // a new leader: see the class comment
+            leader = leaderHint;
+        }
         if (client == null || !newKey.equals(key)) {
             List<RaftClient> old = client == null ? List.of() : List.of(client, direct);
             RaftGroup group = RaftGroup.valueOf(groupId, List.copyOf(peers));
-            client = transport.client(group, leaderHint, requestTimeout, retryPolicy(), messageSizeMax);
+            List<RaftPeer> toLeader = peers.stream().filter(p -> p.getId().equals(leader)).toList();
+            client = transport.client(toLeader.isEmpty() ? group : RaftGroup.valueOf(groupId, toLeader), leader,
+                    requestTimeout, retryPolicy(), messageSizeMax);
             direct = transport.client(group, null, requestTimeout.compareTo(DIRECT_RPC_TIMEOUT) < 0 ? requestTimeout
                     : DIRECT_RPC_TIMEOUT, RetryPolicies.retryUpToMaximumCountWithFixedSleep(2, RETRY_SLEEP));
             key = newKey;

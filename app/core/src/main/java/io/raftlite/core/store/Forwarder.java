@@ -14,11 +14,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Sends what this node cannot serve itself to the leader (or, for the node-metadata RPC, to one member)
  * through the {@link ClusterClient}, over the current configuration, and maps failures to
  * {@link StoreException}: no leader known here → NO_LEADER at once; no answer within the apply timeout →
  * TIMEOUT; anything else → UNAVAILABLE (or NO_LEADER if the leader was lost meanwhile).
+ *
+ * <p>A request forwarded to a leader that this node then learns was replaced ({@link #leaderChanged}) fails at
+ * once with NO_LEADER, its outcome unknown ({@link ForwardsInFlight}). Expected failures are logged as one line
+ * without a stack trace, at most one a second.
  */
 final class Forwarder implements AutoCloseable {
 
@@ -28,7 +35,14 @@ final class Forwarder implements AutoCloseable {
         CompletableFuture<byte[]> send(ClusterClient client, List<RaftPeer> peers, RaftPeerId leader);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final ClusterClient client;
+    private final ForwardsInFlight inFlight = new ForwardsInFlight();
+    private final Object logLock = new Object();
+    private long lastLogged = System.nanoTime() - LOG_INTERVAL_NANOS;
+    private int unlogged;
     private final Supplier<RaftServer.Division> division;
     private final Duration timeout;
 
@@ -59,14 +73,37 @@ final class Forwarder implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new StoreException(StoreException.Reason.NO_LEADER, "leader not found", null));
         }
+        CompletableFuture<byte[]> result = inFlight.track(leader);
+        RaftPeerId now = d.getInfo().getLeaderId();
+        if (now != null && !now.equals(leader)) { // replaced before the request was tracked
+            leaderChanged(now);
+        }
         CompletableFuture<byte[]> reply;
         try {
             reply = call.send(client, ConfChange.members(d), leader);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(t -> CompletableFuture.failedFuture(failure(t)));
+        reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((bytes, t) -> {
+            if (t == null) {
+                result.complete(bytes);
+            } else if (!result.isDone()) {
+                result.completeExceptionally(failure(leader, t));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * This node learnt that {@code newLeader} leads: every request forwarded to another leader fails now (its
+     * outcome unknown to its caller) instead of waiting for an answer that a deposed leader may never send.
+     */
+    void leaderChanged(RaftPeerId newLeader) {
+        int failed = inFlight.leaderChanged(newLeader);
+        if (failed > 0) {
+            logExpected(new StoreException(StoreException.Reason.NO_LEADER, "leader changed to " + newLeader + ": "
+                    + failed + " request(s) forwarded to the old leader failed, their outcome unknown", null));
+        }
     }
 
     /** The metadata of member {@code nodeId}: a stale read addressed to that server. */
@@ -88,17 +125,36 @@ final class Forwarder implements AutoCloseable {
                         StoreException.Reason.UNAVAILABLE, "node " + nodeId + " unreachable: " + unwrap(t), t)));
     }
 
-    private RuntimeException failure(Throwable t) {
+    private RuntimeException failure(RaftPeerId leader, Throwable t) {
         RuntimeException mapped = RaftReplies.toFailure(t);
-        if (mapped instanceof StoreException) {
-            return mapped;
+        StoreException e;
+        if (mapped instanceof StoreException s) {
+            e = s;
+        } else {
+            RaftServer.Division d = division.get();
+            e = d == null || d.getInfo().getLeaderId() == null
+                    ? new StoreException(StoreException.Reason.NO_LEADER, "leader not found: " + mapped.getMessage(), t)
+                    : new StoreException(StoreException.Reason.UNAVAILABLE,
+                    "forwarding to the leader failed: " + mapped.getMessage(), t);
         }
-        RaftServer.Division d = division.get();
-        if (d == null || d.getInfo().getLeaderId() == null) {
-            return new StoreException(StoreException.Reason.NO_LEADER, "leader not found: " + mapped.getMessage(), t);
+        logExpected(new StoreException(e.reason(), "forwarding to " + leader + " failed: " + e.getMessage(), null));
+        return e;
+    }
+
+    /** One line without a stack trace, at most one a second; the lines skipped meanwhile are counted. */
+    private void logExpected(StoreException e) {
+        int skipped;
+        synchronized (logLock) {
+            long now = System.nanoTime();
+            if (now - lastLogged < LOG_INTERVAL_NANOS) {
+                unlogged++;
+                return;
+            }
+            lastLogged = now;
+            skipped = unlogged;
+            unlogged = 0;
         }
-        return new StoreException(StoreException.Reason.UNAVAILABLE,
-                "forwarding to the leader failed: " + mapped.getMessage(), t);
+        LOG.warn("{} ({}){}", e.getMessage(), e.reason(), skipped == 0 ? "" : " (+" + skipped + " more since the last line)");
     }
 
     static Throwable unwrap(Throwable t) {

@@ -206,6 +206,8 @@ public final class RaftStore implements AutoCloseable {
         SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
                 config.writeLimits(), opener, meta, config.failStop(), changes);
         sm.observe(observer);
+        // off Ratis' thread: failing the forwards to a replaced leader lets group commit send the writes behind them
+        sm.onLeaderChange(leader -> CompletableFuture.runAsync(() -> forwarder.leaderChanged(leader)));
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(self.getId())
@@ -653,17 +655,23 @@ public final class RaftStore implements AutoCloseable {
                     false);
         }
         DivisionInfo info = d.getInfo();
-        RaftPeerId leader = info.getLeaderId();
+        boolean cutOff = LeaderContact.lost(d, stepDownTime());
+        RaftPeerId leader = cutOff ? null : info.getLeaderId();
         RaftPeer leaderPeer = leader == null ? null : d.getRaftConf().getPeer(leader);
         long commit = commitIndex(d);
         long applied = sm.getLastAppliedTermIndex().getIndex();
         SnapshotInfo snapshot = sm.getLatestSnapshot();
         StoreDatabase db = sm.database();
-        return new StoreStatus(config.nodeId(), roleOf(d), info.getCurrentTerm(),
+        return new StoreStatus(config.nodeId(), cutOff ? RaftPeerRole.FOLLOWER.name() : roleOf(d), info.getCurrentTerm(),
                 leader == null ? null : leader.toString(),
                 leaderPeer == null ? null : leaderPeer.getAddress(),
                 commit, applied, snapshot == null ? 0 : snapshot.getIndex(), db == null ? 0 : db.sizeBytes(),
-                groupId.getUuid().toString(), readiness.check(info, commit, applied));
+                groupId.getUuid().toString(), !cutOff && readiness.check(info, commit, applied));
+    }
+
+    /** How long a leader that hears from no majority stays leader in Ratis (see RaftPropertiesFactory). */
+    private Duration stepDownTime() {
+        return config.electionTimeout().multipliedBy(2);
     }
 
     /** True once a leader is known and this node has applied what was committed when it learnt of it. */
@@ -672,7 +680,7 @@ public final class RaftStore implements AutoCloseable {
         if (d == null) {
             return false;
         }
-        return readiness.check(d.getInfo(), commitIndex(d),
+        return !LeaderContact.lost(d, stepDownTime()) && readiness.check(d.getInfo(), commitIndex(d),
                 stateMachine.getLastAppliedTermIndex().getIndex());
     }
 

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The Ratis state machine: decodes a log entry, hands it to the SQLite layer, encodes the result. All
@@ -82,10 +83,18 @@ final class SqliteStateMachine extends BaseStateMachine {
         observer = o;
     }
 
+    private volatile Consumer<RaftPeerId> onLeaderChange = leader -> { };
+
+    /** Runs {@code hook} (it must not block: Ratis calls it holding its locks) when this node learns of a new leader. */
+    void onLeaderChange(Consumer<RaftPeerId> hook) {
+        onLeaderChange = hook;
+    }
+
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         if (newLeaderId != null) {
             observer.leaderChanged();
+            onLeaderChange.accept(newLeaderId);
         }
     }
 

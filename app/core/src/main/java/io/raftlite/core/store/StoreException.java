@@ -30,4 +30,13 @@ public final class StoreException extends RuntimeException {
     public Reason reason() {
         return reason;
     }
+
+    /**
+     * How the store reads any failure that reached a caller: the {@code StoreException} inside completion
+     * wrappers; a Ratis, gRPC or I/O failure (a leader lost, a peer gone, a channel closed) as the
+     * {@code StoreException} it stands for; anything else - a bug of ours - unchanged.
+     */
+    public static RuntimeException classify(Throwable failure) {
+        return RaftReplies.toFailure(failure);
+    }
 }

@@ -12,10 +12,12 @@
  * <ul>
  *   <li><b>Forwarding.</b> Writes go to the local server first; a NotLeaderException that names a leader makes
  *       {@code Forwarder} send the same bytes through the long-lived {@code ClusterClient} (real peer ids, rebuilt
- *       when the membership changes) so the leader applies them and its encoded result comes back. A write that reached this node while
+ *       when the membership or the known leader changes) so the leader applies them and its encoded result comes back. A write that reached this node while
  *       it led is never forwarded (a deposed leader's pending entry may still commit: forwarding could apply
  *       it twice); it fails with {@code NOT_LEADER}. No leader
- *       known here → {@code NO_LEADER} at once; no answer within {@code applyTimeout} → {@code TIMEOUT}.
+ *       known here → {@code NO_LEADER} at once; no answer within {@code applyTimeout} → {@code TIMEOUT}; a
+ *       request forwarded to a leader this node then learns was replaced → {@code NO_LEADER} at once (its
+ *       outcome unknown), so nothing bound for a deposed leader holds back writes for the new one.
  *       Linearizable reads run ReadIndex on the local server (followers and listeners ask the leader for the
  *       index, then wait for their own apply). Weak reads run on the leader's database without ReadIndex.</li>
  *   <li><b>Node metadata.</b> A one-byte request sent as a stale read addressed to one member (blocking API,

@@ -40,6 +40,16 @@ class RaftRepliesTest {
     }
 
     @Test
+    void classifyFindsAWrappedStoreFailureAndLeavesOurBugsAlone() {
+        StoreException noLeader = new StoreException(StoreException.Reason.NO_LEADER, "leader not found", null);
+        assertSame(noLeader, StoreException.classify(new CompletionException(new ExecutionException(noLeader))));
+        assertEquals(StoreException.Reason.NO_LEADER, assertInstanceOf(StoreException.class, StoreException.classify(
+                new IllegalStateException("wrapped", Status.UNAVAILABLE.asRuntimeException()))).reason());
+        IllegalArgumentException bug = new IllegalArgumentException("a bug of ours");
+        assertSame(bug, StoreException.classify(bug));
+    }
+
+    @Test
     void grpcDeadlineIsATimeout() {
         assertEquals(StoreException.Reason.TIMEOUT, reason(Status.DEADLINE_EXCEEDED.asRuntimeException()));
     }

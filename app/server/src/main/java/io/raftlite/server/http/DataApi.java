@@ -330,13 +330,7 @@ public final class DataApi {
             Thread.currentThread().interrupt();
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "interrupted", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreException se) {
-                throw se;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw StoreException.classify(e.getCause()); // a Ratis or gRPC failure left unmapped is still a 503
         }
     }
 

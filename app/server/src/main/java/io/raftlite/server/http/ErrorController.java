@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Framework-level errors as short plain-text answers instead of Micronaut's JSON error documents.
- * Only a bug of ours reaches {@link #bug}; it is logged with its stack trace and answered 500.
+ * Only a bug of ours reaches {@link #bug} as such; it is logged with its stack trace and answered 500. A store
+ * failure that arrives there wrapped, or a Ratis or gRPC failure that no store path mapped, is answered as
+ * {@link #store} does (503), in one log line.
  */
 @Controller
 class ErrorController {
@@ -82,6 +84,10 @@ class ErrorController {
 
     @Error(global = true)
     HttpResponse<byte[]> bug(HttpRequest<?> request, Throwable e) {
+        if (StoreException.classify(e) instanceof StoreException s) { // the cluster's state, wrapped or unmapped
+            LOG.warn("{} {}: {} ({})", request.getMethod(), request.getPath(), s.getMessage(), s.reason());
+            return store(s);
+        }
         LOG.error("internal error serving {} {}", request.getMethod(), request.getPath(), e);
         return Replies.toHttp(Reply.text(500, "internal error: " + e.getClass().getSimpleName()));
     }

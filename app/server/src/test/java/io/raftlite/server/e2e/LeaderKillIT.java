@@ -91,23 +91,4 @@ class LeaderKillIT extends ProcessFixture {
             Thread.sleep(20);
         }
     }
-
-    /** A ready leader other than {@code not}. */
-    private NodeProcess awaitLeader(NodeProcess not) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (NodeProcess n : nodes) {
-                try {
-                    if (n != not && n.isAlive() && n.get("/status").body().contains("\"state\":\"Leader\"")
-                            && n.get("/readyz").statusCode() == 200) {
-                        return n;
-                    }
-                } catch (Exception e) {
-                    // not answering: try the next
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no leader within 60 s");
-    }
 }

@@ -193,6 +193,17 @@ class DataApiTest {
     }
 
     @Test
+    void aGrpcFailureNoStorePathMappedIsLeaderNotFoundNot500() {
+        // what linearizable reads met ~3 s after a partition: "500 internal error: StatusRuntimeException"
+        store.failure = org.apache.ratis.thirdparty.io.grpc.Status.UNAVAILABLE.withDescription("io exception")
+                .asRuntimeException();
+        Reply read = api.query("/db/query", params("level", "linearizable", "q", "SELECT 1"), null, null, true);
+        assertEquals(503, read.status());
+        assertEquals("leader not found\n", body(read));
+        assertEquals(503, api.execute("/db/execute", params(), json("[\"DELETE FROM t\"]"), "application/json").status());
+    }
+
+    @Test
     void aTimeoutIsRqlites200WithAnError() {
         store.failure = new StoreException(StoreException.Reason.TIMEOUT, "timeout", null);
         Reply r = api.execute("/db/execute", params(), json("[\"DELETE FROM t\"]"), "application/json");
