@@ -48,6 +48,14 @@ public final class StatusApi {
         this.render = render;
     }
 
+    /** Extra top-level sections (rqlite's {@code RegisterStatus}), e.g. {@code auto_backups}, in key order. */
+    private final Map<String, Supplier<Map<String, Object>>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Adds top-level section {@code key} to {@code /status}; left out while {@code section} returns null. */
+    public void section(String key, Supplier<Map<String, Object>> section) {
+        sections.put(key, section);
+    }
+
     public Reply status(Map<String, List<String>> query) {
         StoreStatus s = store.status();
         Map<String, Object> leader = new LinkedHashMap<>();
@@ -109,6 +117,12 @@ public final class StatusApi {
         if (!rendered.isEmpty()) {
             root.put("render", rendered);
         }
+        sections.forEach((key, section) -> {
+            Map<String, Object> value = section.get();
+            if (value != null) {
+                root.put(key, value);
+            }
+        });
         return json(root, query);
     }
 
