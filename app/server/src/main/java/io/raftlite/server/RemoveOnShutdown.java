@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * rqlite's {@code -raft-cluster-remove-shutdown}: on a graceful stop the node removes itself from the cluster
  * through the leader before its store closes, as rqlite's {@code cluster.Remover} does (5 attempts, 250 ms apart,
- * each bounded by 5 s). The last voter does not remove itself (the group would have nobody to commit anything),
+ * each bounded by 5 s, all of it by rqlite's 10 s shutdown timeout, so a stop stays within systemd's 30 s). The last voter does not remove itself (the group would have nobody to commit anything),
  * and a failure is logged: the node stops anyway.
  */
 final class RemoveOnShutdown {
@@ -22,6 +22,7 @@ final class RemoveOnShutdown {
     static final int ATTEMPTS = 5;
     static final Duration DELAY = Duration.ofMillis(250);
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration OVERALL = Duration.ofSeconds(10);
 
     private RemoveOnShutdown() {
     }
@@ -44,9 +45,10 @@ final class RemoveOnShutdown {
                     + " (removing it would leave nobody to commit anything)", selfId);
             return false;
         }
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        long deadline = System.nanoTime() + OVERALL.toNanos();
+        for (int attempt = 1; attempt <= ATTEMPTS && System.nanoTime() < deadline; attempt++) {
             try {
-                store.remove(selfId, TIMEOUT);
+                store.remove(selfId, Duration.ofNanos(Math.max(1_000_000, Math.min(TIMEOUT.toNanos(), deadline - System.nanoTime()))));
                 LOG.info("-raft-cluster-remove-shutdown: removed {} from the cluster", selfId);
                 return true;
             } catch (StoreException e) {
@@ -66,7 +68,8 @@ final class RemoveOnShutdown {
                 return false;
             }
         }
-        LOG.warn("-raft-cluster-remove-shutdown: {} is still a member after {} attempts; stopping anyway", selfId, ATTEMPTS);
+        LOG.warn("-raft-cluster-remove-shutdown: {} is still a member (no leader took the change within {} s);"
+                + " stopping anyway", selfId, OVERALL.toSeconds());
         return false;
     }
 }

@@ -234,7 +234,7 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " one (empty: none)"),
             new Setting(RAFT_CLUSTER_REMOVE_SHUTDOWN, "raft-cluster-remove-shutdown", "false", Kind.BOOLEAN,
                     "on a graceful stop (SIGTERM) remove this node from the cluster through the leader first (5"
-                            + " attempts, 250 ms apart, 5 s each, as rqlite); the last voter stays. Off as in rqlite:"
+                            + " attempts, 250 ms apart, 5 s each, 10 s in all, as rqlite); the last voter stays. Off as in rqlite:"
                             + " a node that stops for a restart should keep its place"),
             new Setting(AUTO_BACKUP, "auto-backup", "", Kind.TEXT,
                     "rqlite's auto-backup JSON file: the leader writes a backup every interval, skipped when"

@@ -20,10 +20,11 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 class OpsController {
 
     private final SnapshotApi snapshots;
-    private final SqlPreviewApi preview = new SqlPreviewApi();
+    private final SqlPreviewApi preview;
 
-    OpsController(SnapshotApi snapshots) {
+    OpsController(SnapshotApi snapshots, io.raftlite.server.edge.ConnectionGuard edge) {
         this.snapshots = snapshots;
+        this.preview = new SqlPreviewApi(edge.budget());
     }
 
     @Post(uri = "/snapshot", consumes = MediaType.ALL, produces = MediaType.ALL)

@@ -7,6 +7,8 @@ import io.raftlite.core.api.RequestParser;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.json.Json;
 import io.raftlite.core.sql.SqlPolicy;
+import io.raftlite.server.edge.BodyBudget;
+import io.raftlite.server.edge.RequestCharge;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +24,21 @@ import java.util.Optional;
  * connection that applies the log those functions read the entry's seed and timestamp. So {@code rewritten}
  * is the statement as it will run, i.e. the original; {@code error} is raftlite's own refusal of it (a
  * disallowed pragma, ATTACH, TEMP objects, ...), which rqlite reports from its parser. {@code norwrandom} and
- * {@code norwtime} are accepted and change nothing.
+ * {@code norwtime} are accepted and change nothing. A body's statements draw from {@code -http-body-budget}
+ * until the answer is rendered, as for {@code /db/execute} (413 / 503 past it).
  */
 public final class SqlPreviewApi {
 
+    private final BodyBudget budget;
+
+    public SqlPreviewApi(BodyBudget budget) {
+        this.budget = budget;
+    }
+
     public Reply preview(Map<String, List<String>> query, byte[] body, String contentType, boolean get) {
         long start = System.nanoTime();
-        try {
+        byte[] bytes = body == null ? new byte[0] : body;
+        try (RequestCharge charge = new RequestCharge(budget, bytes.length)) {
             QueryParams p = QueryParams.parse(query);
             List<Statement> statements;
             if (get) {
@@ -37,7 +47,7 @@ public final class SqlPreviewApi {
                 }
                 statements = List.of(Statement.of(p.q()));
             } else {
-                statements = RequestParser.parse(body == null ? new byte[0] : body, contentType, RequestLimits.DEFAULT);
+                statements = charge.parse(() -> RequestParser.parse(bytes, contentType, RequestLimits.DEFAULT, charge));
             }
             List<Object> results = new ArrayList<>();
             for (Statement s : statements) {
