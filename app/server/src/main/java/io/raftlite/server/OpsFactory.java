@@ -37,10 +37,12 @@ class OpsFactory {
     /** Eager: the backups start with the node, and a destination that cannot be written fails the start. */
     @Context
     @Bean(preDestroy = "close")
-    Maintenance maintenance(RaftStore store, NodeSettings s, NodeInfo info, StatusApi status) {
+    Maintenance maintenance(RaftStore store, NodeSettings s, NodeInfo info, StatusApi status,
+                            io.raftlite.server.http.BackupTimeFilter backups) {
         Maintenance m = new Maintenance(store, info.nodeId(), s.clusterRemoveShutdown(), s.autoBackup(),
                 DataDirectory.tmp(s.dataDir()));
         status.section("auto_backups", m.backupStatus());
+        status.section("last_backup_time", backups::lastBackupTime);
         return m;
     }
 }

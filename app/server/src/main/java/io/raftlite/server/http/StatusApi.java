@@ -49,10 +49,10 @@ public final class StatusApi {
     }
 
     /** Extra top-level sections (rqlite's {@code RegisterStatus}), e.g. {@code auto_backups}, in key order. */
-    private final Map<String, Supplier<Map<String, Object>>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, Supplier<?>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-    /** Adds top-level section {@code key} to {@code /status}; left out while {@code section} returns null. */
-    public void section(String key, Supplier<Map<String, Object>> section) {
+    /** Adds top-level key {@code key} (a section or a value) to {@code /status}; left out while it is null. */
+    public void section(String key, Supplier<?> section) {
         sections.put(key, section);
     }
 
@@ -118,7 +118,7 @@ public final class StatusApi {
             root.put("render", rendered);
         }
         sections.forEach((key, section) -> {
-            Map<String, Object> value = section.get();
+            Object value = section.get();
             if (value != null) {
                 root.put(key, value);
             }

@@ -44,7 +44,7 @@ class OpsParityIT extends ProcessFixture {
     void snapshotReapSqlPreviewAutoBackupAndTheLastVoterStays() throws Exception {
         Path auth = tmp.resolve("auth.json");
         Files.writeString(auth, "[{\"username\":\"ops\",\"password\":\"ops-secret\",\"perms\":[\"snapshot\",\"execute\","
-                + "\"query\",\"status\"]},{\"username\":\"reader\",\"password\":\"reader-secret\",\"perms\":[\"query\","
+                + "\"query\",\"status\",\"backup\"]},{\"username\":\"reader\",\"password\":\"reader-secret\",\"perms\":[\"query\","
                 + "\"status\"]},{\"username\":\"*\",\"perms\":[\"ready\"]}]");
         Path backups = tmp.resolve("backups");
         Path config = tmp.resolve("backup.json");
@@ -103,6 +103,10 @@ class OpsParityIT extends ProcessFixture {
         assertEquals(files + 1, backupFiles(backups).size(), "timestamp keeps every backup: " + backupFiles(backups));
         String status = call(n, "GET", "/status", null, OPS).body();
         assertTrue(status.contains("\"upload_destination\":\"dir:" + backups + ", file:db.sqlite.gz\""), status);
+        assertTrue(!status.contains("last_backup_time"), "rqlite leaves it out until a /db/backup: " + status);
+        assertEquals(200, call(n, "GET", "/db/backup", null, OPS).statusCode());
+        status = call(n, "GET", "/status", null, OPS).body();
+        assertTrue(status.matches("(?s).*\"last_backup_time\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\".*"), status);
         try (Stream<Path> all = Files.list(backups)) {
             assertTrue(all.noneMatch(p -> p.getFileName().toString().startsWith(".upload-")), "no temp file left");
         }
@@ -113,9 +117,13 @@ class OpsParityIT extends ProcessFixture {
         NodeProcess n1 = NodeProcess.start("127.0.25.11", tmp.resolve("n1"), "-node-id", "n1");
         nodes.add(n1);
         String join = "127.0.25.11:" + n1.raftPort;
-        for (int i = 2; i <= 3; i++) {
-            nodes.add(NodeProcess.start("127.0.25.1" + i, tmp.resolve("n" + i), "-node-id", "n" + i, "-join", join,
-                    "-raft-cluster-remove-shutdown"));
+        for (int i = 2; i <= 3; i++) { // both JVMs start at once: the slow part of this test on a busy machine
+            NodeProcess n = NodeProcess.prepare("127.0.25.1" + i, tmp.resolve("n" + i));
+            nodes.add(n);
+            n.launch("-node-id", "n" + i, "-join", join, "-raft-cluster-remove-shutdown");
+        }
+        for (NodeProcess n : nodes) {
+            n.awaitReady(Duration.ofSeconds(120));
         }
         await(() -> members(n1).equals(List.of("n1", "n2", "n3")), "three members", n1);
         NodeProcess n3 = nodes.get(2);
