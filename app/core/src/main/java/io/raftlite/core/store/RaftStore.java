@@ -823,4 +823,51 @@ public final class RaftStore implements AutoCloseable {
         RaftServer.Division d = divisionOrNull();
         return d == null ? null : d.getInfo();
     }
+
+    // rqlite's operator commands POST /snapshot and POST /reap (issue 17)
+
+    /**
+     * rqlite's {@code POST /snapshot}: this node takes a snapshot now, through Ratis' snapshot-management request,
+     * so it runs on the apply thread as an automatic one does and the log behind it is purged as usual. Returns
+     * the new snapshot's index, or -1 when nothing was applied since the last one (rqlite's 204).
+     *
+     * @throws StoreException UNAVAILABLE when the store is not running or Ratis refused (e.g. while a snapshot
+     *                        from the leader is being installed), TIMEOUT when not done within {@code timeout}
+     */
+    public long snapshot(Duration timeout) throws InterruptedException {
+        division();
+        SnapshotInfo before = stateMachine.getLatestSnapshot();
+        long beforeIndex = before == null ? -1 : before.getIndex();
+        var request = org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(clientId, self.getId(), groupId,
+                callIds.incrementAndGet(), timeout.toMillis(), 1);
+        RaftClientReply reply;
+        try {
+            reply = server.snapshotManagementAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + e.getCause(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout, e);
+        }
+        if (!reply.isSuccess()) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: "
+                    + (reply.getException() == null ? "refused" : reply.getException().getMessage()), null);
+        }
+        return reply.getLogIndex() > beforeIndex ? reply.getLogIndex() : -1;
+    }
+
+    /**
+     * rqlite's {@code POST /reap} (it consolidates its incremental snapshots): deletes this node's snapshots older
+     * than the newest ({@link SnapshotReaper}); returns how many. raftlite's snapshots are whole database files,
+     * so there is no snapshot WAL to fold in.
+     */
+    public int reapSnapshots() {
+        RaftServer.Division d = division();
+        SnapshotInfo latest = stateMachine.getLatestSnapshot();
+        try {
+            return SnapshotReaper.reap(d.getRaftStorage().getStorageDir().getStateMachineDir().toPath(),
+                    latest == null ? -1 : latest.getIndex());
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "reap failed: " + e.getMessage(), e);
+        }
+    }
 }

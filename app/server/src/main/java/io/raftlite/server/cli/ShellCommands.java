@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * What {@code raftlite shell} does with one line: a dot-command ({@code .tables}, {@code .schema}, {@code .status},
- * {@code .stepdown [ID]}, {@code .backup FILE}, {@code .restore FILE}, {@code .help}, {@code .exit}) or one SQL statement. A statement that
+ * {@code .stepdown [ID]}, {@code .snapshot [N]}, {@code .reap}, {@code .backup FILE}, {@code .restore FILE}, {@code .help}, {@code .exit}) or one SQL statement. A statement that
  * starts with SELECT, PRAGMA, EXPLAIN or VALUES goes to {@code /db/query}, WITH to {@code /db/request} (it may
  * read or write), anything else to {@code /db/execute}, as in rqlite's shell. Kept apart from the line editor so
  * tests drive it without a terminal.
@@ -25,7 +25,9 @@ final class ShellCommands {
             .exit           leave the shell (also .quit or Ctrl-D)
             .help           this text
             .restore FILE   load a SQLite file or SQL text into the database (replaces it)
+            .reap           delete this node's older snapshots (POST /reap)
             .schema         the CREATE statements of every table, index and view
+            .snapshot [N]   take a snapshot on this node now (POST /snapshot; N: rqlite's trailing logs)
             .status         the node's status summary
             .stepdown [ID]  move leadership to voter ID, or to any other voter (POST /leader)
             .tables         the tables' names
@@ -90,6 +92,18 @@ final class ShellCommands {
                 node.send("POST", "/leader", "application/json", body);
                 io.out().println(arg.isEmpty() ? "leadership moved to another voter" : "leadership moved to " + arg);
             }
+            case ".snapshot" -> {
+                if (!arg.matches("\\d{0,9}")) {
+                    throw new CliException(Exit.USAGE, ".snapshot takes a number of trailing log entries");
+                }
+                node.send("POST", arg.isEmpty() ? "/snapshot" : "/snapshot?trailing_logs=" + arg, "text/plain", new byte[0]);
+            }
+            case ".reap" -> {
+                Object counts = parseJson(node.send("POST", "/reap", "text/plain", new byte[0]));
+                Map<?, ?> m = counts instanceof Map<?, ?> map ? map : Map.of();
+                io.out().println("snapshots reaped: " + m.get("snapshots_reaped") + ", WALs checkpointed: "
+                        + m.get("wals_checkpointed"));
+            }
             case ".backup" -> {
                 long n = BackupCommand.backup(node, "binary", Path.of(needFile(".backup", arg)));
                 io.out().println("wrote " + n + " bytes to " + arg);
@@ -100,6 +114,14 @@ final class ShellCommands {
             default -> throw new CliException(Exit.USAGE, "unknown command " + words[0] + " (see .help)");
         }
         return Exit.OK;
+    }
+
+    private static Object parseJson(byte[] body) throws CliException {
+        try {
+            return Json.parse(body);
+        } catch (io.raftlite.core.json.JsonException e) {
+            throw new CliException(Exit.UNREACHABLE, "unexpected answer: " + e.getMessage());
+        }
     }
 
     private static String needFile(String command, String arg) throws CliException {

@@ -30,6 +30,8 @@ import java.util.List;
  * @param raftTls         TLS on the Raft port ({@code -node-*}), or null for plaintext (loopback or -raft-insecure)
  * @param maxWatchers     the {@code /db/watch} requests this node holds at once
  * @param render          the files this node renders ({@code render} list, empty: none)
+ * @param clusterRemoveShutdown remove this node from the cluster on a graceful stop ({@code -raft-cluster-remove-shutdown})
+ * @param autoBackup      the {@code -auto-backup} file's settings, or null when off
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -41,7 +43,8 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            DiscoverySettings discovery, OpsSettings ops, WriteLimits writeLimits, ReadLimits reads,
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
                            CredentialStore auth, TlsConfig raftTls,
-                           int maxWatchers, List<RenderSpec> render) {
+                           int maxWatchers, List<RenderSpec> render,
+                           boolean clusterRemoveShutdown, io.raftlite.server.backup.AutoBackupConfig autoBackup) {
 
     public NodeSettings {
         join = List.copyOf(join);

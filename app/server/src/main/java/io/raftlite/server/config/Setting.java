@@ -73,6 +73,9 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     public static final String HTTP_AUTH = "raftlite.http.auth";
     public static final String WATCH_MAX_WATCHERS = "raftlite.watch.max-watchers";
     public static final String RENDER = "raftlite.render";
+    // issue 17, rqlite's operator flags
+    public static final String RAFT_CLUSTER_REMOVE_SHUTDOWN = "raftlite.maintenance.cluster-remove-shutdown";
+    public static final String AUTO_BACKUP = "raftlite.maintenance.auto-backup";
 
     public static final List<Setting> ALL = List.of(
             new Setting(NODE_ID, "node-id", "", Kind.TEXT,
@@ -228,7 +231,14 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
             new Setting(RENDER, "render", "", Kind.TEXT,
                     "files rendered from templates that query this node (issue 15, see docs/render.md): in the config"
                             + " file a YAML list, on the command line a JSON list or the path of a YAML file holding"
-                            + " one (empty: none)"));
+                            + " one (empty: none)"),
+            new Setting(RAFT_CLUSTER_REMOVE_SHUTDOWN, "raft-cluster-remove-shutdown", "false", Kind.BOOLEAN,
+                    "on a graceful stop (SIGTERM) remove this node from the cluster through the leader first (5"
+                            + " attempts, 250 ms apart, 5 s each, 10 s in all, as rqlite); the last voter stays. Off as in rqlite:"
+                            + " a node that stops for a restart should keep its place"),
+            new Setting(AUTO_BACKUP, "auto-backup", "", Kind.TEXT,
+                    "rqlite's auto-backup JSON file: the leader writes a backup every interval, skipped when"
+                            + " unchanged; type file only (s3 and gcs are refused; see docs/operations.md). Empty: off"));
 
     /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
     public String envName() {

@@ -251,7 +251,23 @@ public final class SettingsResolver {
                 new OpsSettings(logLevel(v.get(Setting.LOG_LEVEL), flagOf(Setting.LOG_LEVEL)), logLevels(v),
                         bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
                 HttpTlsSettings.of(v), auth(v), raftTls(v, raftAddr, raftAdv),
-                (int) Math.min(count(v, Setting.WATCH_MAX_WATCHERS), 1_000_000), render(v));
+                (int) Math.min(count(v, Setting.WATCH_MAX_WATCHERS), 1_000_000), render(v),
+                bool(v, Setting.RAFT_CLUSTER_REMOVE_SHUTDOWN), autoBackup(v));
+    }
+
+    /** The {@code -auto-backup} file (rqlite's JSON, {@code $VAR} expanded), or null when not set. */
+    static io.raftlite.server.backup.AutoBackupConfig autoBackup(Map<String, String> v) throws UsageException {
+        String file = v.getOrDefault(Setting.AUTO_BACKUP, "").trim();
+        if (file.isEmpty()) {
+            return null;
+        }
+        try {
+            return io.raftlite.server.backup.AutoBackupConfig.parse(Files.readString(Path.of(file)), System::getenv);
+        } catch (IOException e) {
+            throw new UsageException(flagOf(Setting.AUTO_BACKUP) + ": cannot read " + file + " (" + e + ")");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flagOf(Setting.AUTO_BACKUP) + ": " + file + ": " + e.getMessage());
+        }
     }
 
     /**

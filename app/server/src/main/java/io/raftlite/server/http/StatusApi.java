@@ -56,6 +56,14 @@ public final class StatusApi {
         this.render = render;
     }
 
+    /** Extra top-level sections (rqlite's {@code RegisterStatus}), e.g. {@code auto_backups}, in key order. */
+    private final Map<String, Supplier<?>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Adds top-level key {@code key} (a section or a value) to {@code /status}; left out while it is null. */
+    public void section(String key, Supplier<?> section) {
+        sections.put(key, section);
+    }
+
     public Reply status(Map<String, List<String>> query) {
         StoreStatus s = store.status();
         Map<String, Object> leader = new LinkedHashMap<>();
@@ -123,6 +131,12 @@ public final class StatusApi {
         if (!rendered.isEmpty()) {
             root.put("render", rendered);
         }
+        sections.forEach((key, section) -> {
+            Object value = section.get();
+            if (value != null) {
+                root.put(key, value);
+            }
+        });
         return json(root, query);
     }
 

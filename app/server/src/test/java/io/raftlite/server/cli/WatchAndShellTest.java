@@ -133,6 +133,20 @@ class WatchAndShellTest {
     }
 
     @Test
+    void snapshotAndReapPostAndReapPrintsRqlitesLine() throws Exception {
+        ShellCommands shell = new ShellCommands(client(), io);
+        node.reply(new StubNode.Reply(200, "", Map.of()), new StubNode.Reply(204, "", Map.of()),
+                StubNode.Reply.json("{\"snapshots_reaped\":1,\"wals_checkpointed\":0}\n"));
+        assertEquals(0, shell.handle(".snapshot 100"));
+        assertEquals(0, shell.handle(".snapshot"));
+        assertEquals(0, shell.handle(".reap"));
+        assertEquals(List.of("POST /snapshot?trailing_logs=100", "POST /snapshot", "POST /reap"),
+                node.requests.stream().map(r -> r.method() + " " + r.uri()).toList());
+        assertEquals("snapshots reaped: 1, WALs checkpointed: 0\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(Exit.USAGE, shell.handle(".snapshot many"));
+    }
+
+    @Test
     void parametersAreJsonScalarsOrText() {
         assertEquals(42L, SqlCommand.param("42"));
         assertEquals(2.5, SqlCommand.param("2.5"));
