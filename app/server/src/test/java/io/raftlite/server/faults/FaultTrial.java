@@ -47,8 +47,9 @@ final class FaultTrial {
             Thread.sleep(s.warmUp().toMillis());
             plan = Nemesis.plan(fault, c, leader, rnd);
             long[] linesBefore = c.nodes.stream().mapToLong(FaultNode::logLines).toArray();
-            faultStart = System.nanoTime();
             Nemesis.apply(plan, c);
+            faultStart = System.nanoTime(); // every rule is in place (or the signal sent)
+            Nemesis.verifyApplied(plan, c);
             Thread.sleep(s.fault().toMillis());
             logRate = leaderLogRate(c, plan, linesBefore, faultStart);
             long heal = System.nanoTime();
