@@ -33,74 +33,84 @@ class FaultIT {
     /** Snapshots every 64 entries in 64 KiB log segments: restarted and cut-off nodes catch up by snapshot. */
     private static final List<String> SNAPSHOTS = List.of("-raft-snap", "64", "-raft-log-segment-size", "64KiB");
 
+    private final long seed = Long.getLong("raftlite.faults.seed", 20261206L);
+    private final FaultTrial.Settings settings = new FaultTrial.Settings(Duration.ofSeconds(1),
+            Duration.ofSeconds(Integer.getInteger("raftlite.faults.fault-seconds", 5)), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), 2, 3, 3);
+    private final List<Nemesis.Fault> types = Arrays.stream(System.getProperty("raftlite.faults.types",
+                    "kill,pause,isolate_leader,halves,bridge,one_way").split(","))
+            .map(t -> Nemesis.Fault.valueOf(t.strip().toUpperCase(Locale.ROOT))).toList();
+    private final Random order = new Random(seed);
+    private final long started = System.nanoTime();
+    private final List<TrialResult> results = new ArrayList<>();
+    private final List<String> findings = new ArrayList<>();
+    private final List<String> serverErrors = new ArrayList<>();
+
     @Test
     void acknowledgedWritesSurviveFaultsAndEveryRegisterStaysLinearizable() throws Exception {
         requireRootAndTools();
         int trials = Integer.getInteger("raftlite.faults.trials", 8);
         List<Integer> sizes = Arrays.stream(System.getProperty("raftlite.faults.nodes", "3").split(","))
                 .map(String::strip).map(Integer::parseInt).toList();
-        long seed = Long.getLong("raftlite.faults.seed", 20261206L);
-        FaultTrial.Settings settings = new FaultTrial.Settings(Duration.ofSeconds(1),
-                Duration.ofSeconds(Integer.getInteger("raftlite.faults.fault-seconds", 5)), Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 2, 3, 3);
-        List<Nemesis.Fault> types = Arrays.stream(System.getProperty("raftlite.faults.types",
-                        "kill,pause,isolate_leader,halves,bridge,one_way").split(","))
-                .map(t -> Nemesis.Fault.valueOf(t.strip().toUpperCase(Locale.ROOT))).toList();
         // data and logs stay in target/faults/nodes after the run (a failure's logs are the evidence)
         Path base = Path.of("target", "faults", "nodes");
         deleteTree(base);
-        long started = System.nanoTime();
-        List<TrialResult> results = new ArrayList<>();
-        List<String> findings = new ArrayList<>();
-        List<String> serverErrors = new ArrayList<>();
-        Random order = new Random(seed);
-        int number = 0;
-        for (int size : sizes) {
-            int perSize = Math.max(1, trials / sizes.size());
-            // clusters per size: "default" (the shipped snapshot settings) and "snap" (SNAPSHOTS); a long run
-            // splits its trials between both, a short one uses only "snap"
-            List<List<String>> variants = Arrays.stream(System.getProperty("raftlite.faults.variants",
-                    perSize >= 24 ? "default,snap" : "snap").split(",")).map(String::strip)
-                    .map(v -> v.equals("snap") ? SNAPSHOTS : List.<String>of()).toList();
-            for (int v = 0; v < variants.size(); v++) {
-                int count = perSize / variants.size() + (v == 0 ? perSize % variants.size() : 0);
-                Path dir = Files.createDirectories(base.resolve("c" + size + "-" + v).toAbsolutePath());
-                try (FaultCluster c = FaultCluster.start(size, dir, extraArgs(variants.get(v)))) {
-                    List<Nemesis.Fault> faults = schedule(count, types, order);
-                    for (Nemesis.Fault fault : faults) {
-                        number++;
-                        int n = number;
-                        TrialResult r = FaultTrial.run(c, n, fault, seed, settings,
-                                line -> findings.add("trial " + n + ": " + line));
-                        System.out.println("[faults] " + r.line());
-                        results.add(r);
-                        if (r.divergent()) { // later trials on a cluster that did not heal would measure nothing
-                            findings.add("trial " + n + ": the cluster did not converge; its remaining "
-                                    + (faults.size() - faults.indexOf(fault) - 1) + " trials were skipped");
-                            break;
-                        }
-                    }
-                    serverErrors.addAll(c.serverErrors);
-                    findings.addAll(c.splitBrain().entrySet().stream()
-                            .map(e -> "SPLIT BRAIN (" + size + " nodes): term " + e.getKey() + " led by " + e.getValue())
-                            .toList());
-                } catch (Throwable t) {
-                    System.out.println(summary(results, findings, serverErrors, seed, started));
-                    throw t;
+        try {
+            for (int size : sizes) {
+                int perSize = Math.max(1, trials / sizes.size());
+                // clusters per size: "default" (the shipped snapshot settings) and "snap" (SNAPSHOTS); a long run
+                // splits its trials between both, a short one uses only "snap"
+                List<List<String>> variants = Arrays.stream(System.getProperty("raftlite.faults.variants",
+                        perSize >= 24 ? "default,snap" : "snap").split(",")).map(String::strip)
+                        .map(v -> v.equals("snap") ? SNAPSHOTS : List.<String>of()).toList();
+                for (int v = 0; v < variants.size(); v++) {
+                    int count = perSize / variants.size() + (v == 0 ? perSize % variants.size() : 0);
+                    Path dir = Files.createDirectories(base.resolve("c" + size + "-" + v).toAbsolutePath());
+                    runCluster(size, dir, extraArgs(variants.get(v)), schedule(count, types, order));
                 }
             }
+        } finally {
+            report();
         }
-        String summary = summary(results, findings, serverErrors, seed, started);
+        String summary = "(summary above and in target/faults/summary.md, seed " + seed + ")";
+        assertEquals(0, results.stream().mapToInt(TrialResult::lost).sum(), "lost acknowledged inserts " + summary);
+        assertEquals(0, results.stream().mapToInt(TrialResult::duplicated).sum(), "duplicated inserts " + summary);
+        assertEquals(0, results.stream().mapToInt(TrialResult::violations).sum(), "linearizability " + summary);
+        assertEquals(0, results.stream().mapToInt(TrialResult::splitBrain).sum(), "split brain " + summary);
+        assertEquals(0, results.stream().filter(TrialResult::divergent).count(), "divergent dumps " + summary);
+        assertEquals(List.of(), serverErrors, "5xx other than 503 " + summary);
+    }
+
+    /** One cluster, its trials in turn; a cluster that did not converge ends there (later trials would measure nothing). */
+    private void runCluster(int size, Path dir, List<String> args, List<Nemesis.Fault> faults) throws Exception {
+        FaultCluster c = FaultCluster.start(size, dir, args);
+        try {
+            for (int i = 0; i < faults.size(); i++) {
+                int n = results.size() + 1;
+                TrialResult r = FaultTrial.run(c, n, faults.get(i), seed, settings,
+                        line -> findings.add("trial " + n + ": " + line));
+                System.out.println("[faults] " + r.line());
+                results.add(r);
+                if (r.divergent()) {
+                    findings.add("trial " + n + ": the cluster did not converge; its remaining "
+                            + (faults.size() - i - 1) + " trials were skipped");
+                    break;
+                }
+            }
+        } finally {
+            c.close();
+            serverErrors.addAll(c.serverErrors);
+            c.splitBrain().forEach((term, who) -> findings.add("SPLIT BRAIN (" + size + " nodes): term " + term
+                    + " led by " + who));
+        }
+    }
+
+    private void report() throws IOException {
+        String summary = summary();
         System.out.println(summary);
         Path out = Path.of("target", "faults", "summary.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, summary, StandardCharsets.UTF_8);
-        assertEquals(0, results.stream().mapToInt(TrialResult::lost).sum(), "lost acknowledged inserts; " + summary);
-        assertEquals(0, results.stream().mapToInt(TrialResult::duplicated).sum(), "duplicated inserts; " + summary);
-        assertEquals(0, results.stream().mapToInt(TrialResult::violations).sum(), "linearizability; " + summary);
-        assertEquals(0, results.stream().mapToInt(TrialResult::splitBrain).sum(), "split brain; " + summary);
-        assertEquals(0, results.stream().filter(TrialResult::divergent).count(), "divergent dumps; " + summary);
-        assertEquals(List.of(), serverErrors, "5xx other than 503 (seed " + seed + ")");
     }
 
     /** The cluster's extra arguments: the variant's, then any from -Draftlite.faults.node-args (space separated). */
@@ -124,11 +134,11 @@ class FaultIT {
         return out;
     }
 
-    private static String summary(List<TrialResult> results, List<String> findings, List<String> serverErrors,
-                                  long seed, long started) {
+    private String summary() {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "## Fault-injection run: seed %d, %d trials, %.0f s%n%n", seed, results.size(),
-                (System.nanoTime() - started) / 1e9));
+                "## Fault-injection run: seed %d, %d trials, %.0f s (faults held %d s, nodes %s, variants %s)%n%n",
+                seed, results.size(), (System.nanoTime() - started) / 1e9, settings.fault().toSeconds(),
+                System.getProperty("raftlite.faults.nodes", "3"), System.getProperty("raftlite.faults.variants", "auto")));
         s.append(TrialResult.table(results)).append('\n');
         for (TrialResult r : results) {
             s.append("- ").append(r.line()).append('\n');
