@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class FaultIT {
 
-    /** Snapshots every 64 entries in 64 KiB log segments: restarted and cut-off nodes catch up by snapshot. */
-    private static final List<String> SNAPSHOTS = List.of("-raft-snap", "64", "-raft-log-segment-size", "64KiB");
+    /** Snapshots every 64 entries in 16 KiB log segments: restarted and cut-off nodes catch up by snapshot. */
+    private static final List<String> SNAPSHOTS = List.of("-raft-snap", "64", "-raft-log-segment-size", "16KiB");
 
     private final long seed = Long.getLong("raftlite.faults.seed", 20261206L);
     private final FaultTrial.Settings settings = new FaultTrial.Settings(Duration.ofSeconds(1),
@@ -45,6 +45,7 @@ class FaultIT {
     private final List<TrialResult> results = new ArrayList<>();
     private final List<String> findings = new ArrayList<>();
     private final List<String> serverErrors = new ArrayList<>();
+    private final List<String> clusters = new ArrayList<>();
 
     @Test
     void acknowledgedWritesSurviveFaultsAndEveryRegisterStaysLinearizable() throws Exception {
@@ -99,6 +100,9 @@ class FaultIT {
             }
         } finally {
             c.close();
+            long installs = c.nodes.stream().mapToLong(x -> x.logLinesContaining("installed the leader's snapshot")).sum();
+            clusters.add(size + " nodes " + (args.isEmpty() ? "default" : String.join(" ", args)) + ": "
+                    + installs + " snapshot installs");
             serverErrors.addAll(c.serverErrors);
             c.splitBrain().forEach((term, who) -> findings.add("SPLIT BRAIN (" + size + " nodes): term " + term
                     + " led by " + who));
@@ -140,6 +144,7 @@ class FaultIT {
                 seed, results.size(), (System.nanoTime() - started) / 1e9, settings.fault().toSeconds(),
                 System.getProperty("raftlite.faults.nodes", "3"), System.getProperty("raftlite.faults.variants", "auto")));
         s.append(TrialResult.table(results)).append('\n');
+        clusters.forEach(c -> s.append("- cluster ").append(c).append('\n'));
         for (TrialResult r : results) {
             s.append("- ").append(r.line()).append('\n');
         }

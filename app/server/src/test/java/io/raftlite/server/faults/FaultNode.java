@@ -118,6 +118,15 @@ final class FaultNode implements AutoCloseable {
         return lines;
     }
 
+    /** Lines of the node's log that contain {@code text}. */
+    long logLinesContaining(String text) {
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
