@@ -38,7 +38,7 @@ class FaultIT {
             Duration.ofSeconds(Integer.getInteger("raftlite.faults.fault-seconds", 5)), Duration.ofSeconds(2),
             Duration.ofSeconds(5), 2, 3, 3);
     private final List<Nemesis.Fault> types = Arrays.stream(System.getProperty("raftlite.faults.types",
-                    "kill,pause,isolate_leader,halves,bridge,one_way").split(","))
+                    "kill,pause,isolate_leader,halves,bridge,one_way,membership").split(","))
             .map(t -> Nemesis.Fault.valueOf(t.strip().toUpperCase(Locale.ROOT))).toList();
     private final Random order = new Random(seed);
     private final long started = System.nanoTime();

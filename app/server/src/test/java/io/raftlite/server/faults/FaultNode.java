@@ -92,6 +92,20 @@ final class FaultNode implements AutoCloseable {
         Netns.kill(node);
     }
 
+    /** Deletes this (stopped) node's data directory: it starts again as a new node. */
+    void wipe() throws IOException {
+        if (isAlive()) {
+            throw new IllegalStateException(id + " still runs");
+        }
+        if (java.nio.file.Files.exists(dataDir)) {
+            try (var paths = java.nio.file.Files.walk(dataDir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
+    }
+
     void pause() throws IOException {
         Netns.must(null, "kill", "-STOP", Long.toString(node.pid()));
     }

@@ -47,14 +47,14 @@ final class FaultTrial {
             Thread.sleep(s.warmUp().toMillis());
             plan = Nemesis.plan(fault, c, leader, rnd);
             long[] linesBefore = c.nodes.stream().mapToLong(FaultNode::logLines).toArray();
-            Nemesis.apply(plan, c);
+            Nemesis.apply(plan, c, leader);
             faultStart = System.nanoTime(); // every rule is in place (or the signal sent)
             Nemesis.verifyApplied(plan, c);
             Thread.sleep(s.fault().toMillis());
             logRate = leaderLogRate(c, plan, linesBefore, faultStart);
             long heal = System.nanoTime();
             Nemesis.heal(plan, c);
-            if (fault == Nemesis.Fault.KILL) {
+            if (fault == Nemesis.Fault.KILL || fault == Nemesis.Fault.MEMBERSHIP) {
                 plan.targets().get(0).awaitReady(Duration.ofSeconds(180));
             }
             convergenceMs = convergence(c, heal);
@@ -75,7 +75,8 @@ final class FaultTrial {
     /** Log lines a second on the node leading while the fault lasts (the busiest node when none leads). */
     private static double leaderLogRate(FaultCluster c, Nemesis.Plan plan, long[] before, long since) {
         double seconds = (System.nanoTime() - since) / 1e9;
-        FaultNode leader = plan.targets().isEmpty() || plan.fault() == Nemesis.Fault.KILL ? c.leader() : null;
+        FaultNode leader = plan.targets().isEmpty() || plan.fault() == Nemesis.Fault.KILL
+                || plan.fault() == Nemesis.Fault.MEMBERSHIP ? c.leader() : null;
         if (plan.fault() == Nemesis.Fault.PAUSE) {
             leader = c.nodes.stream().filter(n -> n != plan.targets().get(0) && isLeader(c, n)).findFirst().orElse(null);
         }

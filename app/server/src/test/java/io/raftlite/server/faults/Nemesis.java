@@ -21,7 +21,13 @@ import java.util.concurrent.Future;
  */
 final class Nemesis {
 
-    enum Fault { KILL, PAUSE, ISOLATE_LEADER, HALVES, BRIDGE, ONE_WAY }
+    /**
+     * MEMBERSHIP: one member is removed ({@code DELETE /remove} on the leader), killed and its data wiped; at the
+     * heal it starts again empty with its original command line and joins anew (the leader demotes a voter while
+     * the membership is even, then promotes the joiner back; the joiner receives a snapshot), all under the
+     * workload.
+     */
+    enum Fault { KILL, PAUSE, ISOLATE_LEADER, HALVES, BRIDGE, ONE_WAY, MEMBERSHIP }
 
     /** What one trial does: nodes to kill or pause, or the cuts (pairs of 1-based node indexes). */
     record Plan(Fault fault, List<FaultNode> targets, Set<Pair> cuts, Set<Pair> oneWay, String description) {
@@ -53,7 +59,7 @@ final class Nemesis {
         Set<Pair> cuts = new TreeSet<>();
         Set<Pair> oneWay = new TreeSet<>();
         switch (fault) {
-            case KILL, PAUSE -> {
+            case KILL, PAUSE, MEMBERSHIP -> {
                 // half the time the leader, otherwise a follower
                 FaultNode target = rnd.nextBoolean() ? leader
                         : c.nodes.stream().filter(x -> x != leader).toList().get(rnd.nextInt(n - 1));
@@ -101,9 +107,20 @@ final class Nemesis {
         return new Pair(Math.min(a, b), Math.max(a, b));
     }
 
-    static void apply(Plan p, FaultCluster c) throws Exception {
+    static void apply(Plan p, FaultCluster c, FaultNode leader) throws Exception {
         switch (p.fault()) {
             case KILL -> p.targets().get(0).kill9();
+            case MEMBERSHIP -> {
+                FaultNode target = p.targets().get(0);
+                UnixHttp.Response r = c.send(leader, "DELETE", "/remove", "{\"id\":\"" + target.id + "\"}",
+                        Duration.ofSeconds(30));
+                if (r.status() != 200) {
+                    throw new AssertionError("DELETE /remove " + target.id + " via " + leader.id + ": " + r.status()
+                            + " " + r.body());
+                }
+                target.kill9();
+                target.wipe();
+            }
             case PAUSE -> p.targets().get(0).pause();
             default -> {
                 for (Pair cut : p.cuts()) {
@@ -136,7 +153,7 @@ final class Nemesis {
 
     static void heal(Plan p, FaultCluster c) throws Exception {
         switch (p.fault()) {
-            case KILL -> p.targets().get(0).launch();
+            case KILL, MEMBERSHIP -> p.targets().get(0).launch();
             case PAUSE -> p.targets().get(0).resume();
             default -> {
                 for (FaultNode n : c.nodes) {
