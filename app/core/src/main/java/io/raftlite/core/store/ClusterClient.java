@@ -7,6 +7,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.client.retry.ClientRetryEvent;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -140,10 +142,35 @@ final class ClusterClient implements AutoCloseable {
         return addressed ? direct : client;
     }
 
-    /** Bounded so that a request to an unreachable cluster gives up instead of retrying forever. */
+    /**
+     * Bounded so that a request to an unreachable cluster gives up instead of retrying forever; and a write is
+     * never resent after a {@code NotLeaderException} (see {@link #resendsWrite}).
+     */
     private RetryPolicy retryPolicy() {
         int attempts = (int) Math.max(3, requestTimeout.toMillis() / RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP);
+        RetryPolicy bounded = RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP);
+        return event -> resendsWrite(event) ? bounded.handleAttemptFailure(event) : RetryPolicy.NO_RETRY_ACTION;
+    }
+
+    /**
+     * Whether the client may send a request again after this failure. Not a write that failed with
+     * {@code NotLeaderException}: a leader that steps down fails its pending requests that way, also those it
+     * had appended and replicated, which the next leader may still commit. Ratis' client would resend it to
+     * that next leader with the same call id, and its retry cache knows the call only once it has applied
+     * the first copy: the fault suite saw an insert sent once applied twice. The write fails instead (503,
+     * outcome unknown), as a write to a deposed leader does.
+     */
+    static boolean resendsWrite(RetryPolicy.Event event) {
+        if (event instanceof ClientRetryEvent e && !e.getRequest().getType().isReadOnly()) {
+            Throwable t = event.getCause();
+            while (t != null) {
+                if (t instanceof NotLeaderException) {
+                    return false;
+                }
+                t = t.getCause() == t ? null : t.getCause();
+            }
+        }
+        return true;
     }
 
     private synchronized void retire(List<RaftClient> old) {
