@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.workaround.SnapshotFallbackRpcType;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -66,9 +67,9 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
         // Purge up to the snapshot whether or not every follower has it: a member that is down does not pin the
-        // log; when it returns behind the leader's log start it gets the snapshot. Ratis 3.2.2 misses one case
-        // (RATIS-2487: a follower whose log ends exactly where the leader's begins gets neither entries nor a
-        // snapshot), so the leader uses our log appender, which sends the snapshot then too.
+        // log; when it returns behind the leader's log start it gets the snapshot (also when its log ends exactly
+        // where the leader's begins: RATIS-2487, fixed in 3.3.0). The leader's log appender is ours, which sends
+        // entries where 3.3.0 would send that snapshot again (RATIS-2500; see io.raftlite.core.workaround).
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftConfigKeys.Rpc.setType(p, new SnapshotFallbackRpcType());
         // Keep one snapshot threshold's worth of entries behind the snapshot (not needed for correctness): a

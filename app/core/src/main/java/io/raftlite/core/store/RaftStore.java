@@ -7,6 +7,7 @@ import io.raftlite.core.command.ResultCodec;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.watch.ChangeLog;
+import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;

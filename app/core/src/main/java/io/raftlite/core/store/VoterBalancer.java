@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
