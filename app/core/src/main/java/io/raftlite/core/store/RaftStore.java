@@ -97,6 +97,7 @@ public final class RaftStore implements AutoCloseable {
     private final Remover remover;
     private final Stepdown stepdown;
     private final VoterBalancer balancer;
+    private final PeerWatch peerWatch;
     private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "raftlite-membership");
         t.setDaemon(true);
@@ -177,6 +178,7 @@ public final class RaftStore implements AutoCloseable {
         this.balancer = new VoterBalancer(this::divisionOrNull, this::reconfigure,
                 id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
                 this::renewed);
+        this.peerWatch = new PeerWatch(config.electionTimeout().multipliedBy(2)); // a leader's step-down time
     }
 
     /** Reports to {@code o} from now on (call before {@link #start} to see the first election). */
@@ -272,6 +274,24 @@ public final class RaftStore implements AutoCloseable {
         }
         long ms = config.membership().balanceInterval().toMillis();
         upkeep.scheduleWithFixedDelay(upkeepRun, ms, ms, TimeUnit.MILLISECONDS);
+        long beat = Math.max(1, config.electionTimeout().toMillis() / 2);
+        upkeep.scheduleWithFixedDelay(this::watchPeers, beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchPeers() {
+        RaftServer.Division d = divisionOrNull();
+        try {
+            if (d != null) {
+                peerWatch.check(d);
+            }
+        } catch (RuntimeException e) { // the server closing meanwhile; never let the schedule end
+            LOG.debug("watching peers failed: {}", e.toString());
+        }
+    }
+
+    /** Followers seen going down, coming back and catching up while this node led (see {@link PeerWatch}). */
+    public PeerEvents peerEvents() {
+        return peerWatch.events();
     }
 
     /**

@@ -1,6 +1,7 @@
 /**
- * Raft replication of the SQLite database through Apache Ratis; the only package that imports
- * {@code org.apache.ratis}.
+ * Raft replication of the SQLite database through Apache Ratis (3.3.0); with {@link io.raftlite.core.workaround}
+ * (the Ratis bugs raftlite works around, each with its deletion condition and canary test), the only package
+ * that imports {@code org.apache.ratis}.
  *
  * <p>{@link io.raftlite.core.store.RaftStore} runs one Ratis server with one group (id derived from the
  * cluster name) and submits requests to it in-process. {@code SqliteStateMachine} is a thin adapter:
@@ -15,7 +16,7 @@
  *       placeholder ids (Ratis routes client requests by group id only; the client follows NotLeaderException
  *       to the leader), reads the membership, picks its role (below) and asks for {@code setConfiguration} in
  *       COMPARE_AND_SET mode against the membership it read (a stale view fails and is retried). Never ADD: in
- *       3.2.2 ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
+ *       Ratis (3.2.2 and 3.3.0) ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
  *       listeners from the request, not from the merged list); never the array overload, which drops the
  *       servers. Re-joining with the same id and address is accepted as is, in whatever role the member has
  *       now. A restarted node has state ({@code hasState()}) and recovers its membership from its own log
@@ -25,7 +26,7 @@
  *       its own (its disk was wiped), makes one CAS change: the entry at its address, in its role, with its
  *       priority raised by one. Ratis compares members by id only and {@code hasNoChange} ignores addresses,
  *       so the priority is what makes it a change; the membership never shrinks, so the balancer has nothing
- *       to react to. Ratis 3.2.2 keeps one gRPC proxy per peer id with the first address it saw
+ *       to react to. Ratis (3.3.0) keeps one gRPC proxy per peer id with the first address it saw
  *       ({@code PeerProxyMap.computeIfAbsent}; nothing replaces an entry, and a restart replays every
  *       configuration in the log), and the leader keeps the old disk's match/commit/next index for the id. So
  *       after each configuration change, and every balance interval, every server's {@code PeerProxyRefresh}
@@ -44,7 +45,7 @@
  *       election makes one group; a node that restarted with a group persists it ({@code raft-meta.conf}) only
  *       when the leader's first configuration entry commits, so a crash before that simply bootstraps again
  *       and finds the group. A listener of that group that the leader reached before it restarted runs with
- *       the FOLLOWER role (3.2.2 never turns a server started outside the conf into a listener), so it still
+ *       the FOLLOWER role (Ratis never turns a server started outside the conf into a listener), so it still
  *       restarts, then starts from its log as a LISTENER. The set is the same everywhere only when
  *       {@code -join} lists exactly the N nodes (rqlite's rule, documented for operators).</li>
  *   <li><b>Roles.</b> Voters are kept at the largest odd number ≤ min(members, {@code maxVoters}); everyone
@@ -59,7 +60,7 @@
  *       for one change; a voter lost in that window stalls the change (and the cluster) until it returns.
  *       A read replica ({@code -raft-non-voter}) says so in its node metadata, and the balancer never
  *       promotes a listener whose metadata says so or that does not answer. A demoted voter's Ratis server
- *       stays a FOLLOWER (3.2.2 only turns listeners into followers), and a follower whose election timer
+ *       stays a FOLLOWER (Ratis only turns listeners into followers), and a follower whose election timer
  *       fires while it is not a voter shuts its server down ({@code LeaderElection}, NOT_IN_CONF); so a node
  *       that sees itself demoted in a settled configuration restarts its Ratis server in place, which then
  *       starts as a LISTENER from its own log.</li>
@@ -71,7 +72,7 @@
  *       election timeout. Reaping (off by default) removes members the leader has not heard from for longer
  *       than the role's timeout; the clock is Ratis' time since the member's last reply to this leader, so it
  *       restarts with every new leader (as in rqlite).</li>
- *   <li><b>Listeners.</b> In 3.2.2 a listener added to a server started with an empty group stays in STARTING
+ *   <li><b>Listeners.</b> In Ratis (3.2.2 and 3.3.0) a listener added to a server started with an empty group stays in STARTING
  *       (the leader never marks listeners caught up), so a fresh node joining as a listener first restarts its
  *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
  *       configuration.</li>
@@ -92,6 +93,11 @@
  *       ({@link io.raftlite.core.store.NodeMeta}); it never enters the log.</li>
  *   <li><b>Stop.</b> A leader with other voters first transfers leadership (bounded, 3 s, best effort) so the
  *       others do not wait an election timeout.</li>
+ *   <li><b>Peers down.</b> The leader's {@code PeerWatch} (every half election timeout) logs one line when a
+ *       follower stops answering for two election timeouts, one when it answers again and one when it has caught
+ *       up, and counts them ({@link io.raftlite.core.store.PeerEvents}). Ratis' appender retries a follower
+ *       that does not answer three times at once, then once per heartbeat interval (Ratis' default backs off to
+ *       5 s, longer than an election timeout, and stops backing off after 1,030 errors).</li>
  * </ul>
  *
  * <h2>Restart safety: rebuild from the newest snapshot, then replay the log</h2>
@@ -113,23 +119,24 @@
  *       to the newest snapshot index less {@code snapshotThreshold} entries (every
  *       {@code min(snapshotThreshold, 1024)} entries, whole segments), whatever the followers have: a member
  *       that was down for longer gets the leader's snapshot.</li>
- *   <li>RATIS-2487 workaround (delete on upgrading to a Ratis with the fix): Ratis 3.2.2 sends a follower
- *       neither entries nor a snapshot when its next index is the leader's log start and the entry before it
- *       is neither in the log nor the snapshot's last. {@code RaftPropertiesFactory} sets {@code raft.rpc.type}
- *       to {@code SnapshotFallbackRpcType}, plain gRPC whose leader-side {@code SnapshotFallbackLogAppender}
- *       sends the snapshot then too (upstream's rule, with RATIS-2500's exemption); a follower known to have
- *       committed past that point gets entries from after its commit instead, and a request whose previous
- *       entry vanished meanwhile is skipped rather than stopping the appender. Only {@code RaftServer} uses
- *       it; the {@code RaftClient}s keep default properties (the forwarding client's gRPC message size aside).</li>
- *   <li>Snapshot lookup workaround ({@code LockedSnapshotStorage}): Ratis 3.2.2's storage throws when a log
- *       appender looks up the latest snapshot while the first one is being recorded, which kills that
- *       follower's appender for good; the lookup and every record take one lock.</li>
+ *   <li>A follower that needs the leader's log start when the entry before it is neither in the log nor the
+ *       snapshot gets the snapshot (RATIS-2487, fixed in Ratis 3.3.0; {@code SnapshotCatchUpTest} keeps the case).
+ *       {@code RaftPropertiesFactory} sets {@code raft.rpc.type} to
+ *       {@link io.raftlite.core.workaround.SnapshotFallbackRpcType}, plain gRPC whose leader-side log appender
+ *       sends entries instead where 3.3.0 would send the snapshot in a loop or again (RATIS-2500, and a follower
+ *       known to have committed past that point). Only {@code RaftServer} uses it; the {@code RaftClient}s keep
+ *       default properties (the forwarding client's gRPC message size aside).</li>
+ *   <li>The state machine's snapshot storage is {@link io.raftlite.core.workaround.LockedSnapshotStorage}: Ratis'
+ *       storage throws when a log appender looks up the latest snapshot while the first one is being recorded.</li>
+ *   <li>A read on a follower that is installing a snapshot fails in Ratis 3.3.0 with a {@code ReadException}
+ *       (RATIS-2511); it is retried like a leader that is not ready yet, until the apply timeout, then
+ *       {@code UNAVAILABLE} (503).</li>
  * </ul>
  *
  * <h2>Thread rules</h2>
  * <ul>
  *   <li>{@code applyTransaction}, {@code takeSnapshot} and {@code reinitialize} all run on Ratis' single
- *       StateMachineUpdater thread (checked in the 3.2.2 source: {@code StateMachineUpdater.run} calls
+ *       StateMachineUpdater thread (checked in the 3.2.2 and 3.3.0 sources: {@code StateMachineUpdater.run} calls
  *       {@code takeSnapshot} after waiting for every pending apply), so a snapshot is exactly the state at
  *       its index and no lock is needed between them. Applies are synchronous on that thread.</li>
  *   <li>{@code query} (linearizable reads, after ReadIndex) and {@code readLocal} use the database's
