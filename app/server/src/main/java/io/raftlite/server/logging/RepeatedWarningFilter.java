@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * errorCount=N", "Failed appendEntries", "APPEND_ENTRIES onError"). The leader's own {@code PeerWatch} logs the
  * peer's state changes (down, back, caught up), so the first warning (it carries the cause) and those lines are
  * what an operator needs. A kind is the logger, the message pattern and its first argument (Ratis puts the
- * appender's name there, which names the peer); ERROR and lower levels are never touched.
+ * appender's name there, which names the peer) and the attached exception's class and status (a cancelled
+ * stream and a refused connection are two kinds); ERROR and lower levels are never touched.
  */
 public final class RepeatedWarningFilter extends TurboFilter {
 
@@ -38,13 +39,28 @@ public final class RepeatedWarningFilter extends TurboFilter {
         this.clock = clock;
     }
 
+    /**
+     * The kind of the attached exception: its class and the start of its message up to the first colon (a gRPC
+     * status such as {@code UNAVAILABLE}), so that a cancelled stream and a refused connection are two kinds.
+     */
+    private static String failure(Object[] params, Throwable t) {
+        Throwable f = t != null ? t : params != null && params.length > 0
+                && params[params.length - 1] instanceof Throwable last ? last : null;
+        if (f == null) {
+            return "";
+        }
+        String m = String.valueOf(f.getMessage());
+        int colon = m.indexOf(':');
+        return f.getClass().getName() + ' ' + m.substring(0, Math.min(colon < 0 ? m.length() : colon, 60));
+    }
+
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         if (level != Level.WARN || format == null || !LOGGERS.contains(logger.getName())) {
             return FilterReply.NEUTRAL;
         }
         String kind = logger.getName() + '|' + format + '|' + (params == null || params.length == 0
-                ? "" : String.valueOf(params[0]));
+                ? "" : String.valueOf(params[0])) + '|' + failure(params, t);
         long now = clock.getAsLong();
         synchronized (lastPassed) {
             Long last = lastPassed.get(kind);
