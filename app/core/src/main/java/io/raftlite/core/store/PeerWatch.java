@@ -25,8 +25,12 @@ final class PeerWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerWatch.class);
 
-    /** A follower's state as the leader sees it; {@code catchUpTo} is the commit index it must reach, or -1. */
-    private record Seen(boolean down, long catchUpTo) {
+    /**
+     * A follower's state as the leader sees it; {@code catchUpTo} is the commit index it must reach, or -1;
+     * {@code since} when this leader first saw it (nanoTime): Ratis starts a new follower's clock one maximum
+     * election timeout in the past, so silence counts only from then on.
+     */
+    private record Seen(boolean down, long catchUpTo, long since) {
     }
 
     private final long downAfterMs;
@@ -59,7 +63,7 @@ final class PeerWatch {
         for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
             String id = f.getId().getId().toStringUtf8();
             present.add(id);
-            Seen before = peers.getOrDefault(id, new Seen(false, -1));
+            Seen before = peers.computeIfAbsent(id, k -> new Seen(false, -1, System.nanoTime()));
             Seen now = next(id, before, f.getLastRpcElapsedTimeMs(), commits.getOrDefault(id, -1L), leaderCommit);
             peers.put(id, now);
         }
@@ -67,15 +71,16 @@ final class PeerWatch {
     }
 
     private Seen next(String id, Seen s, long silentMs, long commit, long leaderCommit) {
-        if (!s.down() && silentMs > downAfterMs) {
+        long watchedMs = (System.nanoTime() - s.since()) / 1_000_000;
+        if (!s.down() && silentMs > downAfterMs && watchedMs > downAfterMs) {
             down.incrementAndGet();
             LOG.info("peer {} is down: no reply for {} ms; retries back off until it answers", id, silentMs);
-            return new Seen(true, -1);
+            return new Seen(true, -1, s.since());
         }
         if (s.down() && silentMs <= downAfterMs) {
             back.incrementAndGet();
             LOG.info("peer {} is back (commit index {}, the leader's {})", id, commit, leaderCommit);
-            return caughtUp(id, new Seen(false, leaderCommit), commit);
+            return caughtUp(id, new Seen(false, leaderCommit, s.since()), commit);
         }
         return s.catchUpTo() >= 0 ? caughtUp(id, s, commit) : s;
     }
@@ -86,6 +91,6 @@ final class PeerWatch {
         }
         caughtUp.incrementAndGet();
         LOG.info("peer {} caught up (commit index {})", id, commit);
-        return new Seen(s.down(), -1);
+        return new Seen(s.down(), -1, s.since());
     }
 }

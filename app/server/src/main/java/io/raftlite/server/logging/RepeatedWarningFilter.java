@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Lets one WARN of each kind per peer through from Ratis' log appender and replication service, then drops the
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
  * errorCount=N", "Failed appendEntries", "APPEND_ENTRIES onError"). The leader's own {@code PeerWatch} logs the
  * peer's state changes (down, back, caught up), so the first warning (it carries the cause) and those lines are
  * what an operator needs. A kind is the logger, the message pattern and its first argument (Ratis puts the
- * appender's name there, which names the peer) and the attached exception's class and status (a cancelled
+ * appender's name there, which names the peer; a message Ratis built into one string counts without its
+ * numbers and its "(Repeated n times …)" summary) and the attached exception's class and status (a cancelled
  * stream and a refused connection are two kinds); ERROR and lower levels are never touched.
  */
 public final class RepeatedWarningFilter extends TurboFilter {
@@ -28,6 +30,8 @@ public final class RepeatedWarningFilter extends TurboFilter {
     private static final List<String> LOGGERS = List.of("org.apache.ratis.grpc.server.GrpcLogAppender",
             "org.apache.ratis.grpc.server.GrpcServerProtocolService");
 
+    private static final Pattern REPEATED = Pattern.compile(" \\(Repeated \\d+ times in the last [^)]*\\)");
+
     private final Map<String, Long> lastPassed = new HashMap<>();
     private final LongSupplier clock;
 
@@ -37,6 +41,15 @@ public final class RepeatedWarningFilter extends TurboFilter {
 
     RepeatedWarningFilter(LongSupplier clock) {
         this.clock = clock;
+    }
+
+    /**
+     * A message Ratis built itself (no arguments: the appender's name, the text, its batch summary and the
+     * exception in one string) without its numbers and batch summary, e.g. "n#@group-#E#->n#-AppendLogResponseHandler:
+     * Failed appendEntries: …StatusRuntimeException: UNAVAILABLE: io exception".
+     */
+    private static String shape(String message) {
+        return REPEATED.matcher(message).replaceAll("").replaceAll("\\d+", "#");
     }
 
     /**
@@ -59,8 +72,8 @@ public final class RepeatedWarningFilter extends TurboFilter {
         if (level != Level.WARN || format == null || !LOGGERS.contains(logger.getName())) {
             return FilterReply.NEUTRAL;
         }
-        String kind = logger.getName() + '|' + format + '|' + (params == null || params.length == 0
-                ? "" : String.valueOf(params[0])) + '|' + failure(params, t);
+        String kind = logger.getName() + '|' + (params == null || params.length == 0 ? shape(format)
+                : format + '|' + params[0]) + '|' + failure(params, t);
         long now = clock.getAsLong();
         synchronized (lastPassed) {
             Long last = lastPassed.get(kind);
