@@ -203,6 +203,7 @@ class NodeFactory {
     @Context
     @Requires(bean = MeterRegistry.class)
     NodeGauges nodeGauges(MeterRegistry registry, RaftStore store, Discovery discovery) {
+        NodeGauges.bindPeerEvents(registry, store::peerEvents);
         return NodeGauges.bind(registry, store::status, discovery::status);
     }
 

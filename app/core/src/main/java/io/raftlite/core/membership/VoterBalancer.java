@@ -2,8 +2,9 @@ package io.raftlite.core.membership;
 
 import io.raftlite.core.store.StoreConfig;
 import io.raftlite.core.store.NodeMeta;
-import io.raftlite.core.store.PeerProxyRefresh;
+import io.raftlite.core.workaround.PeerProxyRefresh;
 
+import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;

@@ -14,7 +14,7 @@
  *       placeholder ids (Ratis routes client requests by group id only; the client follows NotLeaderException
  *       to the leader), reads the membership, picks its role (below) and asks for {@code setConfiguration} in
  *       COMPARE_AND_SET mode against the membership it read (a stale view fails and is retried). Never ADD: in
- *       3.2.2 ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
+ *       Ratis (3.2.2 and 3.3.0) ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
  *       listeners from the request, not from the merged list); never the array overload, which drops the
  *       servers. Re-joining with the same id and address is accepted as is, in whatever role the member has
  *       now. A restarted node has state ({@code hasState()}) and recovers its membership from its own log
@@ -24,7 +24,7 @@
  *       its own (its disk was wiped), makes one CAS change: the entry at its address, in its role, with its
  *       priority raised by one. Ratis compares members by id only and {@code hasNoChange} ignores addresses,
  *       so the priority is what makes it a change; the membership never shrinks, so the balancer has nothing
- *       to react to. Ratis 3.2.2 keeps one gRPC proxy per peer id with the first address it saw
+ *       to react to. Ratis (3.3.0) keeps one gRPC proxy per peer id with the first address it saw
  *       ({@code PeerProxyMap.computeIfAbsent}; nothing replaces an entry, and a restart replays every
  *       configuration in the log), and the leader keeps the old disk's match/commit/next index for the id. So
  *       after each configuration change, and every balance interval, every server's {@code PeerProxyRefresh}
@@ -43,7 +43,7 @@
  *       election makes one group; a node that restarted with a group persists it ({@code raft-meta.conf}) only
  *       when the leader's first configuration entry commits, so a crash before that simply bootstraps again
  *       and finds the group. A listener of that group that the leader reached before it restarted runs with
- *       the FOLLOWER role (3.2.2 never turns a server started outside the conf into a listener), so it still
+ *       the FOLLOWER role (Ratis never turns a server started outside the conf into a listener), so it still
  *       restarts, then starts from its log as a LISTENER. The set is the same everywhere only when
  *       {@code -join} lists exactly the N nodes (rqlite's rule, documented for operators).</li>
  *   <li><b>Roles.</b> Voters are kept at the largest odd number ≤ min(members, {@code maxVoters}); everyone
@@ -58,7 +58,7 @@
  *       for one change; a voter lost in that window stalls the change (and the cluster) until it returns.
  *       A read replica ({@code -raft-non-voter}) says so in its node metadata, and the balancer never
  *       promotes a listener whose metadata says so or that does not answer. A demoted voter's Ratis server
- *       stays a FOLLOWER (3.2.2 only turns listeners into followers), and a follower whose election timer
+ *       stays a FOLLOWER (Ratis only turns listeners into followers), and a follower whose election timer
  *       fires while it is not a voter shuts its server down ({@code LeaderElection}, NOT_IN_CONF); so a node
  *       that sees itself demoted in a settled configuration restarts its Ratis server in place, which then
  *       starts as a LISTENER from its own log.</li>
@@ -70,7 +70,7 @@
  *       election timeout. Reaping (off by default) removes members the leader has not heard from for longer
  *       than the role's timeout; the clock is Ratis' time since the member's last reply to this leader, so it
  *       restarts with every new leader (as in rqlite).</li>
- *   <li><b>Listeners.</b> In 3.2.2 a listener added to a server started with an empty group stays in STARTING
+ *   <li><b>Listeners.</b> In Ratis (3.2.2 and 3.3.0) a listener added to a server started with an empty group stays in STARTING
  *       (the leader never marks listeners caught up), so a fresh node joining as a listener first restarts its
  *       empty server with a group naming itself as a LISTENER; it then runs, and the leader's log replaces that
  *       configuration.</li>

@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.workaround.SnapshotFallbackRpcType;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -55,6 +56,13 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(Math.min(2 * election, FIRST_ELECTION_MAX_MS),
                 java.util.concurrent.TimeUnit.MILLISECONDS));
 
+        // A follower that does not answer: after a few quick retries the leader's appender for it retries once per
+        // heartbeat interval (Ratis' sleep is random in [0.5, 1.5] x that, so below the election timeout). Ratis'
+        // default (1 ms x 10, 1 s x 20, then 5 s) keeps a returning follower without heartbeats for up to 5 s, more
+        // than its election timeout, and after 1,030 errors stops sleeping at all; each retry also resets gRPC's
+        // own reconnect back-off. PeerWatch logs the follower's state changes instead of Ratis' per-retry lines.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, appenderRetryPolicy(config.electionTimeout()));
+
         // Membership: a node being added may go quiet while it installs the leader's snapshot; the default
         // staging timeout (3 x rpc.timeout.max, under a second) then fails the change with NOPROGRESS. Allow
         // it as long as a write may take; a joiner that is really gone blocks reconfiguration that long.
@@ -66,9 +74,9 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOTS_RETAINED);
         // Purge up to the snapshot whether or not every follower has it: a member that is down does not pin the
-        // log; when it returns behind the leader's log start it gets the snapshot. Ratis 3.2.2 misses one case
-        // (RATIS-2487: a follower whose log ends exactly where the leader's begins gets neither entries nor a
-        // snapshot), so the leader uses our log appender, which sends the snapshot then too.
+        // log; when it returns behind the leader's log start it gets the snapshot (also when its log ends exactly
+        // where the leader's begins: RATIS-2487, fixed in 3.3.0). The leader's log appender is ours, which sends
+        // entries where 3.3.0 would send that snapshot again (RATIS-2500; see io.raftlite.core.workaround).
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftConfigKeys.Rpc.setType(p, new SnapshotFallbackRpcType());
         // Keep one snapshot threshold's worth of entries behind the snapshot (not needed for correctness): a
@@ -93,6 +101,12 @@ final class RaftPropertiesFactory {
         // heap out. Evicted entries are read back from disk when a lagging follower needs them.
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         return p;
+    }
+
+    /** Ratis' {@code MultipleLinearRandomRetry} syntax: pairs of sleep and count, the last one never running out. */
+    static String appenderRetryPolicy(java.time.Duration electionTimeout) {
+        long heartbeat = Math.max(1, electionTimeout.toMillis() / 2);
+        return "1ms,3, " + heartbeat + "ms," + Integer.MAX_VALUE;
     }
 
     /** A {@code host:port} (IPv6 in brackets). */

@@ -57,11 +57,25 @@ public final class RaftReplies {
         throw toFailure(reply.getException());
     }
 
-    /** True when the failure means "try again shortly": a leader that has not committed its first entry yet. */
+    /**
+     * True when the failure means "try again shortly": a leader that has not committed its first entry yet, or
+     * this node installing the leader's snapshot.
+     */
     public static boolean isTransient(Throwable t) {
         Throwable c = unwrap(t);
         return c instanceof LeaderNotReadyException || c instanceof LeaderSteppingDownException
-                || c instanceof ServerNotReadyException;
+                || c instanceof ServerNotReadyException || isInstallingSnapshot(c);
+    }
+
+    /**
+     * RATIS-2511 (Ratis 3.3.0): a linearizable read on a follower that is installing a snapshot fails at once with
+     * a {@link ReadException} "Failed to get readIndex as snapshot (N) installation is in progress" (or
+     * "started"); Ratis has no subclass for it, so the text is the only mark.
+     */
+    static boolean isInstallingSnapshot(Throwable t) {
+        Throwable c = unwrap(t);
+        String message = c instanceof ReadException ? String.valueOf(c.getMessage()) : "";
+        return message.contains("snapshot (") && message.contains(") installation is");
     }
 
     /** A {@link StoreException} for the failures the HTTP layer maps to a status; our own bugs as they are. */
@@ -81,6 +95,9 @@ public final class RaftReplies {
         } else if (t instanceof TimeoutException || t instanceof TimeoutIOException
                 || (t instanceof ReadException && hasCause(t, TimeoutIOException.class))) {
             return new StoreException(StoreException.Reason.TIMEOUT, "timed out: " + t.getMessage(), t);
+        } else if (isInstallingSnapshot(t)) {
+            return new StoreException(StoreException.Reason.UNAVAILABLE, "this node is installing the leader's "
+                    + "snapshot; retry shortly or read from another node: " + t.getMessage(), t);
         } else if (t instanceof ReadException) {
             return new StoreException(StoreException.Reason.NO_LEADER, "read failed: " + t.getMessage(), t);
         } else if (t instanceof AlreadyClosedException || t instanceof ServerNotReadyException

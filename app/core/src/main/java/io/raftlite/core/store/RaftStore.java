@@ -8,6 +8,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.membership.ConfChange;
 import io.raftlite.core.membership.Membership;
 import io.raftlite.core.watch.ChangeLog;
+import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -86,6 +87,7 @@ public final class RaftStore implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Readiness readiness = new Readiness();
     private final Membership membership;
+    private final PeerWatch peerWatch;
     private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "raftlite-membership");
         t.setDaemon(true);
@@ -161,6 +163,7 @@ public final class RaftStore implements AutoCloseable {
                 this::divisionOrNull,
                 config.applyTimeout());
         this.membership = new Membership(config, groupId, self, transport, new MembershipHost());
+        this.peerWatch = new PeerWatch(config.electionTimeout().multipliedBy(2)); // a leader's step-down time
     }
 
     /** Reports to {@code o} from now on (call before {@link #start} to see the first election). */
@@ -252,6 +255,24 @@ public final class RaftStore implements AutoCloseable {
         }
         long ms = config.membership().balanceInterval().toMillis();
         upkeep.scheduleWithFixedDelay(upkeepRun, ms, ms, TimeUnit.MILLISECONDS);
+        long beat = Math.max(1, config.electionTimeout().toMillis() / 2);
+        upkeep.scheduleWithFixedDelay(this::watchPeers, beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchPeers() {
+        RaftServer.Division d = divisionOrNull();
+        try {
+            if (d != null) {
+                peerWatch.check(d);
+            }
+        } catch (RuntimeException e) { // the server closing meanwhile; never let the schedule end
+            LOG.debug("watching peers failed: {}", e.toString());
+        }
+    }
+
+    /** Followers seen going down, coming back and catching up while this node led (see {@link PeerWatch}). */
+    public PeerEvents peerEvents() {
+        return peerWatch.events();
     }
 
     /** What {@link Membership} may do with this store's server. */

@@ -10,6 +10,7 @@ import io.raftlite.core.db.StorageException;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.watch.ChangeLog;
+import io.raftlite.core.workaround.LockedSnapshotStorage;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;

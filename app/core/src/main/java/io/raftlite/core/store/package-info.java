@@ -1,7 +1,9 @@
 /**
- * Raft replication of the SQLite database through Apache Ratis: the data path (submit, group commit, apply,
- * snapshots, reads, forwarding). Membership (join, bootstrap, removal, voter balancing) lives in
- * {@link io.raftlite.core.membership}; together with it, the only package that imports {@code org.apache.ratis}.
+ * Raft replication of the SQLite database through Apache Ratis (3.3.0): the data path (submit, group commit,
+ * apply, snapshots, reads, forwarding). Membership (join, bootstrap, removal, voter balancing) lives in
+ * {@link io.raftlite.core.membership}, the Ratis bugs raftlite works around (each with its deletion condition and
+ * canary test) in {@link io.raftlite.core.workaround}; these three are the only packages that import
+ * {@code org.apache.ratis}.
  *
  * <p>{@link io.raftlite.core.store.RaftStore} runs one Ratis server with one group (id derived from the
  * cluster name) and submits requests to it in-process. {@code SqliteStateMachine} is a thin adapter:
@@ -25,6 +27,11 @@
  *       ({@link io.raftlite.core.store.NodeMeta}); it never enters the log.</li>
  *   <li><b>Stop.</b> A leader with other voters first transfers leadership (bounded, 3 s, best effort) so the
  *       others do not wait an election timeout.</li>
+ *   <li><b>Peers down.</b> The leader's {@code PeerWatch} (every half election timeout) logs one line when a
+ *       follower stops answering for two election timeouts, one when it answers again and one when it has caught
+ *       up, and counts them ({@link io.raftlite.core.store.PeerEvents}). Ratis' appender retries a follower
+ *       that does not answer three times at once, then once per heartbeat interval (Ratis' default backs off to
+ *       5 s, longer than an election timeout, and stops backing off after 1,030 errors).</li>
  * </ul>
  *
  * <h2>Restart safety: rebuild from the newest snapshot, then replay the log</h2>
@@ -46,23 +53,24 @@
  *       to the newest snapshot index less {@code snapshotThreshold} entries (every
  *       {@code min(snapshotThreshold, 1024)} entries, whole segments), whatever the followers have: a member
  *       that was down for longer gets the leader's snapshot.</li>
- *   <li>RATIS-2487 workaround (delete on upgrading to a Ratis with the fix): Ratis 3.2.2 sends a follower
- *       neither entries nor a snapshot when its next index is the leader's log start and the entry before it
- *       is neither in the log nor the snapshot's last. {@code RaftPropertiesFactory} sets {@code raft.rpc.type}
- *       to {@code SnapshotFallbackRpcType}, plain gRPC whose leader-side {@code SnapshotFallbackLogAppender}
- *       sends the snapshot then too (upstream's rule, with RATIS-2500's exemption); a follower known to have
- *       committed past that point gets entries from after its commit instead, and a request whose previous
- *       entry vanished meanwhile is skipped rather than stopping the appender. Only {@code RaftServer} uses
- *       it; the {@code RaftClient}s keep default properties (the forwarding client's gRPC message size aside).</li>
- *   <li>Snapshot lookup workaround ({@code LockedSnapshotStorage}): Ratis 3.2.2's storage throws when a log
- *       appender looks up the latest snapshot while the first one is being recorded, which kills that
- *       follower's appender for good; the lookup and every record take one lock.</li>
+ *   <li>A follower that needs the leader's log start when the entry before it is neither in the log nor the
+ *       snapshot gets the snapshot (RATIS-2487, fixed in Ratis 3.3.0; {@code SnapshotCatchUpTest} keeps the case).
+ *       {@code RaftPropertiesFactory} sets {@code raft.rpc.type} to
+ *       {@link io.raftlite.core.workaround.SnapshotFallbackRpcType}, plain gRPC whose leader-side log appender
+ *       sends entries instead where 3.3.0 would send the snapshot in a loop or again (RATIS-2500, and a follower
+ *       known to have committed past that point). Only {@code RaftServer} uses it; the {@code RaftClient}s keep
+ *       default properties (the forwarding client's gRPC message size aside).</li>
+ *   <li>The state machine's snapshot storage is {@link io.raftlite.core.workaround.LockedSnapshotStorage}: Ratis'
+ *       storage throws when a log appender looks up the latest snapshot while the first one is being recorded.</li>
+ *   <li>A read on a follower that is installing a snapshot fails in Ratis 3.3.0 with a {@code ReadException}
+ *       (RATIS-2511); it is retried like a leader that is not ready yet, until the apply timeout, then
+ *       {@code UNAVAILABLE} (503).</li>
  * </ul>
  *
  * <h2>Thread rules</h2>
  * <ul>
  *   <li>{@code applyTransaction}, {@code takeSnapshot} and {@code reinitialize} all run on Ratis' single
- *       StateMachineUpdater thread (checked in the 3.2.2 source: {@code StateMachineUpdater.run} calls
+ *       StateMachineUpdater thread (checked in the 3.2.2 and 3.3.0 sources: {@code StateMachineUpdater.run} calls
  *       {@code takeSnapshot} after waiting for every pending apply), so a snapshot is exactly the state at
  *       its index and no lock is needed between them. Applies are synchronous on that thread.</li>
  *   <li>{@code query} (linearizable reads, after ReadIndex) and {@code readLocal} use the database's

@@ -1,9 +1,9 @@
 package io.raftlite.core.membership;
 
-import io.raftlite.core.store.PeerProxyRefresh;
 import io.raftlite.core.store.RaftTransport;
 import io.raftlite.core.store.StoreConfig;
 import io.raftlite.core.store.StoreException;
+import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;

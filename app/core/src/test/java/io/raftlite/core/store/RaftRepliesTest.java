@@ -5,6 +5,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.ReadException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 import org.apache.ratis.thirdparty.io.grpc.Status;
@@ -15,8 +16,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Failures seen during elections and peer restarts map to a {@link StoreException}, never to a bare exception (500). */
 class RaftRepliesTest {
@@ -69,6 +72,21 @@ class RaftRepliesTest {
         assertEquals(StoreException.Reason.UNAVAILABLE, reason(new AlreadyClosedException("closed")));
         assertEquals(StoreException.Reason.UNAVAILABLE,
                 reason(new StateMachineException(MEMBER, new IOException("disk"))));
+    }
+
+    /** RATIS-2511: the text is how Ratis 3.3.0's {@code RaftServerImpl.getReadException} words it. */
+    @Test
+    void aReadOnAFollowerInstallingASnapshotIsRetriedThenUnavailable() {
+        for (String state : new String[] {"in progress", "started"}) {
+            Throwable t = new CompletionException(new ReadException(MEMBER
+                    + ": Failed to get readIndex as snapshot (1234) installation is " + state));
+            assertTrue(RaftReplies.isTransient(t), "retried within the apply timeout: " + state);
+            StoreException e = assertInstanceOf(StoreException.class, RaftReplies.toFailure(t));
+            assertEquals(StoreException.Reason.UNAVAILABLE, e.reason(), "a 503 once the deadline passed");
+            assertTrue(e.getMessage().contains("installing the leader's snapshot"), e.getMessage());
+        }
+        assertFalse(RaftReplies.isTransient(new ReadException("read failed")), "other read failures are not retried");
+        assertEquals(StoreException.Reason.NO_LEADER, reason(new ReadException("read failed")));
     }
 
     @Test

@@ -14,6 +14,14 @@ public final class LogLevels {
     /** raftlite's own loggers, which {@code -log-level} sets. */
     static final String OWN = "io.raftlite";
 
+    /**
+     * The gRPC shaded into Ratis 3.3.0 logs through java.util.logging (not SLF4J), in JUL's two-line format on
+     * stderr, e.g. an INFO "Epoll available during static init of TcpMetrics" at every start. Only its warnings
+     * are let through. Held here because JUL keeps loggers weakly: a collected logger loses its level.
+     */
+    private static final java.util.logging.Logger SHADED_GRPC =
+            java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc");
+
     private LogLevels() {
     }
 
@@ -22,6 +30,7 @@ public final class LogLevels {
      * {@code io.raftlite} itself wins). A no-op when SLF4J is bound to something other than logback.
      */
     public static void apply(OpsSettings ops) {
+        SHADED_GRPC.setLevel(java.util.logging.Level.WARNING);
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (factory instanceof LoggerContext context) {
             apply(context, ops.logLevel(), ops.logLevels());

@@ -1,8 +1,10 @@
 package io.raftlite.server.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raftlite.core.discovery.DiscoveryTracker;
+import io.raftlite.core.store.PeerEvents;
 import io.raftlite.core.store.StoreStatus;
 import io.raftlite.server.http.StatusApi;
 
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -76,6 +79,18 @@ public final class NodeGauges {
     private static double contactAge(DiscoveryTracker.Status s) {
         Instant last = s.lastContact();
         return last == null ? Double.NaN : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+    }
+
+    /**
+     * {@code raftlite_raft_peer_changes_total{change}}: on the leader, followers seen going down, coming back
+     * and catching up (one log line each, see the store's {@code PeerWatch}).
+     */
+    public static void bindPeerEvents(MeterRegistry registry, Supplier<PeerEvents> events) {
+        Map<String, ToDoubleFunction<Supplier<PeerEvents>>> changes = Map.of("down", e -> e.get().down(),
+                "back", e -> e.get().back(), "caught_up", e -> e.get().caughtUp());
+        changes.forEach((change, f) -> FunctionCounter.builder("raftlite.raft.peer.changes", events, f)
+                .tag("change", change).description("Followers seen going down, coming back and catching up while"
+                        + " this node led").register(registry));
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<StoreStatus> f) {

@@ -3,6 +3,7 @@ package io.raftlite.server.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftlite.core.discovery.DiscoveryTracker;
+import io.raftlite.core.store.PeerEvents;
 import io.raftlite.core.store.StoreException;
 import io.raftlite.core.store.StoreStatus;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,16 @@ class NodeGaugesTest {
 
     private double gauge(String name, String... tags) {
         return registry.get(name).tags(tags).gauge().value();
+    }
+
+    @Test
+    void peerChangesAreCountersByChange() {
+        AtomicReference<PeerEvents> events = new AtomicReference<>(PeerEvents.NONE);
+        NodeGauges.bindPeerEvents(registry, events::get);
+        events.set(new PeerEvents(3, 2, 1));
+        assertEquals(3.0, registry.get("raftlite.raft.peer.changes").tags("change", "down").functionCounter().count());
+        assertEquals(2.0, registry.get("raftlite.raft.peer.changes").tags("change", "back").functionCounter().count());
+        assertEquals(1.0, registry.get("raftlite.raft.peer.changes").tags("change", "caught_up").functionCounter().count());
     }
 
     @Test

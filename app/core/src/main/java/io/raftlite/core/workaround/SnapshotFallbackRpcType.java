@@ -1,4 +1,4 @@
-package io.raftlite.core.store;
+package io.raftlite.core.workaround;
 
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcFactory;
@@ -10,17 +10,17 @@ import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
 
 /**
- * WORKAROUND for RATIS-2487, delete with {@link SnapshotFallbackLogAppender} when upgrading Ratis: Ratis' gRPC
- * transport, unchanged, except that a leader's log appenders are {@link SnapshotFallbackLogAppender}s.
+ * WORKAROUND for RATIS-2500 (see {@link SnapshotFallbackLogAppender}; delete with it): Ratis' gRPC transport,
+ * unchanged, except that a leader's log appenders are {@link SnapshotFallbackLogAppender}s.
  *
- * <p>Ratis 3.2.2 has no setting for the log appender class; it asks the server's RPC factory, and
+ * <p>Ratis 3.3.0 has no setting for the log appender class; it asks the server's RPC factory, and
  * {@code raft.rpc.type} may name an {@link RpcType} class ({@code RpcType.valueOf} instantiates it by
  * reflection with its no-argument constructor). So {@link #name()} is this class's name, and
  * {@code RaftConfigKeys.Rpc.setType(properties, new SnapshotFallbackRpcType())} selects it. Only the server
- * uses it: our {@code RaftClient}s are built with their own default properties (plain GRPC), and the wire
+ * uses it: raftlite's {@code RaftClient}s are built with their own properties (plain GRPC), and the wire
  * protocol is exactly GRPC's, so nodes with and without it interoperate.
  */
-final class SnapshotFallbackRpcType implements RpcType {
+public final class SnapshotFallbackRpcType implements RpcType {
 
     @Override
     public String name() {
@@ -32,7 +32,7 @@ final class SnapshotFallbackRpcType implements RpcType {
         return new Factory(parameters);
     }
 
-    /** {@link GrpcFactory} with the RATIS-2487 log appender; everything else (TLS, services, clients) as is. */
+    /** {@link GrpcFactory} with the RATIS-2500 log appender; everything else (TLS, services, clients) as is. */
     static final class Factory extends GrpcFactory {
         Factory(Parameters parameters) {
             super(parameters);

@@ -1,4 +1,4 @@
-package io.raftlite.core.store;
+package io.raftlite.core.workaround;
 
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
@@ -27,8 +27,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * WORKAROUND for Ratis 3.2.2 (delete on a Ratis whose {@code PeerProxyMap} can replace a peer and whose leader
- * forgets a moved follower's progress): lets a node id come back at another address. One instance per running
+ * WORKAROUND for Ratis 3.2.2 and 3.3.0 (no upstream issue found): a server dials a peer id at the first address
+ * it saw, and a leader keeps a re-joined member's old progress. Delete when
+ * {@code PeerProxyRefreshTest.stockProxyMapKeepsThePeersFirstAddress} fails (Ratis then replaces a peer whose
+ * address changed) and Ratis resets a follower's progress when its address changes (checked by {@code MoveTest},
+ * which then passes without this class). Lets a node id come back at another address. One instance per running
  * Ratis server, run after every configuration change applied there and every balance interval:
  * <ul>
  *   <li>a server keeps one gRPC proxy per peer id, created with the first address it saw
@@ -38,13 +41,13 @@ import java.util.Set;
  *       is replaced under the map's {@code resetLock} and then closed, so no caller sees the id missing);</li>
  *   <li>on the leader, the log appender of a member that comes back with an empty disk is restarted
  *       ({@code LeaderState.restart}), once: a member whose address changed, or whose priority is raised (the
- *       mark {@link Joiner} sets on a moved or wiped member; raftlite gives every member priority 0 otherwise).
+ *       mark {@code Joiner} sets on a moved or wiped member; raftlite gives every member priority 0 otherwise).
  *       The appender's follower info still holds the old node's match, commit and next index; from them the
- *       leader keeps sending entries after the ones the new node lacks (our RATIS-2487 workaround in
- *       {@link SnapshotFallbackLogAppender} trusts that commit index), and the empty node, not in any
+ *       leader keeps sending entries after the ones the new node lacks ({@link SnapshotFallbackLogAppender}
+ *       trusts that commit index), and the empty node, not in any
  *       configuration yet, shuts its server down at its first election timeout. A restarted appender starts
  *       from index 0 and learns the real position from the first reply. {@link #renewed} tells the
- *       {@link VoterBalancer}, which resets a raised priority, that this has happened;</li>
+ *       {@code VoterBalancer}, which resets a raised priority, that this has happened;</li>
  *   <li>on the leader, a voter whose follower info is not marked caught up (a restarted appender is not) is
  *       marked once it has the configuration entry ({@link #markCaughtUp}); until then the leader's appends
  *       tell it it is initializing, and a moved voter's server would never leave STARTING;</li>
@@ -55,7 +58,7 @@ import java.util.Set;
  *       change, which the joiner retries.</li>
  * </ul>
  * Ratis internals are reached by reflection, looked up once ({@link #SUPPORTED}). If a lookup or a later
- * reflective call fails (another Ratis version), it logs one WARN and does nothing from then on; {@link Joiner}
+ * reflective call fails (another Ratis version), it logs one WARN and does nothing from then on; {@code Joiner}
  * refuses a move when {@link #SUPPORTED} is false, as it did before this class existed. Any other failure (from
  * Ratis itself) leaves the state as it was, so the next run does the same work again.
  */
@@ -124,12 +127,12 @@ public final class PeerProxyRefresh {
     private final Set<RaftPeerId> renewed = new HashSet<>();
     private boolean broken = !SUPPORTED;
 
-    PeerProxyRefresh(RaftServer server) {
+    public PeerProxyRefresh(RaftServer server) {
         this.server = server;
     }
 
     /** Brings this server's proxies (and, on the leader, appenders) in line with {@code d}'s configuration. */
-    synchronized void run(RaftServer.Division d) {
+    public synchronized void run(RaftServer.Division d) {
         if (broken) {
             return;
         }
@@ -192,7 +195,7 @@ public final class PeerProxyRefresh {
      * Whether a member with a raised priority may have it reset: this server restarted its appender as the
      * leader (or cannot: then the mark has no use).
      */
-    synchronized boolean renewed(RaftPeerId id) {
+    public synchronized boolean renewed(RaftPeerId id) {
         return broken || renewed.contains(id) || id.equals(server.getId());
     }
 

@@ -1,0 +1,46 @@
+/**
+ * Workarounds for Apache Ratis bugs (Ratis 3.3.0), each with the condition for deleting it and a canary: a test
+ * that runs the Ratis on the class path and asserts the bug is still there, so it fails on the upgrade that
+ * fixes it (canaries never copy Ratis' code). The classes here reach Ratis internals; the workarounds that are
+ * a way of using Ratis rather than code (the role restarts) stay where they are used and are listed here too.
+ *
+ * <table>
+ *   <caption>Ratis workarounds</caption>
+ *   <tr><th>Workaround</th><th>Upstream</th><th>Why</th><th>Delete when</th><th>Canary</th></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.SnapshotFallbackLogAppender},
+ *       {@link io.raftlite.core.workaround.SnapshotFallbackRpcType}</td>
+ *       <td>RATIS-2500 (open); RATIS-2487 fixed in 3.3.0</td>
+ *       <td>3.3.0 sends the whole snapshot again to a follower whose next index follows the snapshot it
+ *       installed, and forever to one that committed past the next index the leader has for it</td>
+ *       <td>both canaries fail</td>
+ *       <td>{@code SnapshotFallbackLogAppenderTest.stockSendsTheSnapshotRightAfterTheFollowersOwn},
+ *       {@code ...stockSendsTheSnapshotToAFollowerThatCommittedPastItsNextIndex}</td></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.LockedSnapshotStorage}</td>
+ *       <td>none found (RATIS-2048 fixed another NPE there)</td>
+ *       <td>a snapshot lookup racing the first snapshot's record throws in the leader's log appender</td>
+ *       <td>the canary fails</td>
+ *       <td>{@code LockedSnapshotStorageTest.stockStorageThrowsWhenAnEmptyScanFollowsARecord}</td></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.PeerProxyRefresh}</td><td>none found</td>
+ *       <td>a server dials a peer id at the first address it saw, and the leader keeps a re-joined member's
+ *       old progress: a node cannot come back at another address or with a wiped disk</td>
+ *       <td>the canary fails and {@code MoveTest} passes without the class</td>
+ *       <td>{@code PeerProxyRefreshTest.stockProxyMapKeepsThePeersFirstAddress}</td></tr>
+ *   <tr><td>Listener restarts: {@code Membership.restartIfDemoted}, the joiner's and bootstrapper's restart
+ *       of a listener's server (io.raftlite.core.membership)</td><td>none found</td>
+ *       <td>Ratis turns a LISTENER into a FOLLOWER but never the reverse: a demoted voter, or a server started
+ *       outside the configuration and then listed as a listener, runs as a FOLLOWER (and shuts down when its
+ *       election timer fires)</td>
+ *       <td>the canary fails</td><td>{@code RatisRoleCanaryTest.aDemotedVoterStaysAFollower}</td></tr>
+ *   <tr><td>Joins never use {@code setConfiguration} mode ADD (io.raftlite.core.membership.Joiner, ConfChange)</td>
+ *       <td>none found</td>
+ *       <td>ADD takes the listeners from the request, not from the merged configuration: it drops them</td>
+ *       <td>the canary fails (then ADD may be used; CAS stays the safer choice)</td>
+ *       <td>{@code RatisRoleCanaryTest.addModeDropsTheListeners}</td></tr>
+ * </table>
+ *
+ * <p>Invariants: nothing here changes what goes on the wire (nodes with and without a workaround interoperate);
+ * a workaround that cannot reach the Ratis internals it needs logs once and does nothing
+ * ({@link io.raftlite.core.workaround.PeerProxyRefresh#SUPPORTED}); every class names its upstream issue and its
+ * deletion condition in its javadoc.
+ */
+package io.raftlite.core.workaround;
