@@ -1,8 +1,5 @@
 package io.raftlite.core.store;
 
-import io.raftlite.core.command.Command;
-import io.raftlite.core.command.CommandCodec;
-import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.membership.Membership;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -10,10 +7,16 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +45,10 @@ import java.util.concurrent.TimeoutException;
  *       of them does not fit into one log entry;</li>
  *   <li>stop the server, rename the group's Raft directory to {@code raft/<group>.recovered-<time>} (never
  *       deleted; Ratis ignores a directory whose name is not a group id), keep the copy there too, start a new
- *       group of this node alone with the same cluster name, and write the copy as its first entry
- *       ({@link Command.Kind#LOAD_DATABASE}), then the kept entries, unchanged (their time and seed travel in them,
- *       so they apply as they would have).</li>
+ *       group of this node alone with the same cluster name whose storage Ratis formatted and whose state
+ *       machine's snapshot is the copy (so its size is not bounded by a log entry's; joining nodes get it as any
+ *       snapshot), then append the kept entries, unchanged (their time and seed travel in them, so they apply
+ *       as they would have).</li>
  * </ol>
  * A node that is its configuration's only voter has nothing to recover and runs on as it is. Each step logs one
  * line. Not thread-safe: the store runs it once, at start, before serving anything.
@@ -62,12 +66,21 @@ final class QuorumRecovery {
 
         void backup(Path target);
 
-        /** Stops the server, renames the group's directory to {@code aside}, starts a group of this node alone. */
-        void restartAlone(Path aside) throws IOException;
+        /**
+         * Stops the server, renames the group's directory to {@code aside}, runs {@code seed} (the group's new
+         * directory does not exist yet), starts a group of this node alone.
+         */
+        void restartAlone(Path aside, Seed seed) throws IOException;
 
         boolean awaitReady(Duration timeout) throws InterruptedException;
 
         CompletableFuture<byte[]> submitEntry(byte[] entry);
+    }
+
+    /** Fills the new group's directory before its server starts. */
+    @FunctionalInterface
+    interface Seed {
+        void run() throws IOException;
     }
 
     private final Host host;
@@ -105,34 +118,26 @@ final class QuorumRecovery {
         Path aside = groupDir.resolveSibling(groupDir.getFileName() + ".recovered-" + stamp);
         Path copy = groupDir.resolveSibling(groupDir.getFileName() + ".recovered-" + stamp + ".sqlite");
         host.backup(copy);
-        byte[] load;
         List<byte[]> tail;
         try {
-            load = CommandCodec.encode(new Command(Command.Kind.LOAD_DATABASE, false, System.currentTimeMillis(), 0,
-                    List.of(), Files.readAllBytes(copy)));
             tail = tail(d, applied);
-            refuseTooLarge(load, tail);
+            refuseTooLarge(tail);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(copy);
             throw e;
         }
         LOG.info("recover: copied the database applied up to index {} ({} bytes); {} later log entries to keep",
                 applied, Files.size(copy), tail.size());
-        host.restartAlone(aside);
+        host.restartAlone(aside, () -> seed(copy, applied));
         Files.move(copy, aside.resolve("db.sqlite"));
-        LOG.info("recover: moved the old Raft state (and the copy, db.sqlite) to {}; started a new group of {} alone",
-                aside, self);
+        LOG.info("recover: moved the old Raft state (and the copy, db.sqlite) to {}; started a new group of {} alone"
+                + " from a snapshot of the copy at index {}", aside, self, applied);
         if (!host.awaitReady(timeout)) {
             throw new StoreException(StoreException.Reason.TIMEOUT, "recover: the new group elected no leader within "
                     + timeout + "; the data is in " + aside.resolve("db.sqlite"), null);
         }
-        CommandResult loaded = io.raftlite.core.command.ResultCodec.decode(write(load, "the database copy", aside));
-        if (loaded.error() != null) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "recover: loading the database copy failed: "
-                    + loaded.error() + "; the data is in " + aside, null);
-        }
         for (byte[] entry : tail) {
-            write(entry, "a kept log entry", aside);
+            write(entry, aside);
         }
         LOG.info("recover: done; {} is a single-node cluster with the data up to its old last log index; add nodes"
                 + " with -join", self);
@@ -194,13 +199,7 @@ final class QuorumRecovery {
         return entries;
     }
 
-    private void refuseTooLarge(byte[] load, List<byte[]> tail) {
-        StoreException tooLarge = limits.refusal(load.length);
-        if (tooLarge != null) {
-            throw new StoreException(StoreException.Reason.INVALID, "-raft-recover refused: the database copy is "
-                    + load.length + " bytes encoded, more than one log entry takes; restart with -raft-recover and a"
-                    + " -http-max-body-size above that (and the nodes that join too). Nothing was changed", null);
-        }
+    private void refuseTooLarge(List<byte[]> tail) {
         for (byte[] entry : tail) {
             if (limits.refusal(entry.length) != null) {
                 throw new StoreException(StoreException.Reason.INVALID, "-raft-recover refused: a log entry of "
@@ -210,13 +209,40 @@ final class QuorumRecovery {
         }
     }
 
-    /** Appends one entry and waits until it is applied; returns what applying it returned. */
-    private byte[] write(byte[] entry, String what, Path aside) throws InterruptedException {
+    /**
+     * The new group's storage, formatted by Ratis, with the copy as its state machine's snapshot at
+     * {@code index} (term 0: the new group's terms start again), so the new group starts from the data whatever
+     * its size, and a node that joins receives it as any snapshot. Nothing to write for an empty log.
+     */
+    private void seed(Path copy, long index) throws IOException {
+        try (RaftStorage storage = RaftStorage.newBuilder().setDirectory(groupDir.toFile())
+                .setOption(RaftStorage.StartupOption.FORMAT)
+                .setStorageFreeSpaceMin(SizeInBytes.valueOf(0))
+                .setLogCorruptionPolicy(RaftServerConfigKeys.Log.CorruptionPolicy.getDefault()).build()) {
+            storage.initialize();
+        }
+        if (index <= 0) {
+            return;
+        }
+        Path smDir = groupDir.resolve("sm");
+        Files.createDirectories(smDir);
+        File target = smDir.resolve(SimpleStateMachineStorage.getSnapshotFileName(0, index)).toFile();
+        SnapshotFiles.write(target, TermIndex.valueOf(0, index), tmp -> {
+            try {
+                Files.copy(copy, tmp);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Appends one kept entry and waits until it is applied (what applying returned is the client's business). */
+    private void write(byte[] entry, Path aside) throws InterruptedException {
         try {
-            return host.submitEntry(entry).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            host.submitEntry(entry).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "recover: writing " + what + " failed: "
-                    + (e.getCause() == null ? e : e.getCause()) + "; the data is in " + aside, e);
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "recover: writing a kept log entry failed: "
+                    + (e.getCause() == null ? e : e.getCause()) + "; the old state is in " + aside, e);
         }
     }
 }

@@ -414,8 +414,8 @@ public final class RaftStore implements AutoCloseable {
      * new group of this node alone that keeps every entry of its log (see {@link QuorumRecovery}); returns with
      * the store running as a single-node cluster, others join it as usual. Each step waits at most {@code timeout}.
      *
-     * @throws StoreException INVALID when a majority of the old voters still answers or the database does not fit
-     *                        into one log entry (nothing is changed then), UNAVAILABLE or TIMEOUT when a step fails
+     * @throws StoreException INVALID when a majority of the old voters still answers (nothing is changed then),
+     *                        UNAVAILABLE or TIMEOUT when a step fails
      */
     public void recover(Duration timeout) throws IOException, InterruptedException {
         if (!hasRaftState()) {
@@ -443,7 +443,7 @@ public final class RaftStore implements AutoCloseable {
         }
 
         @Override
-        public void restartAlone(Path aside) throws IOException {
+        public void restartAlone(Path aside, QuorumRecovery.Seed seed) throws IOException {
             synchronized (RaftStore.this) {
                 RaftServer old = server;
                 if (closed.get() || old == null) {
@@ -451,6 +451,7 @@ public final class RaftStore implements AutoCloseable {
                 }
                 old.close();
                 Files.move(raftDir.resolve(groupId.getUuid().toString()), aside);
+                seed.run();
                 startServer(RaftGroup.valueOf(groupId, self));
             }
         }

@@ -27,11 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecoverIT extends ProcessFixture {
 
     private static final int ROWS = 40;
+    private static final int BIG = 4 * 800_000;
 
     @Test
     void aSurvivorOfLostQuorumBecomesASingleNodeClusterWithAllAcknowledgedWrites() throws Exception {
         List<NodeProcess> three = cluster(1);
         NodeProcess survivor = three.get(2);
+        CrashRecoveryIT.ok(three.get(0).post("/db/execute", "[\"CREATE TABLE big (b BLOB)\"]"));
+        for (int i = 0; i < 4; i++) { // 3.2 MB: more than one log entry (-http-max-body-size 2MiB) could carry
+            CrashRecoveryIT.ok(three.get(0).post("/db/execute", "[\"INSERT INTO big VALUES (zeroblob(800000))\"]"));
+        }
         for (int i = 1; i <= ROWS; i++) { // acknowledged one by one
             CrashRecoveryIT.ok(three.get(0).post("/db/execute", "[\"INSERT INTO t (x) VALUES (" + i + ")\"]"));
         }
@@ -43,6 +48,7 @@ class RecoverIT extends ProcessFixture {
         survivor.launch("-node-id", "n3", "-raft-recover");
         survivor.awaitReady(Duration.ofSeconds(60));
         assertEquals(List.of(ROWS), rows(survivor, "strong"), survivor.logTail());
+        assertEquals(List.of(BIG), bigBytes(survivor), survivor.logTail());
         assertTrue(Files.readString(survivor.log).contains("recover: done"), survivor.logTail());
         assertEquals(1, recoveredDirs(survivor), "the old Raft state is kept aside");
         assertEquals(List.of("n3"), members(survivor));
@@ -56,6 +62,7 @@ class RecoverIT extends ProcessFixture {
         for (NodeProcess n : nodes.subList(3, 5)) {
             n.awaitReady(Duration.ofSeconds(90));
             await(() -> rows(n, "none").equals(List.of(ROWS)), "the rows on a joined node", n);
+            assertEquals(List.of(BIG), bigBytes(n), n.logTail());
         }
         await(() -> members(survivor).equals(List.of("n3", "n4", "n5")), "three members", survivor);
         CrashRecoveryIT.ok(survivor.post("/db/execute", "[\"INSERT INTO t (x) VALUES (0)\"]"));
@@ -109,9 +116,18 @@ class RecoverIT extends ProcessFixture {
 
     /** {@code [COUNT(*)]} of t read at {@code level}, or an empty list when the node does not answer it. */
     private static List<Integer> rows(NodeProcess n, String level) {
+        return number(n, level, "SELECT COUNT(*) FROM t");
+    }
+
+    /** The bytes in table big, read locally. */
+    private static List<Integer> bigBytes(NodeProcess n) {
+        return number(n, "none", "SELECT SUM(LENGTH(b)) FROM big");
+    }
+
+    private static List<Integer> number(NodeProcess n, String level, String sql) {
         try {
             String body = n.get("/db/query?level=" + level + "&q="
-                    + URLEncoder.encode("SELECT COUNT(*) FROM t", StandardCharsets.UTF_8)).body();
+                    + URLEncoder.encode(sql, StandardCharsets.UTF_8)).body();
             Matcher m = Pattern.compile("\"values\":\\[\\[(\\d+)]]").matcher(body);
             return m.find() ? List.of(Integer.parseInt(m.group(1))) : List.of();
         } catch (Exception e) {
