@@ -105,7 +105,7 @@ final class QuorumRecovery {
     /**
      * Runs the steps above; returns once the new group has the data applied.
      *
-     * @throws StoreException INVALID (nothing changed) when a majority still answers or the data does not fit,
+     * @throws StoreException INVALID (nothing changed) when a majority still answers or a kept entry is too large,
      *                        UNAVAILABLE or TIMEOUT when a step fails
      */
     void run() throws IOException, InterruptedException {
