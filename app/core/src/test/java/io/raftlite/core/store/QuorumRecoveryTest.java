@@ -2,7 +2,6 @@ package io.raftlite.core.store;
 
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.server.RaftServerConfigKeys;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,42 +37,40 @@ class QuorumRecoveryTest {
     @TempDir
     Path dir;
 
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
-
     @Test
     void entriesNotKnownToBeCommittedSurviveTheRecovery() throws Exception {
-        List<StoreConfig> configs = List.of(config(1), config(2), config(3));
-        RaftStore first = ClusterTestSupport.formVoters(configs, (c, bootstrap) -> {
-            RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, NO_COMMIT_RECORDS);
-            stores.add(s);
-            s.start(bootstrap);
-            return s;
-        });
-        execute(first, "CREATE TABLE counter (n INTEGER)");
-        execute(first, "INSERT INTO counter VALUES (0)");
-        for (int i = 0; i < 10; i++) {
-            execute(first, "UPDATE counter SET n = n + 1");
-        }
-        RaftStore survivor = stores.get(2);
-        awaitCounter(survivor, 10);
-        ClusterTestSupport.closeAll(stores);
-        stores.clear();
+        List<RaftStore> stores = new ArrayList<>(); // closed in the end, whatever fails
+        try {
+            List<StoreConfig> configs = List.of(config(1), config(2), config(3));
+            RaftStore first = ClusterTestSupport.formVoters(configs, (c, bootstrap) -> {
+                RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, NO_COMMIT_RECORDS);
+                stores.add(s);
+                s.start(bootstrap);
+                return s;
+            });
+            execute(first, "CREATE TABLE counter (n INTEGER)");
+            execute(first, "INSERT INTO counter VALUES (0)");
+            for (int i = 0; i < 10; i++) {
+                execute(first, "UPDATE counter SET n = n + 1");
+            }
+            RaftStore survivor = stores.get(2);
+            awaitCounter(survivor, 10);
+            ClusterTestSupport.closeAll(stores);
+            stores.clear();
 
-        RaftStore recovered = new RaftStore(configs.get(2), StoreTestSupport.OPENER, NO_COMMIT_RECORDS);
-        stores.add(recovered);
-        recovered.recover(Duration.ofSeconds(20));
-        awaitCounter(recovered, 10);
-        assertEquals(Set.of("n3"), voters(recovered));
-        execute(recovered, "UPDATE counter SET n = n + 1");
-        awaitCounter(recovered, 11);
-        try (Stream<Path> raft = Files.list(configs.get(2).dataDir().resolve("raft"))) {
-            assertEquals(1, raft.filter(p -> p.getFileName().toString().matches(".*\\.recovered-\\d{8}T\\d{6}Z")).count(),
-                    "the old state kept aside");
+            RaftStore recovered = new RaftStore(configs.get(2), StoreTestSupport.OPENER, NO_COMMIT_RECORDS);
+            stores.add(recovered);
+            recovered.recover(Duration.ofSeconds(20));
+            awaitCounter(recovered, 10);
+            assertEquals(Set.of("n3"), voters(recovered));
+            execute(recovered, "UPDATE counter SET n = n + 1");
+            awaitCounter(recovered, 11);
+            try (Stream<Path> raft = Files.list(configs.get(2).dataDir().resolve("raft"))) {
+                assertEquals(1, raft.filter(p -> p.getFileName().toString().matches(".*\\.recovered-\\d{8}T\\d{6}Z")).count(),
+                        "the old state kept aside");
+            }
+        } finally {
+            ClusterTestSupport.closeAll(stores);
         }
     }
 
