@@ -89,12 +89,13 @@ class RecoverIT extends ProcessFixture {
         for (int i = 4; i <= 5; i++) {
             NodeProcess n = NodeProcess.prepare("127.0.27." + i, tmp.resolve("n" + i));
             nodes.add(n);
-            n.launch("-node-id", "n" + i, "-join", join);
+            n.launch("-node-id", "n" + i, "-join", join, "-raft-recover"); // no state: the flag is ignored
         }
         for (NodeProcess n : nodes.subList(3, 5)) {
             n.awaitReady(Duration.ofSeconds(90));
             await(() -> rows(n, "none").equals(List.of(rows)), "the rows on a joined node", n);
             assertEquals(List.of(BIG), bigBytes(n), n.logTail());
+            assertTrue(Files.readString(n.log).contains("-raft-recover ignored"), n.logTail());
         }
         await(() -> members(survivor).equals(List.of(id, "n4", "n5")), "three members", survivor);
         CrashRecoveryIT.ok(survivor.post("/db/execute", "[\"INSERT INTO t (x) VALUES (0)\"]"));
