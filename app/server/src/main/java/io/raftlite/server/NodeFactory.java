@@ -122,8 +122,11 @@ class NodeFactory {
                             ? "-join and -bootstrap-expect" : "-join");
         }
         List<String> targets = s.join().stream().map(Object::toString).toList();
+        if (s.recover() && !hasState) {
+            LOG.warn("-raft-recover ignored: {} holds no Raft state of cluster {}", s.dataDir(), s.clusterName());
+        }
         if (hasState || !discovery.enabled() && targets.isEmpty()) {
-            startStore(() -> store.start(true), store, s);
+            startStore(hasState && s.recover() ? () -> recover(store, s) : () -> store.start(true), store, s);
             discovery.startReporting(store, self(s, info), () -> members(store), null);
             return ClusterFormation.formed(hasState ? ClusterFormation.Way.RECOVERING : ClusterFormation.Way.ALONE);
         }
@@ -175,6 +178,23 @@ class NodeFactory {
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("cannot start the Raft store in " + s.dataDir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) { // e.g. -raft-recover refused
+            store.close();
+            throw e;
+        }
+    }
+
+    /** {@code -raft-recover}: a single-node cluster from this node's state (see RaftStore#recover); each step's wait. */
+    private static final java.time.Duration RECOVER_STEP_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    private static void recover(RaftStore store, NodeSettings s) throws IOException {
+        LOG.warn("-raft-recover: recovering from lost quorum; this node becomes a single-node cluster unless a"
+                + " majority of its voters answers");
+        try {
+            store.recover(RECOVER_STEP_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while recovering", e);
         }
     }
 

@@ -428,6 +428,66 @@ public final class RaftStore implements AutoCloseable {
         startServer(RaftGroup.valueOf(groupId, List.of()));
     }
 
+    // recovery from permanent quorum loss (issue 17, -raft-recover): the steps are in QuorumRecovery
+
+    /**
+     * For a node with Raft state whose cluster lost its quorum for good: starts from that state, then moves to a
+     * new group of this node alone that keeps every entry of its log (see {@link QuorumRecovery}); returns with
+     * the store running as a single-node cluster, others join it as usual. Each step waits at most {@code timeout}.
+     *
+     * @throws StoreException INVALID when a majority of the old voters still answers (nothing is changed then),
+     *                        UNAVAILABLE or TIMEOUT when a step fails
+     */
+    public void recover(Duration timeout) throws IOException, InterruptedException {
+        if (!hasRaftState()) {
+            throw new IllegalStateException("recover needs Raft state");
+        }
+        start(true);
+        new QuorumRecovery(new RecoveryHost(), transport, groupId, self.getId(), raftDir, limits, timeout).run();
+    }
+
+    /** What {@link QuorumRecovery} may do with this store. */
+    private final class RecoveryHost implements QuorumRecovery.Host {
+        @Override
+        public RaftServer.Division division() {
+            return RaftStore.this.division();
+        }
+
+        @Override
+        public long appliedIndex() {
+            return stateMachine.getLastAppliedTermIndex().getIndex();
+        }
+
+        @Override
+        public void backup(Path target) {
+            RaftStore.this.backup(target);
+        }
+
+        @Override
+        public void restartAlone(Path aside, QuorumRecovery.Seed seed) throws IOException {
+            synchronized (RaftStore.this) {
+                RaftServer old = server;
+                if (closed.get() || old == null) {
+                    throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
+                }
+                old.close();
+                Files.move(raftDir.resolve(groupId.getUuid().toString()), aside);
+                seed.run();
+                startServer(RaftGroup.valueOf(groupId, self));
+            }
+        }
+
+        @Override
+        public boolean awaitReady(Duration timeout) throws InterruptedException {
+            return RaftStore.this.awaitReady(timeout);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> submitEntry(byte[] entry) {
+            return RaftStore.this.submitEntry(entry);
+        }
+    }
+
     /**
      * The addresses among {@code raftAddresses} where a member of cluster {@code clusterName}'s group
      * answers (nodes waiting to join, with an empty group, do not count); one short RPC per address.

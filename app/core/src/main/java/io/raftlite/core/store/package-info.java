@@ -115,6 +115,11 @@
  *       so a node never speaks plaintext to a TLS cluster or the other way round. {@code AdminGuard} sits in front
  *       of every service of the port: group add/remove, snapshot and election management are refused; with node
  *       identities a caller may change only its own membership entry, and only members remove others.</li>
+ *   <li>A group's Raft state is never deleted to recover from lost quorum ({@code QuorumRecovery},
+ *       {@code -raft-recover}): it is renamed aside and the node starts a new group of itself alone from a
+ *       snapshot of its applied database plus its log's later entries; refused, changing nothing, while it and
+ *       the other voters that answer are a majority. ({@code forgetGroup} deletes only a group formed alone that
+ *       took no members or writes.)</li>
  * </ul>
  */
 package io.raftlite.core.store;

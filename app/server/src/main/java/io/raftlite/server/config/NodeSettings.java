@@ -32,6 +32,7 @@ import java.util.List;
  * @param render          the files this node renders ({@code render} list, empty: none)
  * @param clusterRemoveShutdown remove this node from the cluster on a graceful stop ({@code -raft-cluster-remove-shutdown})
  * @param autoBackup      the {@code -auto-backup} file's settings, or null when off
+ * @param recover         recover from permanent quorum loss at start ({@code -raft-recover})
  */
 public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAddr, HostPort httpAdvAddr,
                            long maxBodyBytes, HostPort raftAddr, HostPort raftAdvAddr, long snapshotThreshold,
@@ -44,7 +45,8 @@ public record NodeSettings(String requestedNodeId, Path dataDir, HostPort httpAd
                            HttpLimits httpLimits, HttpTlsSettings httpTls,
                            CredentialStore auth, TlsConfig raftTls,
                            int maxWatchers, List<RenderSpec> render,
-                           boolean clusterRemoveShutdown, io.raftlite.server.backup.AutoBackupConfig autoBackup) {
+                           boolean clusterRemoveShutdown, io.raftlite.server.backup.AutoBackupConfig autoBackup,
+                           boolean recover) {
 
     public NodeSettings {
         join = List.copyOf(join);

@@ -76,6 +76,8 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
     // issue 17, rqlite's operator flags
     public static final String RAFT_CLUSTER_REMOVE_SHUTDOWN = "raftlite.maintenance.cluster-remove-shutdown";
     public static final String AUTO_BACKUP = "raftlite.maintenance.auto-backup";
+    // issue 17, recovery from permanent quorum loss
+    public static final String RAFT_RECOVER = "raftlite.maintenance.recover";
 
     public static final List<Setting> ALL = List.of(
             new Setting(NODE_ID, "node-id", "", Kind.TEXT,
@@ -238,7 +240,12 @@ public record Setting(String key, String flag, String defaultValue, Kind kind, S
                             + " a node that stops for a restart should keep its place"),
             new Setting(AUTO_BACKUP, "auto-backup", "", Kind.TEXT,
                     "rqlite's auto-backup JSON file: the leader writes a backup every interval, skipped when"
-                            + " unchanged; type file only (s3 and gcs are refused; see docs/operations.md). Empty: off"));
+                            + " unchanged; type file only (s3 and gcs are refused; see docs/operations.md). Empty: off"),
+            new Setting(RAFT_RECOVER, "raft-recover", "false", Kind.BOOLEAN,
+                    "recover from permanent quorum loss (rqlite's peers.json): a node with Raft state becomes a"
+                            + " single-node cluster with all of its data, refused while a majority of its voters still"
+                            + " answers; the old state is kept in raft/<group>.recovered-<time>. Off: only for an"
+                            + " operator who knows the other voters are gone for good (see docs/operations.md)"));
 
     /** The environment variable that sets this setting: {@code raftlite.http.addr} → {@code RAFTLITE_HTTP_ADDR}. */
     public String envName() {

@@ -252,7 +252,8 @@ public final class SettingsResolver {
                         bool(v, Setting.METRICS_ENABLED)), writeLimits(v), readLimits(v), httpLimits(v, maxBody),
                 HttpTlsSettings.of(v), auth(v), raftTls(v, raftAddr, raftAdv),
                 (int) Math.min(count(v, Setting.WATCH_MAX_WATCHERS), 1_000_000), render(v),
-                bool(v, Setting.RAFT_CLUSTER_REMOVE_SHUTDOWN), autoBackup(v));
+                bool(v, Setting.RAFT_CLUSTER_REMOVE_SHUTDOWN), autoBackup(v),
+                bool(v, Setting.RAFT_RECOVER));
     }
 
     /** The {@code -auto-backup} file (rqlite's JSON, {@code $VAR} expanded), or null when not set. */

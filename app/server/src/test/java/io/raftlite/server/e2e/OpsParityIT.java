@@ -150,7 +150,7 @@ class OpsParityIT extends ProcessFixture {
     }
 
     /** Member ids, voters and read replicas, from {@code /nodes?nonvoters&ver=2}. */
-    private static List<String> members(NodeProcess n) {
+    static List<String> members(NodeProcess n) {
         try {
             Matcher m = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(n.get("/nodes?nonvoters&ver=2").body());
             return m.results().map(r -> r.group(1)).sorted().toList();
