@@ -85,6 +85,13 @@ final class RaftPropertiesFactory {
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.snapshotThreshold());
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(MAX_PURGE_GAP, config.snapshotThreshold()));
 
+        // A follower appends the leader's entries directly, not through Ratis' compose chain (RATIS-2235, on by
+        // default): there one failed append fails every later one, and an append that passed the follower's
+        // checks but ran after a snapshot install (entries older than the snapshot) fails, so the replica then
+        // rejects every append forever. Off, the append is synchronous (RATIS-2505); a lost race is one failed
+        // request and the leader resends from the follower's next index. See AppendComposeCanaryTest.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
+
         long segment = config.logSegmentSizeBytes();
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(MAX_PREALLOCATED_BYTES, segment)));

@@ -102,6 +102,7 @@ public final class RaftStore implements AutoCloseable {
             GROUP_COMMIT_MAX_BYTES, groupCommitSender);
     private volatile RaftServer server;
     private volatile PeerProxyRefresh proxyRefresh;
+    private final ClosedServerRestart closedRestart;
     private volatile StoreObserver observer = StoreObserver.NONE;
 
     /** A store that takes commands of up to 4 MiB and 64 KiB encoded (the HTTP layer's default largest body). */
@@ -164,6 +165,7 @@ public final class RaftStore implements AutoCloseable {
                 config.applyTimeout());
         this.membership = new Membership(config, groupId, self, transport, new MembershipHost());
         this.peerWatch = new PeerWatch(config.electionTimeout().multipliedBy(2)); // a leader's step-down time
+        this.closedRestart = new ClosedServerRestart(config.failStop());
     }
 
     /** Reports to {@code o} from now on (call before {@link #start} to see the first election). */
@@ -207,7 +209,7 @@ public final class RaftStore implements AutoCloseable {
     /** Builds and starts the Ratis server with a new state machine; on failure closes the store. */
     private void startServer(RaftGroup group) throws IOException {
         SqliteStateMachine sm = new SqliteStateMachine(config.dataDir().resolve("db.sqlite"), config.readConnections(),
-                config.writeLimits(), opener, meta, config.failStop(), changes);
+                config.writeLimits(), opener, meta, closedRestart.failStop(), changes);
         sm.observe(observer);
         // off Ratis' thread: failing the forwards to a replaced leader lets group commit send the writes behind them
         sm.onLeaderChange(leader -> CompletableFuture.runAsync(() -> forwarder.leaderChanged(leader)));
@@ -242,7 +244,10 @@ public final class RaftStore implements AutoCloseable {
      * configuration change is applied here (so a join is followed by a promotion without waiting).
      */
     private void scheduleUpkeep(SqliteStateMachine sm) {
-        Runnable upkeepRun = membership::upkeep;
+        Runnable upkeepRun = () -> {
+            restartIfClosed();
+            membership.upkeep();
+        };
         sm.onConfigurationChange(() -> {
             try {
                 upkeep.execute(upkeepRun);
@@ -273,6 +278,21 @@ public final class RaftStore implements AutoCloseable {
     /** Followers seen going down, coming back and catching up while this node led (see {@link PeerWatch}). */
     public PeerEvents peerEvents() {
         return peerWatch.events();
+    }
+
+    /** See {@link ClosedServerRestart}: a server Ratis closed while the store runs is restarted from disk. */
+    private synchronized void restartIfClosed() {
+        RaftGroup group = closed.get() ? null : closedRestart.groupToRestart(server, groupId, self.getId());
+        if (group == null) {
+            return;
+        }
+        LOG.warn("the Raft server was closed while the store runs: restarting it from disk (restart {})",
+                closedRestart.restarts());
+        try {
+            restartWith(group);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("restarting the closed Raft server failed: {}", e.toString());
+        }
     }
 
     /** What {@link Membership} may do with this store's server. */
