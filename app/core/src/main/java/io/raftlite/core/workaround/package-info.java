@@ -36,6 +36,17 @@
  *       <td>ADD takes the listeners from the request, not from the merged configuration: it drops them</td>
  *       <td>the canary fails (then ADD may be used; CAS stays the safer choice)</td>
  *       <td>{@code RatisRoleCanaryTest.addModeDropsTheListeners}</td></tr>
+ *   <tr><td>{@code raft.server.log.append-entries.compose.enabled=false} (RaftPropertiesFactory)</td>
+ *       <td>none found (the chain: RATIS-2235, RATIS-2387)</td>
+ *       <td>an append queued on the follower's composed chain before a snapshot install fails after it, and
+ *       every later append on the chain fails the same way: the replica never catches up</td>
+ *       <td>the canary fails</td><td>{@code AppendComposeCanaryTest}</td></tr>
+ *   <tr><td>{@code io.raftlite.core.store.ClosedServerRestart} (in the store: it restarts the store's server)</td>
+ *       <td>none found</td>
+ *       <td>the log writer takes a write for an entry older than an installed snapshot and Ratis closes the
+ *       server while the process runs</td>
+ *       <td>a fault run (FaultIT, halves, snap variant) never logs "the Raft server was closed while the store
+ *       runs" without it</td><td>none: not reproduced deterministically</td></tr>
  * </table>
  *
  * <p>Invariants: nothing here changes what goes on the wire (nodes with and without a workaround interoperate);
