@@ -8,7 +8,10 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.client.retry.ClientRetryEvent;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -153,24 +156,26 @@ final class ClusterClient implements AutoCloseable {
     }
 
     /**
-     * Whether the client may send a request again after this failure. Not a write that failed with
+     * Whether the client may send a request again after this failure: a read always (it changes nothing); a
+     * write only after a refusal that guarantees the server did not append it (a leader not ready yet or
+     * stepping down, a server not running yet, too many requests pending). Never after a
      * {@code NotLeaderException}: a leader that steps down fails its pending requests that way, also those it
-     * had appended and replicated, which the next leader may still commit. Ratis' client would resend it to
-     * that next leader with the same call id, and its retry cache knows the call only once it has applied
-     * the first copy: the fault suite saw an insert sent once applied twice. The write fails instead (503,
-     * outcome unknown), as a write to a deposed leader does.
+     * had appended and replicated, which the next leader may still commit; nor after a timeout or a closed
+     * stream, where the first copy may be in the log. Ratis' client resends with the same call id, but the
+     * retry cache does not always catch it (the fault suite saw an insert sent once applied twice, once at two
+     * indexes of one leader's term, once at the next leader), so the write fails instead: 503, outcome unknown,
+     * as a write to a deposed leader does.
      */
     static boolean resendsWrite(RetryPolicy.Event event) {
-        if (event instanceof ClientRetryEvent e && !e.getRequest().getType().isReadOnly()) {
-            Throwable t = event.getCause();
-            while (t != null) {
-                if (t instanceof NotLeaderException) {
-                    return false;
-                }
-                t = t.getCause() == t ? null : t.getCause();
-            }
+        if (!(event instanceof ClientRetryEvent e) || e.getRequest().getType().isReadOnly()) {
+            return true;
         }
-        return true;
+        Throwable t = event.getCause();
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof LeaderNotReadyException || t instanceof LeaderSteppingDownException
+                || t instanceof ServerNotReadyException || t instanceof ResourceUnavailableException;
     }
 
     private synchronized void retire(List<RaftClient> old) {

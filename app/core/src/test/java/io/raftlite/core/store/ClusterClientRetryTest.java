@@ -7,6 +7,7 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.util.Timestamp;
@@ -18,13 +19,13 @@ import java.util.concurrent.CompletionException;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The forwarding client never resends a write after NotLeaderException (the next leader may commit the first copy). */
+/** The forwarding client resends a write only after a refusal that appended nothing. */
 class ClusterClientRetryTest {
 
     private static final RaftGroupId GROUP = RaftGroupId.randomId();
 
     @Test
-    void aWriteIsNotResentAfterNotLeaderButOtherFailuresAndReadsAre() {
+    void aWriteIsResentOnlyAfterARefusalThatAppendedNothing() {
         NotLeaderException notLeader = new NotLeaderException(
                 RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), GROUP), null, List.of());
         assertFalse(ClusterClient.resendsWrite(event(RaftClientRequest.writeRequestType(), notLeader)));
@@ -32,8 +33,11 @@ class ClusterClientRetryTest {
                 new CompletionException(notLeader))), "wrapped too");
         assertTrue(ClusterClient.resendsWrite(event(RaftClientRequest.readRequestType(), notLeader)),
                 "a read changes nothing: it may follow the leader");
+        assertFalse(ClusterClient.resendsWrite(event(RaftClientRequest.writeRequestType(),
+                new TimeoutIOException("no answer"))), "the first copy may be in the log");
         assertTrue(ClusterClient.resendsWrite(event(RaftClientRequest.writeRequestType(),
-                new TimeoutIOException("no answer"))), "the same leader's retry cache answers a resent write");
+                new LeaderNotReadyException(RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), GROUP)))),
+                "a leader not ready appended nothing");
     }
 
     private static ClientRetryEvent event(RaftClientRequest.Type type, Throwable cause) {
