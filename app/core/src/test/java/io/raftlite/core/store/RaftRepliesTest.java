@@ -99,4 +99,18 @@ class RaftRepliesTest {
     private static StoreException.Reason reason(Throwable t) {
         return assertInstanceOf(StoreException.class, RaftReplies.toFailure(t)).reason();
     }
+
+    /** Ratis' ReadIndex to a leader that just left the configuration: its missing connection is an election. */
+    @Test
+    void aReadIndexToADepartedLeaderIsLeaderNotFound() {
+        org.apache.ratis.util.PeerProxyMap<java.io.Closeable> proxies =
+                new org.apache.ratis.util.PeerProxyMap<>("n1", peer -> () -> { });
+        NullPointerException departed = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> proxies.getProxy(org.apache.ratis.protocol.RaftPeerId.valueOf("n3")));
+        RuntimeException mapped = RaftReplies.toFailure(new java.util.concurrent.CompletionException(departed));
+        org.junit.jupiter.api.Assertions.assertTrue(mapped instanceof StoreException s
+                && s.reason() == StoreException.Reason.NO_LEADER, String.valueOf(mapped));
+        NullPointerException ours = new NullPointerException("a bug of ours");
+        org.junit.jupiter.api.Assertions.assertSame(ours, RaftReplies.toFailure(ours), "our own bugs stay 500");
+    }
 }
