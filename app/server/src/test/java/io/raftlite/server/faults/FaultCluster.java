@@ -27,6 +27,7 @@ final class FaultCluster implements AutoCloseable {
     private static final Pattern TERM = Pattern.compile("\"term\":(\\d+)");
     private static final Pattern APPLIED = Pattern.compile("\"applied_index\":(\\d+)");
     private static final Pattern COMMIT = Pattern.compile("\"commit_index\":(\\d+)");
+    private static final Pattern LEADER = Pattern.compile("\"leader\":\\{\"node_id\":\"([^\"]*)\"");
 
     final Netns net;
     final List<FaultNode> nodes = new ArrayList<>();
@@ -38,7 +39,8 @@ final class FaultCluster implements AutoCloseable {
     private volatile boolean polling = true;
     private final Thread poller;
 
-    record Status(String state, long term, long commit, long applied) {
+    /** {@code leader}: the node id this node names as leader ("" when it knows none). */
+    record Status(String state, long term, long commit, long applied, String leader) {
     }
 
     private FaultCluster(Netns net) {
@@ -120,7 +122,8 @@ final class FaultCluster implements AutoCloseable {
                 return null;
             }
             return new Status(find(STATE, r.body(), "?"), Long.parseLong(find(TERM, r.body(), "-1")),
-                    Long.parseLong(find(COMMIT, r.body(), "-1")), Long.parseLong(find(APPLIED, r.body(), "-1")));
+                    Long.parseLong(find(COMMIT, r.body(), "-1")), Long.parseLong(find(APPLIED, r.body(), "-1")),
+                    find(LEADER, r.body(), ""));
         } catch (IOException | RuntimeException e) {
             return null;
         }

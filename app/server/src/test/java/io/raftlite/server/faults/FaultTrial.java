@@ -6,9 +6,11 @@ import io.raftlite.server.faults.Linearizability.Verdict;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +42,7 @@ final class FaultTrial {
         w.setup(leader);
         w.start(s.insertWorkers(), s.registerWorkers());
         long faultStart;
-        long convergenceMs;
+        long[] convergence;
         double logRate;
         Nemesis.Plan plan;
         try {
@@ -57,7 +59,7 @@ final class FaultTrial {
             if (fault == Nemesis.Fault.KILL || fault == Nemesis.Fault.MEMBERSHIP) {
                 plan.targets().get(0).awaitReady(Duration.ofSeconds(180));
             }
-            convergenceMs = convergence(c, heal);
+            convergence = convergence(c, heal);
             Thread.sleep(s.recovery().toMillis());
         } finally {
             w.stop();
@@ -69,7 +71,7 @@ final class FaultTrial {
         return new TrialResult(number, c.nodes.size(), fault, plan.description(), w.requests.get(),
                 w.acknowledgedWrites(), w.indeterminate.get(), lostAndDuplicated[0], lostAndDuplicated[1], verdicts[0],
                 verdicts[1], c.splitBrain().size() - splitBefore, divergent, c.serverErrors.size() - errorsBefore,
-                failover < 0 ? -1 : failover / 1_000_000, convergenceMs, logRate);
+                failover < 0 ? -1 : failover / 1_000_000, convergence[0], convergence[1], logRate);
     }
 
     /** Log lines a second on the node leading while the fault lasts (the busiest node when none leads). */
@@ -97,24 +99,41 @@ final class FaultTrial {
         return s != null && "Leader".equals(s.state());
     }
 
-    /** Milliseconds from the heal until every node has applied what the leader had committed then (cap 60 s). */
-    private static long convergence(FaultCluster c, long heal) throws InterruptedException {
+    /**
+     * [convergence, agreement] in milliseconds from the heal (cap 60 s): until every node has applied what the leader
+     * had committed then, and until every node names the same leader, which says it leads (the rejoin of issue 14's
+     * symptom 4: a node cut off recognising the new leader).
+     */
+    private static long[] convergence(FaultCluster c, long heal) throws InterruptedException {
         FaultNode leader = c.awaitLeader(Duration.ofSeconds(60));
         FaultCluster.Status ls = c.status(leader, Duration.ofSeconds(5));
         long target = ls == null ? 0 : ls.commit();
         long deadline = heal + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
+        long applied = -1;
+        long agreed = -1;
+        while (System.nanoTime() < deadline && (applied < 0 || agreed < 0)) {
             boolean all = true;
+            Set<String> named = new HashSet<>();
+            boolean namedLeads = false;
             for (FaultNode n : c.nodes) {
                 FaultCluster.Status s = c.status(n, Duration.ofSeconds(2));
                 all &= s != null && s.applied() >= target;
+                named.add(s == null ? "" : s.leader());
+                namedLeads |= s != null && "Leader".equals(s.state()) && n.id.equals(s.leader());
             }
-            if (all) {
-                break;
+            long now = (System.nanoTime() - heal) / 1_000_000;
+            if (all && applied < 0) {
+                applied = now;
             }
-            Thread.sleep(50); // poll interval
+            if (agreed < 0 && named.size() == 1 && !named.contains("") && namedLeads) {
+                agreed = now;
+            }
+            if (applied < 0 || agreed < 0) {
+                Thread.sleep(50); // poll interval
+            }
         }
-        return (System.nanoTime() - heal) / 1_000_000;
+        long capped = (System.nanoTime() - heal) / 1_000_000;
+        return new long[]{applied < 0 ? capped : applied, agreed < 0 ? capped : agreed};
     }
 
     private static boolean awaitIdenticalDumps(FaultCluster c, Duration timeout, Consumer<String> report)
