@@ -91,6 +91,11 @@ final class RaftPropertiesFactory {
         // rejects every append forever. Off, the append is synchronous (RATIS-2505); a lost race is one failed
         // request and the leader resends from the follower's next index. See AppendComposeCanaryTest.
         RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
+        // No log-metadata entries (Ratis: on). With them the leader appends a second entry after every commit, which
+        // is replicated and fsync'd on every member like a command: a lone write cost two rounds of appends, fsyncs
+        // and wake-ups (bench/profile-notes.md). They only let a restarted member apply its log before it hears from
+        // a leader; without them it applies from its snapshot on, as far as the leader's commit index says.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
         long segment = config.logSegmentSizeBytes();
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));
