@@ -7,7 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 
 import java.io.IOException;
 import java.util.Map;
@@ -28,8 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link StreamReadConstraints} before Jackson allocates for them; field names are neither canonicalized nor
  * interned (no symbol table that hostile keys could grow or flood with collisions, which Jackson reports
  * with an unchecked exception; this also makes Jackson read the already checked bytes through its UTF-8
- * reader, so offsets in messages count characters) and buffers are not recycled (nothing a request made
- * large outlives it).
+ * reader, so offsets in messages count characters). Buffers are kept per thread for the next parse only while
+ * they are no larger than Jackson's initial sizes ({@link SmallBuffers}): a request that made one grow leaves
+ * nothing behind, and a plain request no longer allocates its 8 KB token buffer anew (it was the largest
+ * allocation of the write path: bench/profile-notes.md).
  */
 public final class StrictJson {
 
@@ -86,8 +89,41 @@ public final class StrictJson {
                         .maxNameLength(MAX_STRING_LENGTH)
                         .build())
                 .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-                .recyclerPool(JsonRecyclerPools.nonRecyclingPool())
+                .recyclerPool(SmallBuffers.POOL)
                 .build();
+    }
+
+    /**
+     * Jackson's buffers, one set per thread, kept only up to {@link #MAX_KEPT} elements each: Jackson's initial
+     * sizes are 200 to 8,000, and a buffer grows only for a long token, which must not stay allocated after
+     * its request. At most a few tens of KB per parsing thread.
+     */
+    static final class SmallBuffers extends BufferRecycler {
+
+        static final int MAX_KEPT = 8_000;
+
+        private static final ThreadLocal<SmallBuffers> MINE = ThreadLocal.withInitial(SmallBuffers::new);
+
+        static final RecyclerPool<BufferRecycler> POOL = new RecyclerPool.ThreadLocalPoolBase<>() {
+            @Override
+            public BufferRecycler acquirePooled() {
+                return MINE.get();
+            }
+        };
+
+        @Override
+        public void releaseCharBuffer(int ix, char[] buffer) {
+            if (buffer != null && buffer.length <= MAX_KEPT) {
+                super.releaseCharBuffer(ix, buffer);
+            }
+        }
+
+        @Override
+        public void releaseByteBuffer(int ix, byte[] buffer) {
+            if (buffer != null && buffer.length <= MAX_KEPT) {
+                super.releaseByteBuffer(ix, buffer);
+            }
+        }
     }
 
     /** The next token, or null at the end of the input. */

@@ -34,7 +34,8 @@ public final class RenderService implements AutoCloseable {
                          BiConsumer<String, String> onResult) {
         this.changes = changes;
         this.retry = retry;
-        SqlTemplate templates = new SqlTemplate();
+        // Pebble (about 160 classes) is loaded only by a node that renders something
+        SqlTemplate templates = specs.isEmpty() ? null : new SqlTemplate();
         for (RenderSpec spec : specs) {
             renderers.add(new Renderer(spec, source, templates,
                     (name, r) -> onResult.accept(name, r.name().toLowerCase(java.util.Locale.ROOT))));
