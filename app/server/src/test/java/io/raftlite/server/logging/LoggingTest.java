@@ -122,6 +122,49 @@ class LoggingTest {
     }
 
     @Test
+    void theNodesSetupLogsOneLinePerEventOnStdoutWithTheFilterAndTheQuietLoggers() {
+        LoggerContext context = new LoggerContext();
+        assertEquals(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY,
+                new LogSetup().configure(context));
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        assertEquals(Level.INFO, root.getLevel());
+        assertTrue(root.getAppender("STDOUT") instanceof ch.qos.logback.core.ConsoleAppender, "stdout appender");
+        assertTrue(root.getAppender("STDOUT").isStarted());
+        assertTrue(context.getTurboFilterList().stream().anyMatch(f -> f instanceof RepeatedWarningFilter));
+        assertEquals(Level.OFF, context.getLogger("org.apache.ratis.util.JmxRegister").getLevel());
+        assertEquals(Level.OFF, context.getLogger("org.apache.ratis.client.impl.OrderedAsync").getLevel());
+
+        Logger l = context.getLogger("org.apache.ratis.grpc.server.GrpcLogAppender");
+        String line = new String(LogSetup.encoder(context, JournalTimestamp.ON_JOURNAL).encode(
+                new LoggingEvent(Logger.class.getName(), l, Level.WARN, "append failed", peerDown(), null)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("<4>WARN  o.a.r.g.s.GrpcLogAppender - append failed (IOException: UNAVAILABLE: io exception"
+                + " Channel Pipeline: [HttpProxyHandler]; caused by ConnectException: Connection refused:"
+                + " /127.0.0.172:4912)" + System.lineSeparator(), line);
+        String timed = new String(LogSetup.encoder(context, JournalTimestamp.WITH_TIME).encode(
+                new LoggingEvent(Logger.class.getName(), l, Level.INFO, "x", null, null)), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(timed.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  o\\.a\\.r\\.g\\.s\\.GrpcLogAppender - x\\R"), timed);
+    }
+
+    @Test
+    void aConfigurationFileNamedOnTheCommandLineIsLeftToLogback() {
+        String before = System.getProperty("logback.configurationFile");
+        System.setProperty("logback.configurationFile", "/etc/raftlite/logback.xml");
+        try {
+            LoggerContext context = new LoggerContext();
+            assertEquals(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY,
+                    new LogSetup().configure(context));
+            assertEquals(null, context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT"));
+        } finally {
+            if (before == null) {
+                System.clearProperty("logback.configurationFile");
+            } else {
+                System.setProperty("logback.configurationFile", before);
+            }
+        }
+    }
+
+    @Test
     void levelsComeFromTheSettingsAndAnEntryBeatsTheOwnLevel() {
         LoggerContext context = new LoggerContext();
         LogLevels.apply(context, "DEBUG", Map.of("org.apache.ratis", "WARN", "io.raftlite.core.store", "TRACE"));
