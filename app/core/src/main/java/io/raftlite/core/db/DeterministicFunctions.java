@@ -48,8 +48,10 @@ final class DeterministicFunctions {
     /** Makes {@code ctx} the entry whose time and seed the functions use, until {@link #end()}. */
     void begin(EntryContext ctx) {
         context = java.util.Objects.requireNonNull(ctx, "entry context");
-        random = new SplittableRandom(ctx.seed());
-        nowText = INSTANT_TEXT.format(Instant.ofEpochMilli(ctx.timestampMillis()));
+        // both made on first use from the entry alone: most entries call neither, and formatting the time
+        // for every entry was a visible share of the apply thread's allocations (issue 16)
+        random = null;
+        nowText = null;
         nowResults.clear();
     }
 
@@ -141,12 +143,18 @@ final class DeterministicFunctions {
         if (context == null) {
             throw new SQLException("no log entry is being applied");
         }
+        if (random == null) {
+            random = new SplittableRandom(context.seed());
+        }
         return random;
     }
 
     private String now() throws SQLException {
         if (context == null) {
             throw new SQLException("no log entry is being applied");
+        }
+        if (nowText == null) {
+            nowText = INSTANT_TEXT.format(Instant.ofEpochMilli(context.timestampMillis()));
         }
         return nowText;
     }
