@@ -89,8 +89,10 @@ class FaultIT {
         try {
             for (int i = 0; i < faults.size(); i++) {
                 int n = results.size() + 1;
-                TrialResult r = FaultTrial.run(c, n, faults.get(i), seed, settings,
-                        line -> findings.add("trial " + n + ": " + line));
+                TrialResult r = FaultTrial.run(c, n, faults.get(i), seed, settings, line -> {
+                    findings.add("trial " + n + ": " + line);
+                    System.out.println("[faults] finding, trial " + n + ": " + line); // at once: a long run may not end
+                });
                 System.out.println("[faults] " + r.line());
                 results.add(r);
                 if (r.divergent()) {
