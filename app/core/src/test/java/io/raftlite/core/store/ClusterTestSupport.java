@@ -30,6 +30,24 @@ final class ClusterTestSupport {
     private ClusterTestSupport() {
     }
 
+    /**
+     * Starts one store per config: the first bootstraps, the others join through it. Each is added to
+     * {@code opened} as soon as it exists, so that the test's clean-up closes it whatever fails later.
+     */
+    static List<RaftStore> bootstrapThenJoin(List<StoreConfig> configs, List<RaftStore> opened) throws Exception {
+        List<RaftStore> nodes = new java.util.ArrayList<>();
+        for (StoreConfig c : configs) {
+            RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
+            opened.add(s);
+            s.start(nodes.isEmpty());
+            if (!nodes.isEmpty()) {
+                s.join(List.of(configs.get(0).raftAdvertisedAddress()), false, WAIT, Duration.ofMillis(50));
+            }
+            nodes.add(s);
+        }
+        return nodes;
+    }
+
     /** Closes the stores, newest first, whatever each close throws. */
     static void closeAll(List<RaftStore> stores) {
         for (int i = stores.size() - 1; i >= 0; i--) {

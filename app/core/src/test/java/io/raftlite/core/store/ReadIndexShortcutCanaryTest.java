@@ -35,8 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(300)
 class ReadIndexShortcutCanaryTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
     @TempDir
     Path dir;
 
@@ -55,16 +53,7 @@ class ReadIndexShortcutCanaryTest {
             configs.add(new StoreConfig("rc" + i, addr, addr, dir.resolve("n" + i), "read-canary", 10_000,
                     1 << 20, 2, Duration.ofSeconds(10)));
         }
-        List<RaftStore> nodes = new ArrayList<>();
-        for (StoreConfig c : configs) {
-            RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
-            stores.add(s);
-            s.start(nodes.isEmpty());
-            if (!nodes.isEmpty()) {
-                s.join(List.of(configs.get(0).raftAdvertisedAddress()), false, WAIT, Duration.ofMillis(50));
-            }
-            nodes.add(s);
-        }
+        List<RaftStore> nodes = ClusterTestSupport.bootstrapThenJoin(configs, stores);
         RaftStore[] leader = new RaftStore[1];
         await("a ready leader with two voters", () -> {
             leader[0] = nodes.stream().filter(s -> s.isLeader() && s.isReady()).findFirst().orElse(null);

@@ -33,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(300)
 class SnapshotCatchUpTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final long THRESHOLD = 10;
 
     @TempDir
@@ -135,16 +134,7 @@ class SnapshotCatchUpTest {
 
     /** The first config bootstraps; the others join through it. Creates the counter table. */
     private List<RaftStore> cluster(List<StoreConfig> configs) throws Exception {
-        List<RaftStore> nodes = new ArrayList<>();
-        for (StoreConfig c : configs) {
-            RaftStore s = new RaftStore(c, StoreTestSupport.OPENER, p -> { });
-            stores.add(s);
-            s.start(nodes.isEmpty());
-            if (!nodes.isEmpty()) {
-                s.join(List.of(configs.get(0).raftAdvertisedAddress()), false, WAIT, Duration.ofMillis(50));
-            }
-            nodes.add(s);
-        }
+        List<RaftStore> nodes = ClusterTestSupport.bootstrapThenJoin(configs, stores);
         RaftStore leader = leaderOf(nodes);
         execute(leader, "CREATE TABLE counter (n INTEGER NOT NULL)");
         execute(leader, "INSERT INTO counter VALUES (0)");
