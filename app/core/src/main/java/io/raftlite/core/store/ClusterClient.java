@@ -12,6 +12,7 @@ import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -55,6 +56,8 @@ final class ClusterClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterClient.class);
     static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
     private static final Duration DIRECT_RPC_TIMEOUT = Duration.ofSeconds(3);
+    /** Replaced clients kept open for their requests in flight; beyond this the oldest are closed at once. */
+    private static final int MAX_RETIRED = 16;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final RaftTransport transport;
@@ -111,9 +114,44 @@ final class ClusterClient implements AutoCloseable {
     private CompletableFuture<byte[]> call(Collection<RaftPeer> peers, RaftPeerId leaderHint, boolean addressed,
                                            Function<RaftClient, CompletableFuture<RaftClientReply>> request) {
         try {
-            return request.apply(clientFor(peers, leaderHint, addressed)).thenApply(RaftReplies::contentOrThrow);
+            RaftClient c = clientFor(peers, leaderHint, addressed);
+            CompletableFuture<RaftClientReply> reply = request.apply(c);
+            if (!addressed) {
+                reply = reply.whenComplete((r, t) -> {
+                    if (t != null && closesWindow(t)) {
+                        discard(c);
+                    }
+                });
+            }
+            return reply.thenApply(RaftReplies::contentOrThrow);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Whether this failure of an async request closed the client's ordered window for good. Ratis' ordered
+     * async API fails a request it will not retry (with our retry policy: every write after a timeout, a closed
+     * stream or {@code NotLeaderException}) through {@code SlidingWindow.Client.fail}, which keeps the exception
+     * and fails every later request on that client at once with {@code AlreadyClosedException}: the client is
+     * dead until it is rebuilt. It was rebuilt only when the leader or the membership changed, so one such
+     * failure right after an election (a just-elected leader's {@code LeaderNotReadyException} ends the stream;
+     * the resend meets {@code AlreadyClosedException}) made every later write through this follower a 503 until
+     * the next election (LeaderPauseIT: no write through the follower for 40 s). The exception such a failure
+     * carries is the cause itself on a first attempt (a {@code NotLeaderException}, a timeout) or
+     * {@code RaftRetryFailureException}/{@code AlreadyClosedException} later, so it cannot tell; only a state
+     * machine's refusal, carried by a reply, is known to leave the window open. Rebuilding after any other
+     * failure costs one client per failure while failures last; at most {@link #MAX_RETIRED} replaced ones
+     * stay open.
+     */
+    static boolean closesWindow(Throwable t) {
+        return !(Forwarder.unwrap(t) instanceof StateMachineException);
+    }
+
+    /** Forgets {@code c} if it is still the leader client, so that the next request builds a fresh one. */
+    private synchronized void discard(RaftClient c) {
+        if (c == client) {
+            key = null;
         }
     }
 
@@ -138,6 +176,10 @@ final class ClusterClient implements AutoCloseable {
             key = newKey;
             if (!old.isEmpty()) {
                 retired.addAll(old);
+                while (retired.size() > MAX_RETIRED) { // failures in a burst: the oldest go first
+                    RaftClient evicted = retired.remove(0);
+                    CompletableFuture.runAsync(() -> closeQuietly(evicted)); // a close may wait for its channel
+                }
                 CompletableFuture.delayedExecutor(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
                         .execute(() -> retire(old));
             }
