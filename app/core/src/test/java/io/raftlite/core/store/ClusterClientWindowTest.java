@@ -8,21 +8,16 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.raftlite.core.store.ClusterTestSupport.await;
 import static io.raftlite.core.store.ClusterTestSupport.execute;
-import static io.raftlite.core.store.StoreTestSupport.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,34 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * next election (LeaderPauseIT, CI: no write through the follower within 40 s of pausing the leader).
  */
 @Timeout(300)
-class ClusterClientWindowTest {
-
-    @TempDir
-    Path dir;
-
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
+class ClusterClientWindowTest extends ClusterTestBase {
 
     @Test
     void aWriteThatFailedDoesNotFailTheNextOnesToTheSameLeader() throws Exception {
-        List<StoreConfig> configs = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            String addr = "127.0.0.1:" + freePort();
-            configs.add(new StoreConfig("cw" + i, addr, addr, dir.resolve("n" + i), "window", 10_000,
-                    1 << 20, 2, Duration.ofSeconds(10)));
-        }
-        List<RaftStore> nodes = ClusterTestSupport.bootstrapThenJoin(configs, stores);
-        RaftStore[] leader = new RaftStore[1];
-        await("a ready leader with two voters", () -> {
-            leader[0] = nodes.stream().filter(s -> s.isLeader() && s.isReady()).findFirst().orElse(null);
-            return leader[0] != null && ClusterTestSupport.settledVoters(leader[0]).size() == 3;
-        });
-        execute(leader[0], "CREATE TABLE t (v INTEGER)");
-        RaftStore next = nodes.stream().filter(s -> s != leader[0]).findFirst().orElseThrow();
+        RaftStore leader = ClusterTestSupport.threeVoters(dir, "cw", "window", stores);
+        execute(leader, "CREATE TABLE t (v INTEGER)");
+        RaftStore next = stores.stream().filter(s -> s != leader).findFirst().orElseThrow();
         RaftPeerId nextId = next.division().getId();
         byte[] insert = CommandCodec.encode(Command.execute(List.of(Statement.of("INSERT INTO t VALUES (1)")),
                 false, System.currentTimeMillis(), 1));
@@ -69,11 +43,11 @@ class ClusterClientWindowTest {
         try (ClusterClient client = new ClusterClient(RaftTransport.PLAINTEXT, RaftPropertiesFactory.groupId("window"),
                 Duration.ofSeconds(10), 1 << 20)) {
             // a follower named as the leader refuses with NotLeaderException, after which a write is not resent
-            assertThrows(ExecutionException.class, () -> client.write(ConfChange.members(leader[0].division()),
+            assertThrows(ExecutionException.class, () -> client.write(ConfChange.members(leader.division()),
                     nextId, insert).get(30, TimeUnit.SECONDS));
 
-            RaftClientReply moved = leader[0].division().getRaftServer().transferLeadershipAsync(
-                    new TransferLeadershipRequest(ClientId.randomId(), leader[0].division().getId(),
+            RaftClientReply moved = leader.division().getRaftServer().transferLeadershipAsync(
+                    new TransferLeadershipRequest(ClientId.randomId(), leader.division().getId(),
                             RaftPropertiesFactory.groupId("window"), 1, nextId, 10_000)).get(30, TimeUnit.SECONDS);
             assertTrue(moved.isSuccess(), "leadership transfer: " + moved.getException());
             await("the named node leads and is ready", () -> next.isLeader() && next.isReady());

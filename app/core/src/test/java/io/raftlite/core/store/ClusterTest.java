@@ -5,14 +5,11 @@ import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.ErrorResult;
 import io.raftlite.core.command.ExecuteResult;
 import io.raftlite.core.command.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +44,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** In-process clusters of several stores on 127.0.0.51-59: join, forwarding, node metadata, failover. */
 @Timeout(300)
-class ClusterTest {
+class ClusterTest extends ClusterTestBase {
 
     private static final Duration JOIN_INTERVAL = Duration.ofMillis(50);
 
-    @TempDir
-    Path dir;
-
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
 
     @Test
     void nodesJoinForwardReadAndSurviveTheLeaderStopping() throws Exception {

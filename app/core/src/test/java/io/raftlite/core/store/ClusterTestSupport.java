@@ -48,6 +48,27 @@ final class ClusterTestSupport {
         return nodes;
     }
 
+    /**
+     * Three voters on 127.0.0.1 (node ids {@code idPrefix}1-3, data under {@code dir}, cluster {@code cluster}),
+     * formed by {@link #bootstrapThenJoin}; returns the ready leader once it counts three settled voters.
+     */
+    static RaftStore threeVoters(java.nio.file.Path dir, String idPrefix, String cluster, List<RaftStore> opened)
+            throws Exception {
+        List<StoreConfig> configs = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String addr = "127.0.0.1:" + StoreTestSupport.freePort();
+            configs.add(new StoreConfig(idPrefix + i, addr, addr, dir.resolve("n" + i), cluster, 10_000,
+                    1 << 20, 2, Duration.ofSeconds(10)));
+        }
+        List<RaftStore> nodes = bootstrapThenJoin(configs, opened);
+        RaftStore[] leader = new RaftStore[1];
+        await("a ready leader with two voters", () -> {
+            leader[0] = nodes.stream().filter(s -> s.isLeader() && s.isReady()).findFirst().orElse(null);
+            return leader[0] != null && settledVoters(leader[0]).size() == 3;
+        });
+        return leader[0];
+    }
+
     /** Closes the stores, newest first, whatever each close throws. */
     static void closeAll(List<RaftStore> stores) {
         for (int i = stores.size() - 1; i >= 0; i--) {

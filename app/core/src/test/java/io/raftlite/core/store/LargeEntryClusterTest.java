@@ -4,15 +4,11 @@ import io.raftlite.core.command.Command;
 import io.raftlite.core.command.CommandCodec;
 import io.raftlite.core.command.CommandResult;
 import io.raftlite.core.command.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,22 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * command size, sent through a follower, is applied on every node; one byte more is refused as too large.
  */
 @Timeout(300)
-class LargeEntryClusterTest {
+class LargeEntryClusterTest extends ClusterTestBase {
 
     /** Above Ratis' 4 MB default, so only the derived limits let it through. */
     private static final long MAX_COMMAND = 6L << 20;
     /** Rows, not their length: a read connection refuses values over 1 MiB (ReadLimits), count(*) reads none. */
     private static final List<Statement> ROWS = List.of(Statement.of("SELECT count(*) FROM big"));
 
-    @TempDir
-    Path dir;
-
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
 
     @Test
     void theLargestCommandThroughAFollowerIsAppliedEverywhereAndOneByteMoreIsRefused() throws Exception {

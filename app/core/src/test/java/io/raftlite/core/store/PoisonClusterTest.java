@@ -8,15 +8,11 @@ import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.WriteLimits;
 import io.raftlite.core.sql.SqlPolicy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,19 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * databases stay identical and writable.
  */
 @Timeout(300)
-class PoisonClusterTest {
+class PoisonClusterTest extends ClusterTestBase {
 
     private static final WriteLimits SMALL = new WriteLimits(2_000_000, 64 * 1024, 1 << 20);
 
-    @TempDir
-    Path dir;
-
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
 
     @Test
     void poisonEntriesLeaveEveryReplicaIdenticalAndWritable() throws Exception {

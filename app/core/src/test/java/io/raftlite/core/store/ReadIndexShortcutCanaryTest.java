@@ -1,20 +1,14 @@
 package io.raftlite.core.store;
 
 import io.raftlite.core.command.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.raftlite.core.store.ClusterTestSupport.await;
 import static io.raftlite.core.store.ClusterTestSupport.execute;
-import static io.raftlite.core.store.StoreTestSupport.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,50 +27,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code io.raftlite.core.workaround} with this canary.
  */
 @Timeout(300)
-class ReadIndexShortcutCanaryTest {
-
-    @TempDir
-    Path dir;
-
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
+class ReadIndexShortcutCanaryTest extends ClusterTestBase {
 
     @Test
     void aLeaderThatReachesNoFollowerStillAnswersALinearizableReadAtOnce() throws Exception {
-        List<StoreConfig> configs = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            String addr = "127.0.0.1:" + freePort();
-            configs.add(new StoreConfig("rc" + i, addr, addr, dir.resolve("n" + i), "read-canary", 10_000,
-                    1 << 20, 2, Duration.ofSeconds(10)));
-        }
-        List<RaftStore> nodes = ClusterTestSupport.bootstrapThenJoin(configs, stores);
-        RaftStore[] leader = new RaftStore[1];
-        await("a ready leader with two voters", () -> {
-            leader[0] = nodes.stream().filter(s -> s.isLeader() && s.isReady()).findFirst().orElse(null);
-            return leader[0] != null && ClusterTestSupport.settledVoters(leader[0]).size() == 3;
-        });
-        execute(leader[0], "CREATE TABLE t (v INTEGER)");
-        execute(leader[0], "INSERT INTO t VALUES (1)");
+        RaftStore leader = ClusterTestSupport.threeVoters(dir, "rc", "read-canary", stores);
+        execute(leader, "CREATE TABLE t (v INTEGER)");
+        execute(leader, "INSERT INTO t VALUES (1)");
         List<Statement> read = List.of(Statement.of("SELECT v FROM t"));
         // a read whose heartbeat round confirms the current commit index
-        assertEquals(1, leader[0].readLinearizable(read, false, null).get(30, TimeUnit.SECONDS).size());
+        assertEquals(1, leader.readLinearizable(read, false, null).get(30, TimeUnit.SECONDS).size());
 
         // both followers stop at once: the leader now reaches no follower, so no round can succeed; it steps
         // down only after twice the election timeout, and the read below comes well before that
         List<java.util.concurrent.CompletableFuture<Void>> closing = new ArrayList<>();
-        for (RaftStore s : nodes) {
-            if (s != leader[0]) {
+        for (RaftStore s : List.copyOf(stores)) {
+            if (s != leader) {
                 closing.add(java.util.concurrent.CompletableFuture.runAsync(s::close));
             }
         }
         closing.forEach(java.util.concurrent.CompletableFuture::join);
-        assertTrue(leader[0].isLeader(), "still leader before the read");
+        assertTrue(leader.isLeader(), "still leader before the read");
         long start = System.nanoTime();
-        leader[0].readLinearizable(read, false, null).get(30, TimeUnit.SECONDS); // Ratis answers at once
+        leader.readLinearizable(read, false, null).get(30, TimeUnit.SECONDS); // Ratis answers at once
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertTrue(tookMs < 1_000, "answered without a heartbeat round, in " + tookMs + " ms");
     }

@@ -8,15 +8,11 @@ import org.apache.ratis.protocol.ClientInvocationId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RetryCache;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,19 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leader drops each reply once this node's next request says it was received, and followers keep empty ones.
  */
 @Timeout(300)
-class RetryCacheTest {
+class RetryCacheTest extends ClusterTestBase {
 
     private static final int READS = 20;
 
-    @TempDir
-    Path dir;
-
-    private final List<RaftStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        ClusterTestSupport.closeAll(stores);
-    }
 
     @Test
     void repliesWithResultsAreNotKeptForAMinute() throws Exception {
