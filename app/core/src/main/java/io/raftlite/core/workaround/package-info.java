@@ -15,6 +15,14 @@
  *       <td>both canaries fail</td>
  *       <td>{@code SnapshotFallbackLogAppenderTest.stockSendsTheSnapshotRightAfterTheFollowersOwn},
  *       {@code ...stockSendsTheSnapshotToAFollowerThatCommittedPastItsNextIndex}</td></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.ReadIndexRoundPerRead} (installed by
+ *       {@link io.raftlite.core.workaround.SnapshotFallbackRpcType})</td>
+ *       <td>none found</td>
+ *       <td>3.3.0 answers a ReadIndex read without a heartbeat round when an earlier round confirmed an index at
+ *       least as high: a leader cut off from every follower serves linearizable reads from stale state until it
+ *       steps down (the fault suite's long run saw one)</td>
+ *       <td>the canary fails</td>
+ *       <td>{@code ReadIndexRoundPerReadTest.stockAnswersAnIsolatedLeadersReadWithoutARound}</td></tr>
  *   <tr><td>{@link io.raftlite.core.workaround.LockedSnapshotStorage}</td>
  *       <td>none found (RATIS-2048 fixed another NPE there)</td>
  *       <td>a snapshot lookup racing the first snapshot's record throws in the leader's log appender</td>

@@ -2,7 +2,6 @@ package io.raftlite.core.workaround;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -10,17 +9,13 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +24,6 @@ import java.util.concurrent.Callable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Canaries for the role workarounds in {@code io.raftlite.core.store} (see this package's {@code package-info}),
@@ -42,18 +36,18 @@ class RatisRoleCanaryTest {
     @TempDir
     Path dir;
 
-    private final List<RaftServer> servers = new ArrayList<>();
-    private final RaftGroupId groupId = RaftGroupId.randomId();
+    private BareRatis ratis;
+    private RaftGroupId groupId;
+
+    @BeforeEach
+    void open() {
+        ratis = new BareRatis(dir);
+        groupId = ratis.groupId;
+    }
 
     @AfterEach
     void close() {
-        for (RaftServer s : servers) {
-            try {
-                s.close();
-            } catch (IOException | RuntimeException e) {
-                // keep closing the others
-            }
-        }
+        ratis.close();
     }
 
     /** Joiner never uses ADD: Ratis takes the listeners of an ADD request, not of the merged configuration. */
@@ -117,25 +111,12 @@ class RatisRoleCanaryTest {
         assertFalse(demoted.getInfo().isLeader());
     }
 
-    private RaftPeer peer(String id, int host, RaftPeerRole role) throws IOException {
-        String address = "127.0.23." + host;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return RaftPeer.newBuilder().setId(id).setAddress(address + ":" + s.getLocalPort())
-                    .setStartupRole(role).build();
-        }
+    private static RaftPeer peer(String id, int host, RaftPeerRole role) throws IOException {
+        return BareRatis.peer(id, host, role);
     }
 
     private RaftServer.Division start(RaftPeer peer, RaftGroup group) throws IOException {
-        RaftProperties p = new RaftProperties();
-        String address = peer.getAddress();
-        GrpcConfigKeys.Server.setHost(p, address.substring(0, address.lastIndexOf(':')));
-        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
-        RaftServerConfigKeys.setStorageDir(p, List.of(dir.resolve(peer.getId().toString()).toFile()));
-        RaftServer s = RaftServer.newBuilder().setServerId(peer.getId()).setGroup(group).setProperties(p)
-                .setStateMachine(new BaseStateMachine()).setOption(RaftStorage.StartupOption.FORMAT).build();
-        servers.add(s);
-        s.start();
-        return s.getDivision(group.getGroupId());
+        return ratis.start(peer, group);
     }
 
     private static boolean stable(RaftServer.Division d) {
@@ -144,12 +125,6 @@ class RatisRoleCanaryTest {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        BareRatis.await(what, condition);
     }
 }

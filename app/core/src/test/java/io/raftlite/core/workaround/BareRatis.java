@@ -1,0 +1,91 @@
+package io.raftlite.core.workaround;
+
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Bare Ratis servers for the canaries: stock Ratis on 127.0.23.x with a state machine of the test's choice and
+ * default properties plus what the test adds; closes every server it started.
+ */
+final class BareRatis implements AutoCloseable {
+
+    private final Path dir;
+    private final List<RaftServer> servers = new ArrayList<>();
+    final RaftGroupId groupId = RaftGroupId.randomId();
+
+    BareRatis(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A peer on 127.0.23.{@code host} at a free port. */
+    static RaftPeer peer(String id, int host, RaftPeerRole role) throws IOException {
+        String address = "127.0.23." + host;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return RaftPeer.newBuilder().setId(id).setAddress(address + ":" + s.getLocalPort())
+                    .setStartupRole(role).build();
+        }
+    }
+
+    /** Starts {@code peer} of {@code group} with a no-op state machine and default properties. */
+    RaftServer.Division start(RaftPeer peer, RaftGroup group) throws IOException {
+        return start(peer, group, BaseStateMachine::new, p -> { });
+    }
+
+    /** Starts {@code peer} of {@code group}: {@code properties} may add to the defaults. */
+    RaftServer.Division start(RaftPeer peer, RaftGroup group, Supplier<StateMachine> stateMachine,
+                              Consumer<RaftProperties> properties) throws IOException {
+        RaftProperties p = new RaftProperties();
+        String address = peer.getAddress();
+        GrpcConfigKeys.Server.setHost(p, address.substring(0, address.lastIndexOf(':')));
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        RaftServerConfigKeys.setStorageDir(p, List.of(dir.resolve(peer.getId().toString()).toFile()));
+        properties.accept(p);
+        RaftServer s = RaftServer.newBuilder().setServerId(peer.getId()).setGroup(group).setProperties(p)
+                .setStateMachine(stateMachine.get()).setOption(RaftStorage.StartupOption.FORMAT).build();
+        servers.add(s);
+        s.start();
+        return s.getDivision(group.getGroupId());
+    }
+
+    static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (RaftServer s : servers) {
+            try {
+                s.close();
+            } catch (IOException | RuntimeException e) {
+                // keep closing the others
+            }
+        }
+    }
+}
