@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cluster covering every fault type. A long run: {@code -Draftlite.faults.trials=300
  * -Draftlite.faults.nodes=3,5 -Draftlite.faults.seed=N}. Asserted: no acknowledged insert lost or
  * duplicated, every register history linearizable, no split brain, identical dumps, no 5xx but 503. Measured
- * and reported, not asserted: failover and convergence times, log lines a second. The summary table goes to
+ * and reported, not asserted: failover and convergence times, nodes that acknowledged no write after the cluster
+ * recovered, log lines a second. The summary table goes to
  * stdout and to {@code target/faults/summary.md}. Needs root, ip, iptables and socat: skipped loudly without
  * them, and under {@code CI=true} that skip is a failure.
  */

@@ -43,6 +43,7 @@ final class FaultTrial {
         w.start(s.insertWorkers(), s.registerWorkers());
         long faultStart;
         long[] convergence;
+        long recovered;
         double logRate;
         Nemesis.Plan plan;
         try {
@@ -60,6 +61,7 @@ final class FaultTrial {
                 plan.targets().get(0).awaitReady(Duration.ofSeconds(180));
             }
             convergence = convergence(c, heal);
+            recovered = System.nanoTime();
             Thread.sleep(s.recovery().toMillis());
         } finally {
             w.stop();
@@ -71,7 +73,8 @@ final class FaultTrial {
         return new TrialResult(number, c.nodes.size(), fault, plan.description(), w.requests.get(),
                 w.acknowledgedWrites(), w.indeterminate.get(), lostAndDuplicated[0], lostAndDuplicated[1], verdicts[0],
                 verdicts[1], c.splitBrain().size() - splitBefore, divergent, c.serverErrors.size() - errorsBefore,
-                failover < 0 ? -1 : failover / 1_000_000, convergence[0], convergence[1], logRate);
+                failover < 0 ? -1 : failover / 1_000_000, convergence[0], convergence[1], w.nodesWithoutAckAfter(recovered),
+                logRate);
     }
 
     /** Log lines a second on the node leading while the fault lasts (the busiest node when none leads). */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,6 +43,7 @@ final class Workload {
     private final Map<Integer, AtomicLong> hints = new HashMap<>();
     final Set<Long> ackedInserts = ConcurrentHashMap.newKeySet();
     /** call and return times (nanoTime) of every acknowledged write. */
+    /** Acknowledged writes: {call, return (System.nanoTime), index of the node that answered}. */
     final ConcurrentLinkedQueue<long[]> acks = new ConcurrentLinkedQueue<>();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong indeterminate = new AtomicLong();
@@ -139,7 +141,7 @@ final class Workload {
         Long rows = execute(node, "[[\"INSERT INTO ins(id, trial) VALUES(?, ?)\", " + id + ", " + trial + "]]");
         if (rows != null && rows == 1) {
             ackedInserts.add(id);
-            acks.add(new long[]{call, System.nanoTime()});
+            acks.add(new long[]{call, System.nanoTime(), cluster.nodes.indexOf(node)});
         }
     }
 
@@ -160,21 +162,21 @@ final class Workload {
         if (choice < 7) {
             Long rows = execute(node, "[[\"UPDATE reg SET v=? WHERE k=?\", " + value + ", " + k + "]]");
             record(k, rows == null ? Op.write(value, call, Long.MAX_VALUE) : Op.write(value, call, System.nanoTime()),
-                    rows != null && rows == 1, call);
+                    rows != null && rows == 1, call, node);
             return;
         }
         long expected = hints.get(k).get();
         Long rows = execute(node, "[[\"UPDATE reg SET v=? WHERE k=? AND v=?\", " + value + ", " + k + ", " + expected + "]]");
         Op op = rows == null ? Op.cas(expected, value, false, call, Long.MAX_VALUE)
                 : Op.cas(expected, value, rows == 1, call, System.nanoTime());
-        record(k, op, rows != null && rows == 1, call);
+        record(k, op, rows != null && rows == 1, call, node);
     }
 
-    private void record(int k, Op op, boolean applied, long call) {
+    private void record(int k, Op op, boolean applied, long call, FaultNode node) {
         histories.get(k).add(op);
         if (applied) {
             hints.get(k).set(op.value());
-            acks.add(new long[]{call, op.ret()});
+            acks.add(new long[]{call, op.ret(), cluster.nodes.indexOf(node)});
         }
     }
 
@@ -221,6 +223,16 @@ final class Workload {
     /** Nanoseconds from {@code from} to the first acknowledged write called at or after it, or -1. */
     long firstAckAfter(long from) {
         return acks.stream().filter(a -> a[0] >= from).mapToLong(a -> a[1] - from).min().orElse(-1);
+    }
+
+    /**
+     * How many nodes acknowledged no write called at or after {@code from} (a node that stays unable to take
+     * writes after the cluster recovered, such as one whose forwarding to the leader broke).
+     */
+    int nodesWithoutAckAfter(long from) {
+        Set<Long> acked = new HashSet<>();
+        acks.stream().filter(a -> a[0] >= from).forEach(a -> acked.add(a[2]));
+        return cluster.nodes.size() - acked.size();
     }
 
     long acknowledgedWrites() {
