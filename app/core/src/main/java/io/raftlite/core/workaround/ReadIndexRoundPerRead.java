@@ -28,7 +28,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waits for a majority's answers to a heartbeat round; reads that arrive while a round for the same commit
  * index is pending join that round (Ratis' batching, unchanged). It is called for every log appender the leader
  * creates ({@link SnapshotFallbackRpcType}), which Ratis does in the leader state's constructor, before the
- * leader serves any read. Cost: an idle leader's read waits one loopback round trip more than before.
+ * leader serves any read.
+ *
+ * <p>Cost, measured by bench/run (16 clients, linearizable reads at the leader): 948 reads/s with a p99 of
+ * 504 ms, against 7,542/s and 8 ms without it. About 1 % of the rounds wait a whole heartbeat interval. The
+ * likely reason (not proven): a round counts only replies whose follower commit reached its index, and a
+ * follower's commit can lag the leader's by one heartbeat. Not fixed yet.
  *
  * <p>Left as Ratis has it: a read that joins a pending round joins one that began before it arrived. That round
  * can only confirm leadership with answers the followers sent before they voted for anyone else, so it is stale
