@@ -43,8 +43,9 @@ import java.util.stream.Collectors;
  *
  * <p>{@code client} is built for the leader this node knows, with that leader as its only peer, and is rebuilt
  * when the node learns of another one, and after a request on it failed ({@link #closesWindow}). Over all
- * members, Ratis' client picked a random other member after an {@code AlreadyClosedException} - which follows every {@code LeaderNotReadyException} from a just-elected
- * leader, because that reply ends the client's gRPC stream - and so often went back to the deposed leader,
+ * members, Ratis' client picked a random other member after an {@code AlreadyClosedException} - which
+ * follows every {@code LeaderNotReadyException} from a just-elected leader, because that reply ends the
+ * client's gRPC stream - and so often went back to the deposed leader,
  * which (paused or cut off) held the request for the whole request timeout. With one peer it reconnects to
  * the leader and retries there; a {@code NotLeaderException} still names the real leader and its peers. A
  * fresh client also keeps replies from the new leader out of the old client's ordered window, where they
