@@ -14,11 +14,15 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -50,11 +54,14 @@ class ReadIndexRoundPerReadTest {
     private BareRatis ratis;
     private final AtomicLong callIds = new AtomicLong();
 
+    @BeforeEach
+    void open() {
+        ratis = new BareRatis(dir);
+    }
+
     @AfterEach
     void close() {
-        if (ratis != null) {
-            ratis.close();
-        }
+        ratis.close();
     }
 
     @Test
@@ -91,15 +98,13 @@ class ReadIndexRoundPerReadTest {
 
     /** Three voters at 127.0.23.{host}..+2; one confirmed read, both followers closed, then the read to watch. */
     private Isolated isolateLeader(int host, Consumer<RaftProperties> extra) throws Exception {
-        BareRatis cluster = new BareRatis(dir);
-        ratis = cluster;
         List<RaftPeer> peers = List.of(BareRatis.peer("r" + host, host, RaftPeerRole.FOLLOWER),
                 BareRatis.peer("r" + (host + 1), host + 1, RaftPeerRole.FOLLOWER),
                 BareRatis.peer("r" + (host + 2), host + 2, RaftPeerRole.FOLLOWER));
-        RaftGroup group = RaftGroup.valueOf(cluster.groupId, peers);
-        List<RaftServer.Division> divisions = new java.util.ArrayList<>();
+        RaftGroup group = RaftGroup.valueOf(ratis.groupId, peers);
+        List<RaftServer.Division> divisions = new ArrayList<>();
         for (RaftPeer p : peers) {
-            divisions.add(cluster.start(p, group, Answering::new, props -> {
+            divisions.add(ratis.start(p, group, Answering::new, props -> {
                 RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
                 RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, false);
                 RaftServerConfigKeys.Rpc.setTimeoutMin(props, ELECTION_MIN);
@@ -119,8 +124,8 @@ class ReadIndexRoundPerReadTest {
                 .map(d -> CompletableFuture.runAsync(() -> {
                     try {
                         d.getRaftServer().close();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 })).toList();
         closing.forEach(CompletableFuture::join);
@@ -128,7 +133,7 @@ class ReadIndexRoundPerReadTest {
         return new Isolated(leader[0], read(leader[0]));
     }
 
-    private CompletableFuture<RaftClientReply> read(RaftServer.Division leader) throws java.io.IOException {
+    private CompletableFuture<RaftClientReply> read(RaftServer.Division leader) throws IOException {
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(ClientId.randomId())
                 .setServerId(leader.getId()).setGroupId(leader.getGroup().getGroupId())
                 .setCallId(callIds.incrementAndGet()).setMessage(Message.valueOf("read"))

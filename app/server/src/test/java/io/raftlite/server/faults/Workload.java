@@ -42,7 +42,6 @@ final class Workload {
     private final Map<Integer, ConcurrentLinkedQueue<Op>> histories = new HashMap<>();
     private final Map<Integer, AtomicLong> hints = new HashMap<>();
     final Set<Long> ackedInserts = ConcurrentHashMap.newKeySet();
-    /** call and return times (nanoTime) of every acknowledged write. */
     /** Acknowledged writes: {call, return (System.nanoTime), index of the node that answered}. */
     final ConcurrentLinkedQueue<long[]> acks = new ConcurrentLinkedQueue<>();
     final AtomicLong requests = new AtomicLong();
