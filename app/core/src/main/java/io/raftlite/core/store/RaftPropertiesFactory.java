@@ -91,12 +91,13 @@ final class RaftPropertiesFactory {
         // rejects every append forever. Off, the append is synchronous (RATIS-2505); a lost race is one failed
         // request and the leader resends from the follower's next index. See AppendComposeCanaryTest.
         RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
-        // Log-metadata entries stay on (Ratis' default). Off, a lone write cost half the CPU (bench/profile-notes.md),
-        // but followers then learned a commit only from the next heartbeat (every election timeout / 2): bench/run
-        // measured replication visibility p50 502 ms (2.6 ms with them). The entry after each commit is what
-        // tells followers promptly. Turning them off needs the leader to push the commit index at
-        // once instead (not built).
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
+        // No log-metadata entries (Ratis: on). With them the leader appends a second entry after every commit, which
+        // is replicated and fsync'd on every member like a command: a lone write cost two rounds of appends, fsyncs
+        // and wake-ups (bench/profile-notes.md). They also told followers each commit at once; without them Ratis
+        // tells it with the next heartbeat (500 ms later), so the leader's appenders push it instead
+        // (workaround.CommitPushLogAppender). A restarted member applies from its snapshot on, as far as the
+        // leader's commit index says.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
         long segment = config.logSegmentSizeBytes();
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));

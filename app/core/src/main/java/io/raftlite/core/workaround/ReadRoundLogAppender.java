@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * below the highest call id wanted, it is set again. It only adds heartbeats, so nothing a round accepts
  * changes.
  */
-public class ReadRoundLogAppender extends SnapshotFallbackLogAppender {
+public class ReadRoundLogAppender extends CommitPushLogAppender {
 
     /** The highest call id a ReadIndex round has noted: a request numbered at least this must go out. */
     private final AtomicLong wanted = new AtomicLong(Long.MIN_VALUE);

@@ -11,10 +11,11 @@ import org.apache.ratis.server.leader.LogAppender;
 
 /**
  * WORKAROUND for RATIS-2500 (see {@link SnapshotFallbackLogAppender}) and the ReadIndex shortcut (see
- * {@link ReadIndexRoundPerRead}, {@link ReadRoundLogAppender}); delete with the last of them: Ratis' gRPC
- * transport, unchanged, except that a leader's log appenders are {@link ReadRoundLogAppender}s (which are
- * {@link SnapshotFallbackLogAppender}s) and its leader state runs a heartbeat round for every ReadIndex read
- * (installed when the first appender is made).
+ * {@link ReadIndexRoundPerRead}, {@link ReadRoundLogAppender}, {@link CommitPushLogAppender}); delete with the
+ * last of them: Ratis' gRPC transport, unchanged, except that a leader's log appenders are
+ * {@link ReadRoundLogAppender}s (which are {@link CommitPushLogAppender}s and {@link SnapshotFallbackLogAppender}s)
+ * and its leader state runs a heartbeat round for every ReadIndex read (installed when the first appender is
+ * made).
  *
  * <p>Ratis 3.3.0 has no setting for the log appender class; it asks the server's RPC factory, and
  * {@code raft.rpc.type} may name an {@link RpcType} class ({@code RpcType.valueOf} instantiates it by

@@ -30,6 +30,11 @@
  *       <td>with {@code ReadIndexRoundPerRead}, or when a canary fails</td>
  *       <td>{@code ReadRoundLogAppenderTest.stockRoundsCanMissTheirHeartbeat},
  *       {@code ...stockRoundsCanLoseTheirTriggerToAnOlderRequest}</td></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.CommitPushLogAppender}</td><td>none found</td>
+ *       <td>without log-metadata entries (off: they cost a second replicated, fsync'd entry per write), 3.3.0
+ *       tells a caught-up follower a commit only with the next heartbeat, 500 ms later</td>
+ *       <td>the canary fails, or log-metadata entries go back on</td>
+ *       <td>{@code CommitPushLogAppenderTest.stockTellsACommitOnlyWithTheNextHeartbeat}</td></tr>
  *   <tr><td>{@link io.raftlite.core.workaround.LockedSnapshotStorage}</td>
  *       <td>none found (RATIS-2048 fixed another NPE there)</td>
  *       <td>a snapshot lookup racing the first snapshot's record throws in the leader's log appender</td>

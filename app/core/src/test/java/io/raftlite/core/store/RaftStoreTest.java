@@ -113,7 +113,7 @@ class RaftStoreTest {
     @Test
     void autoSnapshotPurgesTheLogAndRestartReplaysTheRest() throws Exception {
         StoreConfig config = config(dir, freePort(), 10, 4096);
-        int n = 57;
+        int n = 120; // enough entries to close and purge a few 4 KiB segments
         long snapshotIndex;
         long applied;
         try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {

@@ -89,9 +89,9 @@ class SnapshotCatchUpTest {
         List<StoreConfig> configs = configs(1 << 20); // no segment fills up: only a term change closes one
         List<RaftStore> nodes = cluster(configs);
         RaftStore oldLeader = leaderOf(nodes);
-        // the leader's log ends with a metadata entry recording the commit of the last write; once every node
-        // knows that entry committed, every log ends there
-        long end = increment(oldLeader, 5) + 1;
+        // the leader's log ends with the last write (no log-metadata entries, RaftPropertiesFactory); once every
+        // node knows it committed, every log ends there
+        long end = increment(oldLeader, 5);
         List<Integer> followers = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             RaftStore s = nodes.get(i);

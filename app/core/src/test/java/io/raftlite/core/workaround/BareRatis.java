@@ -1,13 +1,20 @@
 package io.raftlite.core.workaround;
 
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.rpc.RpcFactory;
+import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.leader.FollowerInfo;
+import org.apache.ratis.server.leader.LeaderState;
+import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -69,12 +76,44 @@ final class BareRatis implements AutoCloseable {
     }
 
     static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        await(what, condition, 60_000);
+    }
+
+    static void await(String what, Callable<Boolean> condition, long timeoutMs) throws Exception {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting for " + what);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** An RPC type (selected by class name, so a public subclass with a no-argument constructor) whose log appenders {@code appenders} makes. */
+    abstract static class AppenderRpcType implements RpcType {
+        interface Appenders {
+            LogAppender make(RaftServer.Division server, LeaderState state, FollowerInfo follower);
+        }
+
+        private final Appenders appenders;
+
+        AppenderRpcType(Appenders appenders) {
+            this.appenders = appenders;
+        }
+
+        @Override
+        public String name() {
+            return getClass().getName();
+        }
+
+        @Override
+        public RpcFactory newFactory(Parameters parameters) {
+            return new GrpcFactory(parameters) {
+                @Override
+                public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo f) {
+                    return appenders.make(server, state, f);
+                }
+            };
         }
     }
 

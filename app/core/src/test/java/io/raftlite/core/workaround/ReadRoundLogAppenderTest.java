@@ -1,8 +1,6 @@
 package io.raftlite.core.workaround;
 
 import org.apache.ratis.RaftConfigKeys;
-import org.apache.ratis.conf.Parameters;
-import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
@@ -11,11 +9,9 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.rpc.RpcFactory;
 import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
@@ -219,39 +215,16 @@ class ReadRoundLogAppenderTest {
         }
     }
 
-    /** An RPC type with a round per read whose appenders {@code appenders} makes. */
-    abstract static class WithAppender implements RpcType {
-        interface Appenders {
-            LogAppender make(RaftServer.Division server, LeaderState state, FollowerInfo follower);
-        }
-
-        private final Appenders appenders;
-
-        WithAppender(Appenders appenders) {
-            this.appenders = appenders;
-        }
-
-        @Override
-        public String name() {
-            return getClass().getName();
-        }
-
-        @Override
-        public RpcFactory newFactory(Parameters parameters) {
-            return new GrpcFactory(parameters) {
-                @Override
-                public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo f) {
-                    ReadIndexRoundPerRead.install(state);
-                    return appenders.make(server, state, f);
-                }
-            };
-        }
+    /** Every ReadIndex read gets a round, as in a node. */
+    static LogAppender roundPerRead(LeaderState state, LogAppender appender) {
+        ReadIndexRoundPerRead.install(state);
+        return appender;
     }
 
     /** Stock rounds, with the race {@link #race} widened. */
-    public static final class Stock extends WithAppender {
+    public static final class Stock extends BareRatis.AppenderRpcType {
         public Stock() {
-            super((s, l, f) -> new SnapshotFallbackLogAppender(s, l, f) {
+            super((s, l, f) -> roundPerRead(l, new SnapshotFallbackLogAppender(s, l, f) {
                 @Override
                 public long getCallId() {
                     noteLate();
@@ -268,14 +241,14 @@ class ReadRoundLogAppenderTest {
                 public long getHeartbeatWaitTimeMs() {
                     return quickHeartbeats(this, super.getHeartbeatWaitTimeMs());
                 }
-            });
+            }));
         }
     }
 
     /** {@link ReadRoundLogAppender}, with the race {@link #race} widened. */
-    public static final class Fixed extends WithAppender {
+    public static final class Fixed extends BareRatis.AppenderRpcType {
         public Fixed() {
-            super((s, l, f) -> new ReadRoundLogAppender(s, l, f) {
+            super((s, l, f) -> roundPerRead(l, new ReadRoundLogAppender(s, l, f) {
                 @Override
                 public long getCallId() {
                     noteLate();
@@ -292,7 +265,7 @@ class ReadRoundLogAppenderTest {
                 public long getHeartbeatWaitTimeMs() {
                     return quickHeartbeats(this, super.getHeartbeatWaitTimeMs());
                 }
-            });
+            }));
         }
     }
 }
