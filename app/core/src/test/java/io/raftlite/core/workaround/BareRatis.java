@@ -1,5 +1,6 @@
 package io.raftlite.core.workaround;
 
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -18,6 +19,7 @@ import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -73,6 +76,23 @@ final class BareRatis implements AutoCloseable {
         servers.add(s);
         s.start();
         return s.getDivision(group.getGroupId());
+    }
+
+    /**
+     * A leader elected within 400 ms whose heartbeats then go every 12.5 s (election timeout 25-30 s), so a test
+     * can tell a message Ratis sends at once from one that waits for the next heartbeat; appenders from
+     * {@code rpcType}.
+     */
+    static void slowHeartbeats(RaftProperties p, Class<? extends RpcType> rpcType) {
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(400, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(25, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(30, TimeUnit.SECONDS));
+        try {
+            RaftConfigKeys.Rpc.setType(p, rpcType.getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void await(String what, Callable<Boolean> condition) throws Exception {

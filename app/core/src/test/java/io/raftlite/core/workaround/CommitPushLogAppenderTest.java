@@ -1,6 +1,5 @@
 package io.raftlite.core.workaround;
 
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -12,7 +11,6 @@ import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,15 +97,7 @@ class CommitPushLogAppenderTest {
         for (RaftPeer p : peers) {
             divisions.add(ratis.start(p, group, BaseStateMachine::new, props -> {
                 RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
-                RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
-                RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(400, TimeUnit.MILLISECONDS));
-                RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(25, TimeUnit.SECONDS));
-                RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(30, TimeUnit.SECONDS));
-                try {
-                    RaftConfigKeys.Rpc.setType(props, rpcType.getDeclaredConstructor().newInstance());
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
+                BareRatis.slowHeartbeats(props, rpcType);
             }));
         }
         BareRatis.await("a ready leader", () -> divisions.stream().anyMatch(d -> d.getInfo().isLeaderReady()));

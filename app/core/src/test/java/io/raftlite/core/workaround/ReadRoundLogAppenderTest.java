@@ -1,6 +1,5 @@
 package io.raftlite.core.workaround;
 
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
@@ -15,7 +14,6 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
-import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,15 +143,7 @@ class ReadRoundLogAppenderTest {
             divisions.add(ratis.start(p, group, ReadIndexRoundPerReadTest.Answering::new, props -> {
                 RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
                 RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, false);
-                RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
-                RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(400, TimeUnit.MILLISECONDS));
-                RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(25, TimeUnit.SECONDS));
-                RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(30, TimeUnit.SECONDS));
-                try {
-                    RaftConfigKeys.Rpc.setType(props, rpcType.getDeclaredConstructor().newInstance());
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
+                BareRatis.slowHeartbeats(props, rpcType);
             }));
         }
         RaftServer.Division[] leader = new RaftServer.Division[1];
