@@ -79,15 +79,19 @@ final class BareRatis implements AutoCloseable {
     }
 
     /**
-     * A leader elected within 400 ms whose heartbeats then go every 12.5 s (election timeout 25-30 s), so a test
-     * can tell a message Ratis sends at once from one that waits for the next heartbeat; appenders from
-     * {@code rpcType}.
+     * Heartbeats every 12.5 s (election timeout 25-30 s), so a test can tell a message Ratis sends at once from one
+     * that waits for the next heartbeat; only the {@code candidate} times out early (200-400 ms), so it is elected
+     * without a split vote; appenders from {@code rpcType}.
      */
-    static void slowHeartbeats(RaftProperties p, Class<? extends RpcType> rpcType) {
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(400, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(25, TimeUnit.SECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(30, TimeUnit.SECONDS));
+    static void slowHeartbeats(RaftProperties p, Class<? extends RpcType> rpcType, boolean candidate) {
+        TimeDuration min = TimeDuration.valueOf(25, TimeUnit.SECONDS);
+        TimeDuration max = TimeDuration.valueOf(30, TimeUnit.SECONDS);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, min);
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, max);
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
+                candidate ? TimeDuration.valueOf(200, TimeUnit.MILLISECONDS) : min);
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
+                candidate ? TimeDuration.valueOf(400, TimeUnit.MILLISECONDS) : max);
         try {
             RaftConfigKeys.Rpc.setType(p, rpcType.getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException e) {

@@ -97,7 +97,7 @@ class CommitPushLogAppenderTest {
         for (RaftPeer p : peers) {
             divisions.add(ratis.start(p, group, BaseStateMachine::new, props -> {
                 RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
-                BareRatis.slowHeartbeats(props, rpcType);
+                BareRatis.slowHeartbeats(props, rpcType, p == peers.get(0));
             }));
         }
         BareRatis.await("a ready leader", () -> divisions.stream().anyMatch(d -> d.getInfo().isLeaderReady()));

@@ -143,7 +143,7 @@ class ReadRoundLogAppenderTest {
             divisions.add(ratis.start(p, group, ReadIndexRoundPerReadTest.Answering::new, props -> {
                 RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
                 RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, false);
-                BareRatis.slowHeartbeats(props, rpcType);
+                BareRatis.slowHeartbeats(props, rpcType, p == peers.get(0));
             }));
         }
         RaftServer.Division[] leader = new RaftServer.Division[1];
