@@ -3,6 +3,10 @@
 //   count SYS BASE...                        the number of keys (rows of kv) each node holds, read locally
 //   visibility SYS LEADER FOLLOWER N RUN     N times: write a new key at LEADER; from its acknowledgement,
 //                                            poll FOLLOWER's local read until it returns the key
+//   limit DIR                                the physical limit of a lone replicated write on this machine: the
+//                                            median fsync of a small append in DIR and the median loopback TCP
+//                                            round trip; limit = one fsync (leader and followers in parallel)
+//                                            + two round trips (client -> leader -> follower and back)
 // SYS is raftlite (rqlite API) or etcd (v3 HTTP/JSON gateway); BASE is http://host:port (https:// with
 // BENCH_CA=ca.pem, the CA a raftlite node's certificate chains to: bench/run sets it with BENCH_HTTPS=1).
 import java.io.InputStream;
@@ -39,8 +43,65 @@ public class Bench {
                 System.out.println(String.join(" ", out));
             }
             case "visibility" -> visibility(a[1], a[2], a[3], Integer.parseInt(a[4]), a[5]);
+            case "limit" -> limit(Path.of(a[1]));
             default -> throw new IllegalArgumentException("unknown mode " + a[0]);
         }
+    }
+
+    static void limit(Path dir) throws Exception {
+        double[] fsync = new double[300];
+        Path file = dir.resolve("fsync-probe");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            java.nio.ByteBuffer entry = java.nio.ByteBuffer.wrap(VALUE.repeat(2).getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < fsync.length; i++) {
+                long t = System.nanoTime();
+                ch.write(entry.rewind());
+                ch.force(false);
+                fsync[i] = (System.nanoTime() - t) / 1e6;
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        double[] rtt = new double[3000];
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread echo = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.setTcpNoDelay(true);
+                    InputStream in = s.getInputStream();
+                    java.io.OutputStream out = s.getOutputStream();
+                    for (int b; (b = in.read()) >= 0; ) {
+                        out.write(b);
+                    }
+                } catch (java.io.IOException e) {
+                    // the client closed
+                }
+            });
+            echo.setDaemon(true);
+            echo.start();
+            try (java.net.Socket c = new java.net.Socket(server.getInetAddress(), server.getLocalPort())) {
+                c.setTcpNoDelay(true);
+                InputStream in = c.getInputStream();
+                java.io.OutputStream out = c.getOutputStream();
+                for (int i = 0; i < rtt.length; i++) {
+                    long t = System.nanoTime();
+                    out.write(1);
+                    if (in.read() < 0) {
+                        throw new IllegalStateException("echo closed");
+                    }
+                    rtt[i] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        }
+        double f = median(fsync), r = median(rtt);
+        System.out.printf(java.util.Locale.ROOT, "RESULT fsync=%.3f rtt=%.3f limit=%.3f%n", f, r, f + 2 * r);
+    }
+
+    static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
     }
 
     static HttpClient client(String caPem) {
