@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Cost, measured by bench/run (16 clients, linearizable reads at the leader): with this alone, 948 reads/s
  * with a p99 of 504 ms, against 7,542/s and 8 ms without it, because about 1 % of the rounds missed the
  * heartbeat they triggered and waited for the next scheduled one (two races in Ratis' rounds, which the stock
- * shortcut hid). {@link ReadRoundLogAppender} closes them: 8,007 reads/s, p99 6.1 ms (quick run, 2026-12-06).
+ * shortcut hid). {@link ReadRoundLogAppender} closes them: 7,979 reads/s, p99 5.9 ms (etcd 7,962/s, 7.7 ms).
  *
  * <p>Left as Ratis has it: a read that joins a pending round joins one that began before it arrived. That round
  * can only confirm leadership with answers the followers sent before they voted for anyone else, so it is stale

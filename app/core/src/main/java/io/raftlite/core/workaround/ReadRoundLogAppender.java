@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       request.</li>
  * </ul>
  * With a round per read, bench/run's linearizable reads (16 clients at the leader) saw about 1 % of reads wait
- * 500 ms: p99 504 ms, 948 reads/s; with this appender 8,007 reads/s, p99 6.1 ms (etcd 8,597/s, 5.9 ms in the
- * same quick run). A bare-Ratis probe (16 threads, 8,000 reads): 69 reads over 100 ms before, none after.
+ * 500 ms: p99 504 ms, 948 reads/s; with this appender 7,979 reads/s, p99 5.9 ms (etcd 7,962/s, 7.7 ms in the
+ * same run). A bare-Ratis probe (16 threads, 8,000 reads): 69 reads over 100 ms before, none after.
  *
  * <p>This appender keeps Ratis' rule (a round counts only replies to requests numbered from the call id it
  * notes, so from after the read arrived) and makes sure such a request goes out: whenever a call id is noted,

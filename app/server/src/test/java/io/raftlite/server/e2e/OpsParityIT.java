@@ -15,6 +15,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +101,11 @@ class OpsParityIT extends ProcessFixture {
         await(() -> counter(n, "num_uploads_skipped") >= skipped + 3, "three idle intervals", n);
         assertEquals(ok, counter(n, "num_uploads_ok"), "nothing changed, nothing written");
         assertEquals(files, backupFiles(backups).size());
+        // names carry the second, as rqlite's do: an upload within the second of the last one would replace it
+        List<Path> before = backupFiles(backups);
+        String newest = before.get(before.size() - 1).getFileName().toString().substring(0, 14);
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+        await(() -> stamp.format(Instant.now()).compareTo(newest) > 0, "the second after the newest backup's", n);
         assertEquals(200, call(n, "POST", "/db/execute", "[\"INSERT INTO t VALUES (3)\"]", OPS).statusCode());
         await(() -> rowsInNewestBackup(backups) == 3, "a backup with the third row", n);
         assertEquals(files + 1, backupFiles(backups).size(), "timestamp keeps every backup: " + backupFiles(backups));
