@@ -42,6 +42,9 @@ public final class Database implements AutoCloseable {
     private final ApplyBudget budget;
     /** Readers hold the read lock while they use a connection; swapping the file takes the write lock. */
     private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
+    /** Open {@link PinnedCopy pinned copies}: the file is neither swapped nor closed while any is open. */
+    private int pins;
+    private final Object pinLock = new Object();
     private Connection writer;
     /** The apply thread's read-only connection for strong reads (reads through the log). */
     private Connection strongReader;
@@ -265,6 +268,58 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /**
+     * Apply thread only: pins the database as the applied entries left it, for a copy written later on any
+     * thread ({@link PinnedCopy#writeTo}) while applies go on. Costs a connection and one read; the snapshot
+     * that used to copy on the apply thread held every write for the whole copy (issue 16's tail).
+     */
+    public PinnedCopy pin() {
+        return withPool(pool -> {
+            try {
+                Connection conn = ReadConnectionPool.open(file);
+                try (java.sql.Statement s = conn.createStatement()) {
+                    s.execute("BEGIN");
+                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+                        rs.next(); // the first read starts the read transaction: the state is fixed from here
+                    }
+                } catch (SQLException e) {
+                    conn.close();
+                    throw e;
+                }
+                synchronized (pinLock) {
+                    pins++;
+                }
+                return new PinnedCopy(conn, this::unpinned);
+            } catch (SQLException e) {
+                throw new StorageException("cannot pin the database for a copy: " + SqliteFailure.message(e), e);
+            }
+        });
+    }
+
+    private void unpinned() {
+        synchronized (pinLock) {
+            pins--;
+            pinLock.notifyAll();
+        }
+    }
+
+    /** Waits (uninterruptibly: a copy ends by itself) until no pinned copy is open. Holding the swap write lock. */
+    private void awaitNoPins() {
+        boolean interrupted = false;
+        synchronized (pinLock) {
+            while (pins > 0) {
+                try {
+                    pinLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Apply thread only: replaces the live database by a copy of {@code source} (a standalone file, no -wal). */
     public void restoreFrom(Path source) {
         Path temp = file.resolveSibling(file.getFileName() + ".restore-" + System.nanoTime());
@@ -283,6 +338,7 @@ public final class Database implements AutoCloseable {
         swap.writeLock().lock();
         try {
             checkOpen();
+            awaitNoPins();
             closeConnections();
             Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(Path.of(file + "-wal"));
@@ -345,6 +401,7 @@ public final class Database implements AutoCloseable {
             if (closed) {
                 return;
             }
+            awaitNoPins();
             closed = true;
             closeConnections();
             builtin.close();

@@ -929,7 +929,8 @@ public final class RaftStore implements AutoCloseable {
 
     /**
      * rqlite's {@code POST /snapshot}: this node takes a snapshot now, through Ratis' snapshot-management request,
-     * so it runs on the apply thread as an automatic one does and the log behind it is purged as usual. Returns
+     * so it runs on the apply thread and the log behind it is purged as usual; unlike an automatic one it copies in
+     * that thread, so the answer names the snapshot made (SqliteStateMachine#operatorSnapshot). Returns
      * the new snapshot's index, or -1 when nothing was applied since the last one (rqlite's 204).
      *
      * @throws StoreException UNAVAILABLE when the store is not running or Ratis refused (e.g. while a snapshot
@@ -943,11 +944,16 @@ public final class RaftStore implements AutoCloseable {
                 callIds.incrementAndGet(), timeout.toMillis(), 1);
         RaftClientReply reply;
         try {
-            reply = server.snapshotManagementAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            reply = stateMachine.operatorSnapshot(
+                    () -> server.snapshotManagementAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.ExecutionException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + e.getCause(), e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout, e);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + e, e);
         }
         if (!reply.isSuccess()) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: "

@@ -22,6 +22,7 @@ import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
@@ -31,7 +32,6 @@ import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +53,33 @@ final class SqliteStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStateMachine.class);
     static final String INVALID_SQLITE_DATA = "invalid SQLite data";
 
-    private final SimpleStateMachineStorage storage = new LockedSnapshotStorage();
+    /** Time before another snapshot attempt after a failed one. */
+    static final long RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /** The index of the newest snapshot handed to Ratis; Ratis' clean-up of old files runs only when it moves. */
+    private volatile long registered = -1;
+    private final SimpleStateMachineStorage storage = new LockedSnapshotStorage() {
+        private long cleanedFor = Long.MIN_VALUE;
+
+        @Override
+        public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
+            // Ratis calls this after every takeSnapshot, i.e. after every applied batch while a copy runs
+            long newest = registered;
+            if (newest != cleanedFor) {
+                cleanedFor = newest;
+                super.cleanupOldSnapshots(policy);
+            }
+        }
+    };
+    /** The automatic snapshot being copied, or null; set and taken over on the apply thread (see takeSnapshot). */
+    private volatile SnapshotCopy copying;
+    /** Starting a copy and pausing for an installed snapshot exclude each other. */
+    private final Object copyStart = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger operatorSnapshots = new java.util.concurrent.atomic.AtomicInteger();
+    private long retryAfter = System.nanoTime();
+    /** Who files the request that makes Ratis collect a finished copy ({@link #askRatisToCollect}). */
+    private final org.apache.ratis.protocol.ClientId collector = org.apache.ratis.protocol.ClientId.randomId();
+    private final java.util.concurrent.atomic.AtomicLong collectCalls = new java.util.concurrent.atomic.AtomicLong();
     private final Path dbFile;
     private final int readConnections;
     private final WriteLimits limits;
@@ -131,9 +157,24 @@ final class SqliteStateMachine extends BaseStateMachine {
         });
     }
 
+    /**
+     * Ratis pauses the state machine right before it publishes a snapshot installed from the leader into
+     * {@code sm/}. A copy still writing there is waited for first (and forgotten: the leader's is newer).
+     */
     @Override
     public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        SnapshotCopy pending;
+        synchronized (copyStart) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            pending = copying;
+        }
+        if (pending != null) {
+            try {
+                pending.await();
+            } catch (IOException e) {
+                LOG.warn("Snapshot at {} failed while pausing for the leader's snapshot", pending.termIndex(), e);
+            }
+        }
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
@@ -141,6 +182,7 @@ final class SqliteStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         getLifeCycle().transition(LifeCycle.State.STARTING);
+        copying = null; // finished in pause()
         Optional<SingleFileSnapshotInfo> installed = SnapshotFiles.newestValid(smDir);
         if (installed.isEmpty()) {
             throw new IOException("Ratis reported an installed snapshot but " + smDir + " holds no valid one");
@@ -171,6 +213,7 @@ final class SqliteStateMachine extends BaseStateMachine {
             SingleFileSnapshotInfo info = snapshot.get();
             openDatabase().restoreFrom(info.getFile().getPath());
             storage.updateLatestSnapshot(info);
+            registered = info.getIndex();
             setLastAppliedTermIndex(info.getTermIndex());
             changes.reset(info.getIndex(), db.takeChanges()); // every table counts as changed here
             LOG.info("Restored {} from snapshot {}; Ratis replays the log after index {}", dbFile,
@@ -318,9 +361,15 @@ final class SqliteStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Runs on the StateMachineUpdater thread after every pending apply has completed (Ratis 3.2.2
-     * {@code StateMachineUpdater.takeSnapshot}), so the copy is exactly the state at the applied index.
-     * A failure is reported as an {@link IOException}, which Ratis logs without stopping.
+     * Runs on the StateMachineUpdater thread after every pending apply has completed (Ratis 3.3.0
+     * {@code StateMachineUpdater.takeSnapshot}). It pins the database at the applied index and copies it on a
+     * thread of its own ({@link SnapshotCopy}), so applies go on meanwhile; the copy used to hold every write for
+     * its whole length (88-173 ms at 18-36 MB, the 1-node write tail of issue 16). Until the copy is done this
+     * answers -1 (no snapshot yet), and Ratis asks again after each applied batch because the applied index is
+     * still past its threshold; the first call after it is done registers the snapshot and answers its index,
+     * and only then does Ratis purge the log behind it. An operator's snapshot ({@link #operatorSnapshot})
+     * copies in this thread, as rqlite's {@code POST /snapshot} answers with the new snapshot. A failure is an
+     * {@link IOException}, which Ratis logs without stopping; the next attempt waits {@link #RETRY_NANOS}.
      */
     @Override
     public long takeSnapshot() throws IOException {
@@ -328,22 +377,112 @@ final class SqliteStateMachine extends BaseStateMachine {
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
-        long start = System.nanoTime();
-        File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        SingleFileSnapshotInfo info;
+        boolean operator = operatorSnapshots.get() > 0;
+        SnapshotCopy pending = copying;
+        if (pending != null) {
+            if (!operator && !pending.isDone()) {
+                return -1;
+            }
+            copying = null;
+            long index = register(pending, !operator);
+            if (!operator || index == last.getIndex()) {
+                return index;
+            }
+        }
+        if (operator) {
+            SnapshotCopy now = newCopy(last);
+            now.run();
+            return register(now, true);
+        }
+        if (System.nanoTime() - retryAfter < 0) {
+            return -1;
+        }
+        synchronized (copyStart) {
+            if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+                copying = newCopy(last).inBackground();
+            }
+        }
+        return -1;
+    }
+
+    private StoreDatabase.Pinned pin(TermIndex last) throws IOException {
         try {
-            info = SnapshotFiles.write(target, last, db::copyTo);
+            return db.pin();
         } catch (RuntimeException e) {
+            retryAfter = System.nanoTime() + RETRY_NANOS;
             // Ratis logs an IOException from takeSnapshot and carries on (the log is simply not purged);
             // any other exception would make it retry in a loop while stopping. A snapshot is optional.
             throw new IOException("snapshot at " + last + " failed", e);
         }
+    }
+
+    private SnapshotCopy newCopy(TermIndex last) throws IOException {
+        return new SnapshotCopy(storage.getSnapshotFile(last.getTerm(), last.getIndex()), last, pin(last), this::written);
+    }
+
+    /**
+     * The copying thread, once a snapshot's files are complete. Ratis learns of the snapshot only from
+     * {@link #takeSnapshot}, which its updater calls after the next applied entry, or within 100 ms when a
+     * snapshot request is pending; so a background copy files such a request, and an idle node hands the snapshot
+     * over (and purges the log behind it) at once instead of at the next write.
+     */
+    private void written(SnapshotCopy copy) {
+        observer.snapshotTaken(copy.tookNanos());
+        LOG.info("Took snapshot {} in {} ms ({} bytes); applies went on meanwhile", copy.target().getName(),
+                copy.tookNanos() / 1_000_000, copy.target().length());
+        if (copy.background()) {
+            askRatisToCollect();
+        }
+    }
+
+    private void askRatisToCollect() {
+        RaftGroupMemberId member = getId() == null ? null : RaftGroupMemberId.valueOf(getId(), getGroupId());
+        if (member == null) {
+            return;
+        }
+        getServer().thenAccept(server -> {
+            try {
+                // creation gap 1: Ratis compares the applied index with the snapshot it knows, which is still older
+                server.snapshotManagementAsync(org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(collector,
+                        member.getPeerId(), member.getGroupId(), collectCalls.incrementAndGet(), 30_000, 1));
+            } catch (RuntimeException e) {
+                LOG.debug("Could not ask Ratis to collect the snapshot now; it will at the next applied entry", e);
+            }
+        });
+    }
+
+    /**
+     * Apply thread: hands a finished copy to Ratis (answers its index); a failed one throws when {@code rethrow}
+     * (else answers -1), and the next attempt waits.
+     */
+    private long register(SnapshotCopy copy, boolean rethrow) throws IOException {
+        SingleFileSnapshotInfo info;
+        try {
+            info = copy.await();
+        } catch (IOException e) {
+            retryAfter = System.nanoTime() + RETRY_NANOS;
+            if (rethrow) {
+                throw e;
+            }
+            LOG.error("Snapshot at {} failed", copy.termIndex(), e);
+            return -1;
+        }
         storage.updateLatestSnapshot(info);
-        long took = System.nanoTime() - start;
-        observer.snapshotTaken(took);
-        // applies wait while the copy runs: its time is a write's worst case (issue 16's tail latency)
-        LOG.info("Took snapshot {} in {} ms ({} bytes)", target.getName(), took / 1_000_000, target.length());
-        return last.getIndex();
+        registered = info.getIndex();
+        return info.getIndex();
+    }
+
+    /**
+     * Runs {@code request} (Ratis' snapshot-management request) with snapshots copied in the apply thread, so the
+     * request is answered with the snapshot it made. An automatic copy still running is waited for first.
+     */
+    <T> T operatorSnapshot(java.util.concurrent.Callable<T> request) throws Exception {
+        operatorSnapshots.incrementAndGet();
+        try {
+            return request.call();
+        } finally {
+            operatorSnapshots.decrementAndGet();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.Database;
 import io.raftlite.core.db.EntryContext;
+import io.raftlite.core.db.PinnedCopy;
 import io.raftlite.core.db.ReadLimits;
 import io.raftlite.core.db.TableChanges;
 import io.raftlite.core.db.WriteLimits;
@@ -40,6 +41,19 @@ interface StoreDatabase extends AutoCloseable {
     TableChanges takeChanges();
 
     void copyTo(Path target);
+
+    /** The database pinned as it is now, to be copied later on another thread ({@link Database#pin()}). */
+    Pinned pin();
+
+    /** {@link PinnedCopy}, as the store sees it. */
+    interface Pinned extends AutoCloseable {
+        /** Writes the pinned state to {@code target}, once, on any thread. */
+        void writeTo(Path target);
+
+        /** Releases the pin; idempotent. */
+        @Override
+        void close();
+    }
 
     void restoreFrom(Path source);
 
@@ -86,6 +100,22 @@ interface StoreDatabase extends AutoCloseable {
             @Override
             public void copyTo(Path target) {
                 db.copyTo(target);
+            }
+
+            @Override
+            public Pinned pin() {
+                PinnedCopy pinned = db.pin();
+                return new Pinned() {
+                    @Override
+                    public void writeTo(Path target) {
+                        pinned.writeTo(target);
+                    }
+
+                    @Override
+                    public void close() {
+                        pinned.close();
+                    }
+                };
             }
 
             @Override

@@ -48,7 +48,9 @@
  *       snapshot that is now unusable), start fails loudly instead of silently losing data.</li>
  *   <li>Hence after kill -9 at any moment every committed entry is applied exactly once: the database only
  *       ever equals "snapshot + replayed suffix".</li>
- *   <li>Snapshots: {@code db.copyTo(tmp)}, fsync, atomic rename, MD5 file, directory fsync. A crash leaves no
+ *   <li>Snapshots: pinned on the apply thread ({@code db.pin()}), copied by a thread of its own
+ *       ({@link io.raftlite.core.store.SnapshotCopy}) to a tmp file, fsync, atomic rename, MD5 file, directory
+ *       fsync, while applies go on; an operator's {@code POST /snapshot} copies on the apply thread. A crash leaves no
  *       snapshot, one without MD5 (skipped), or a complete one. The newest two are kept; the log is purged up
  *       to the newest snapshot index less {@code snapshotThreshold} entries (every
  *       {@code min(snapshotThreshold, 1024)} entries, whole segments), whatever the followers have: a member
@@ -71,8 +73,10 @@
  * <ul>
  *   <li>{@code applyTransaction}, {@code takeSnapshot} and {@code reinitialize} all run on Ratis' single
  *       StateMachineUpdater thread (checked in the 3.2.2 and 3.3.0 sources: {@code StateMachineUpdater.run} calls
- *       {@code takeSnapshot} after waiting for every pending apply), so a snapshot is exactly the state at
- *       its index and no lock is needed between them. Applies are synchronous on that thread.</li>
+ *       {@code takeSnapshot} after waiting for every pending apply), so a snapshot pinned there is exactly the
+ *       state at its index. Applies are synchronous on that thread. The copy itself runs on a
+ *       {@code snapshot-copy} thread; the database refuses to swap or close its file while a copy is pinned,
+ *       and {@code pause} (before Ratis publishes a leader's snapshot) waits for a running copy.</li>
  *   <li>{@code query} (linearizable reads, after ReadIndex) and {@code readLocal} use the database's
  *       read-only connections from any thread.</li>
  * </ul>

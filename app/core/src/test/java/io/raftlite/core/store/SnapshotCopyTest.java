@@ -1,0 +1,147 @@
+package io.raftlite.core.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.raftlite.core.store.RaftStoreTest.NO_SNAPSHOT_ON_STOP;
+import static io.raftlite.core.store.RaftStoreTest.counter;
+import static io.raftlite.core.store.RaftStoreTest.createCounter;
+import static io.raftlite.core.store.RaftStoreTest.increment;
+import static io.raftlite.core.store.StoreTestSupport.config;
+import static io.raftlite.core.store.StoreTestSupport.freePort;
+import static io.raftlite.core.store.StoreTestSupport.startStore;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An automatic snapshot is copied off the apply thread (issue 16's 1-node write tail): writes go on while the
+ * copy runs, and the snapshot holds exactly the state at its index.
+ */
+@Timeout(120)
+class SnapshotCopyTest {
+
+    @TempDir
+    Path dir;
+
+    /** The real database, except that the second snapshot copy counts {@code copying} down and waits for {@code release}. */
+    private static StoreDatabase.Opener secondCopyWaitsFor(CountDownLatch copying, CountDownLatch release) {
+        java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
+        return (file, n, limits) -> {
+            StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
+            return (StoreDatabase) Proxy.newProxyInstance(StoreDatabase.class.getClassLoader(),
+                    new Class<?>[] {StoreDatabase.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("pin") && pins.incrementAndGet() == 2) {
+                            StoreDatabase.Pinned pinned = real.pin();
+                            return new StoreDatabase.Pinned() {
+                                @Override
+                                public void writeTo(Path target) {
+                                    copying.countDown();
+                                    try {
+                                        release.await();
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    pinned.writeTo(target);
+                                }
+
+                                @Override
+                                public void close() {
+                                    pinned.close();
+                                }
+                            };
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        };
+    }
+
+    @Test
+    void writesGoOnWhileASnapshotIsCopiedAndTheSnapshotIsTheStateAtItsIndex() throws Exception {
+        StoreConfig config = config(dir, freePort(), 20, 1 << 20);
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int before = 0;
+        try (RaftStore store = new RaftStore(config, secondCopyWaitsFor(copying, release), NO_SNAPSHOT_ON_STOP)) {
+            store.start();
+            assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
+            Held held = holdACopyAndWriteMeanwhile(store, copying, release);
+            before = held.writesBefore();
+            long first = held.firstSnapshot();
+            // no write from here on: Ratis collects the copy because the copy asks it to (askRatisToCollect)
+            for (int i = 0; i < 500 && store.status().snapshotIndex() <= first; i++) {
+                Thread.sleep(10);
+            }
+            long index = store.status().snapshotIndex();
+            assertTrue(index > first, "the second snapshot is collected once written, on an idle node");
+            Path snapshot = snapshotFile(config, index);
+            assertTrue(Files.exists(Path.of(snapshot + ".md5")), "written whole, with its checksum");
+            long inSnapshot = counterIn(snapshot);
+            assertTrue(inSnapshot > 0 && inSnapshot <= before, "the state at the pinned index, not later: " + inSnapshot);
+
+            increment(store, 1); // hands the snapshot to Ratis (which purges the log behind it, once long enough)
+            assertEquals((long) before + 31, counter(store));
+        }
+        try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {
+            assertEquals((long) before + 31, counter(store), "restored from the snapshot, then the log replayed");
+        }
+    }
+
+    /** Writes until the second snapshot copy starts and then, while it is held, 30 more. */
+    private record Held(int writesBefore, long firstSnapshot) {
+    }
+
+    private static Held holdACopyAndWriteMeanwhile(RaftStore store, CountDownLatch copying, CountDownLatch release)
+            throws Exception {
+        try {
+            createCounter(store);
+            int before = 0;
+            while (copying.getCount() > 0) {
+                increment(store, 1);
+                before++;
+                assertTrue(before < 200, "a second snapshot started after 40 entries");
+            }
+            long first = store.status().snapshotIndex();
+            assertTrue(first > 0, "the first snapshot, copied without waiting, is collected");
+            // the copy is held: with the copy on the apply thread, none of these would be applied
+            increment(store, 30);
+            assertEquals((long) before + 30, counter(store));
+            assertEquals(first, store.status().snapshotIndex(), "no new snapshot until the copy is written");
+            return new Held(before, first);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static Path snapshotFile(StoreConfig config, long index) throws Exception {
+        Path sm = config.dataDir().resolve("raft")
+                .resolve(RaftPropertiesFactory.groupId(config.clusterName()).getUuid().toString()).resolve("sm");
+        try (var files = Files.list(sm)) {
+            return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_" + index)).findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    private static long counterIn(Path snapshot) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + snapshot + "?mode=ro");
+             ResultSet rs = c.createStatement().executeQuery("SELECT n FROM counter")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
