@@ -8,6 +8,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.membership.ConfChange;
 import io.raftlite.core.membership.Membership;
 import io.raftlite.core.watch.ChangeLog;
+import io.raftlite.core.workaround.IdleLogWorkerClose;
 import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -414,7 +415,12 @@ public final class RaftStore implements AutoCloseable {
         if (closed.get() || old == null) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
         }
-        old.close();
+        RaftServer.Division d = divisionOrNull();
+        if (d != null && d.getRaftLog().getNextIndex() <= 0) {
+            IdleLogWorkerClose.close(old); // nothing in the log: no need to wait out its worker's poll
+        } else {
+            old.close();
+        }
         startServer(group);
     }
 
