@@ -485,9 +485,28 @@ final class SqliteStateMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * Closing the database waits for a copy still running. Ratis will not collect that copy, so its clean-up of
+     * old snapshot files runs here: the newest {@link RaftPropertiesFactory#SNAPSHOTS_RETAINED} stay, as after
+     * every collected snapshot.
+     */
     @Override
     public void close() {
+        SnapshotCopy pending = copying;
         getLifeCycle().checkStateAndClose(this::closeDatabase);
+        if (pending != null && pending.isDone() && pending.info() != null) {
+            registered = pending.info().getIndex();
+            try {
+                storage.cleanupOldSnapshots(new SnapshotRetentionPolicy() {
+                    @Override
+                    public int getNumSnapshotsRetained() {
+                        return RaftPropertiesFactory.SNAPSHOTS_RETAINED;
+                    }
+                });
+            } catch (IOException e) {
+                LOG.warn("Could not delete old snapshot files at close: {}", e.toString());
+            }
+        }
     }
 
     private StoreDatabase openDatabase() {

@@ -64,7 +64,11 @@ public final class ChangeLog {
      * every table counts as changed there, and the node's index is {@code index} until the replay goes on.
      */
     public void reset(long index, TableChanges tables) {
-        floor = Math.max(floor, index);
+        // The database holds what entry index left. A restart may restore a snapshot older than what was applied
+        // (the log replays the rest again): changes recorded past it are forgotten until the replay records them
+        // again, so no answer names an index past the applied one.
+        changedAt.replaceAll((table, at) -> Math.min(at, index));
+        floor = index;
         record(index, tables);
         applied = index;
         wake(null);

@@ -61,6 +61,19 @@ class ChangeLogTest {
     }
 
     @Test
+    void aResetToAnOlderIndexForgetsWhatTheReplayWillRecordAgain() throws Exception {
+        ChangeLog log = new ChangeLog(Runnable::run);
+        log.reset(55, new TableChanges(Set.of("a"), true)); // a snapshot installed at 55
+        log.applied(62, only("a"));
+        log.reset(55, new TableChanges(Set.of("a"), true)); // a restart restores the same snapshot: 62 replays later
+        assertEquals(new WatchResult(55, List.of("a")), log.now(Set.of("a"), 1), "never past the applied index");
+        assertEquals(55, log.appliedIndex());
+        CompletableFuture<WatchResult> w = log.watch(Set.of("a"), 55, LONG, 10).orElseThrow();
+        log.applied(62, only("a"));
+        assertEquals(new WatchResult(62, List.of("a")), w.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aWaitEndsWithTheSameIndexAndTheNumberOfWatchersIsBounded() throws Exception {
         ChangeLog log = new ChangeLog(Runnable::run);
         log.applied(2, only("a"));
