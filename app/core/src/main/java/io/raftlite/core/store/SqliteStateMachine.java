@@ -58,17 +58,36 @@ final class SqliteStateMachine extends BaseStateMachine {
 
     /** The index of the newest snapshot handed to Ratis; Ratis' clean-up of old files runs only when it moves. */
     private volatile long registered = -1;
-    private final SimpleStateMachineStorage storage = new LockedSnapshotStorage() {
+    private final SnapshotStorage storage = new SnapshotStorage();
+
+    /** Ratis' snapshot storage, whose clean-up of old files runs when the newest snapshot changes. */
+    private final class SnapshotStorage extends LockedSnapshotStorage {
         private long cleanedFor = Long.MIN_VALUE;
 
         @Override
-        public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
+        public synchronized void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
             // Ratis calls this after every takeSnapshot, i.e. after every applied batch while a copy runs
             long newest = registered;
             if (newest != cleanedFor) {
                 cleanedFor = newest;
                 super.cleanupOldSnapshots(policy);
             }
+        }
+
+        /** Keeps the newest {@link RaftPropertiesFactory#SNAPSHOTS_RETAINED} files now (a copy just written). */
+        synchronized void cleanUpNow() {
+            try {
+                super.cleanupOldSnapshots(RETAINED);
+            } catch (IOException e) {
+                LOG.warn("Could not delete old snapshot files: {}", e.toString());
+            }
+        }
+    }
+
+    private static final SnapshotRetentionPolicy RETAINED = new SnapshotRetentionPolicy() {
+        @Override
+        public int getNumSnapshotsRetained() {
+            return RaftPropertiesFactory.SNAPSHOTS_RETAINED;
         }
     };
     /** The automatic snapshot being copied, or null; set and taken over on the apply thread (see takeSnapshot). */
@@ -430,6 +449,8 @@ final class SqliteStateMachine extends BaseStateMachine {
         observer.snapshotTaken(copy.tookNanos());
         LOG.info("Took snapshot {} in {} ms ({} bytes); applies went on meanwhile", copy.target().getName(),
                 copy.tookNanos() / 1_000_000, copy.target().length());
+        // the newest files stay whether or not Ratis collects this copy soon (an idle node, a store closing)
+        storage.cleanUpNow();
         if (copy.background()) {
             askRatisToCollect();
         }
@@ -485,28 +506,11 @@ final class SqliteStateMachine extends BaseStateMachine {
         }
     }
 
-    /**
-     * Closing the database waits for a copy still running. Ratis will not collect that copy, so its clean-up of
-     * old snapshot files runs here: the newest {@link RaftPropertiesFactory#SNAPSHOTS_RETAINED} stay, as after
-     * every collected snapshot.
-     */
+    /** Closing the database waits for a copy still running (which cleans up after itself). */
     @Override
     public void close() {
-        SnapshotCopy pending = copying;
         getLifeCycle().checkStateAndClose(this::closeDatabase);
-        if (pending != null && pending.isDone() && pending.info() != null) {
-            registered = pending.info().getIndex();
-            try {
-                storage.cleanupOldSnapshots(new SnapshotRetentionPolicy() {
-                    @Override
-                    public int getNumSnapshotsRetained() {
-                        return RaftPropertiesFactory.SNAPSHOTS_RETAINED;
-                    }
-                });
-            } catch (IOException e) {
-                LOG.warn("Could not delete old snapshot files at close: {}", e.toString());
-            }
-        }
+
     }
 
     private StoreDatabase openDatabase() {
