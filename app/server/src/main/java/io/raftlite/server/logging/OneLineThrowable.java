@@ -11,7 +11,8 @@ import ch.qos.logback.core.CoreConstants;
  * {@code  (Class: message; caused by Class: message)} on the event's own line, because such an event is an
  * expected, handled condition (a peer is down, a leader moved, a client went away) and a stack trace per
  * retry buries what matters. ERROR events (our own bugs, a failing disk) and DEBUG/TRACE events (asked for
- * detail) keep their full stack trace, on the lines after the message.
+ * detail) keep their full stack trace, on the lines after the message; except Ratis' ERROR for an append that
+ * reaches a server while it starts or closes ({@link #refusedWhileNotRunning}).
  */
 public final class OneLineThrowable extends ThrowableProxyConverter {
 
@@ -24,7 +25,7 @@ public final class OneLineThrowable extends ThrowableProxyConverter {
         if (t == null) {
             return "";
         }
-        if (oneLine(event.getLevel())) {
+        if (oneLine(event.getLevel()) || refusedWhileNotRunning(event, t)) {
             return summary(t);
         }
         String full = super.convert(event);
@@ -37,6 +38,17 @@ public final class OneLineThrowable extends ThrowableProxyConverter {
 
     static boolean oneLine(Level level) {
         return level == Level.WARN || level == Level.INFO;
+    }
+
+    /**
+     * Ratis 3.3.0 logs at ERROR, with the stack, every append that reaches a member whose server is starting or
+     * closing ({@code RaftServerImpl.appendEntriesAsync}: {@code ServerNotReadyException}). That is a member
+     * restarting (a demoted voter, a node forming or joining) or stopping while its leader appends, an expected
+     * condition: the event stays an ERROR, on one line.
+     */
+    static boolean refusedWhileNotRunning(ILoggingEvent event, IThrowableProxy t) {
+        return event.getLevel() == Level.ERROR && event.getLoggerName().startsWith("org.apache.ratis.server")
+                && t.getClassName().equals("org.apache.ratis.protocol.exceptions.ServerNotReadyException");
     }
 
     /** {@code  (Class: message; caused by Class: message)}, with line breaks in messages folded. */

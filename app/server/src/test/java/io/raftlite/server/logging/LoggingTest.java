@@ -78,6 +78,18 @@ class LoggingTest {
     }
 
     @Test
+    void ratisAppendRefusedWhileAServerClosesIsOneErrorLine() {
+        Exception closing = new org.apache.ratis.protocol.exceptions.ServerNotReadyException(
+                "n2@group-6E25BF376E2D is not in [STARTING, RUNNING]: current state is CLOSING");
+        assertEquals("ERROR org.apache.ratis.server.RaftServer$Division - append failed (ServerNotReadyException: "
+                        + "n2@group-6E25BF376E2D is not in [STARTING, RUNNING]: current state is CLOSING)"
+                        + System.lineSeparator(),
+                render(Level.ERROR, "org.apache.ratis.server.RaftServer$Division", closing));
+        assertTrue(render(Level.ERROR, "io.raftlite.core.store.SqliteStateMachine", closing).split("\\R").length > 3,
+                "only Ratis' own refusal is cut");
+    }
+
+    @Test
     void errorsAndDebugLinesKeepTheirStackTrace() {
         for (Level level : new Level[]{Level.ERROR, Level.DEBUG}) {
             String text = render(level, "io.raftlite.core.store.SqliteStateMachine", peerDown());
