@@ -413,8 +413,8 @@ final class SqliteStateMachine extends BaseStateMachine {
             now.run();
             return register(now, true);
         }
-        if (System.nanoTime() - retryAfter < 0) {
-            return -1;
+        if (System.nanoTime() - retryAfter < 0 || last.getIndex() <= registered) {
+            return -1; // after a failure; or a late collect request when nothing was applied since the last snapshot
         }
         synchronized (copyStart) {
             if (getLifeCycleState() == LifeCycle.State.RUNNING) {
@@ -452,22 +452,36 @@ final class SqliteStateMachine extends BaseStateMachine {
         // the newest files stay whether or not Ratis collects this copy soon (an idle node, a store closing)
         storage.cleanUpNow();
         if (copy.background()) {
-            askRatisToCollect();
+            askRatisToCollect(copy, COLLECT_ASKS);
         }
     }
 
-    private void askRatisToCollect() {
+    /** How often a finished copy asks Ratis to collect it before it leaves that to the next applied entry. */
+    private static final int COLLECT_ASKS = 5;
+
+    /**
+     * Files the request. Ratis merges a request into one still pending, which may be answered by a takeSnapshot
+     * that ran before this copy was done; while the copy is still not collected it asks again, 50 ms later.
+     */
+    private void askRatisToCollect(SnapshotCopy copy, int asksLeft) {
         RaftGroupMemberId member = getId() == null ? null : RaftGroupMemberId.valueOf(getId(), getGroupId());
-        if (member == null) {
+        if (member == null || asksLeft <= 0) {
             return;
         }
-        getServer().thenAccept(server -> {
+        getServer().thenCompose(server -> {
             try {
                 // creation gap 1: Ratis compares the applied index with the snapshot it knows, which is still older
-                server.snapshotManagementAsync(org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(collector,
-                        member.getPeerId(), member.getGroupId(), collectCalls.incrementAndGet(), 30_000, 1));
+                return server.snapshotManagementAsync(org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(
+                        collector, member.getPeerId(), member.getGroupId(), collectCalls.incrementAndGet(), 30_000, 1));
             } catch (RuntimeException e) {
-                LOG.debug("Could not ask Ratis to collect the snapshot now; it will at the next applied entry", e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }).whenComplete((reply, failure) -> {
+            if (failure == null && copying == copy && getLifeCycleState() == LifeCycle.State.RUNNING) {
+                CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .execute(() -> askRatisToCollect(copy, asksLeft - 1));
+            } else if (failure != null) {
+                LOG.debug("Could not ask Ratis to collect the snapshot now; it will at the next applied entry", failure);
             }
         });
     }

@@ -121,23 +121,44 @@ class SnapshotRecoveryTest {
         };
     }
 
-    /** {@code n} writes with snapshots every 10; with {@code purged}, until the log is purged behind them. */
+    /** {@code n} writes with snapshots every 10; with {@code purged}, more until the log is purged behind them. */
     private static void writeWithSnapshots(StoreConfig config, Consumer<RaftProperties> tuning, int n, boolean purged)
             throws Exception {
         try (RaftStore store = startStore(config, tuning)) {
             createCounter(store);
             increment(store, n);
             assertTrue(awaitSnapshot(store).snapshotIndex() > 0);
-            // a copy finished a moment ago may still wait for Ratis to collect it, and clean up the oldest
-            for (int i = 0; i < 500 && snapshots(config).size() != 2; i++) {
-                Thread.sleep(10);
+            // Ratis purges whole segments once it collects a copy, on its log worker: write on until a segment went
+            for (int i = 0; purged && i < 50 && RaftStoreTest.logStart(config) <= 0; i++) {
+                increment(store, 5);
+                Thread.sleep(20);
             }
-            assertEquals(2, snapshots(config).size(), "two snapshots retained");
-            // Ratis purges once it collects a copy, on its log worker; a purge still queued when the store closes is
-            // dropped (the log is only longer), so wait for it while the store runs
-            for (int i = 0; purged && i < 500 && RaftStoreTest.logStart(config) <= 0; i++) {
-                Thread.sleep(10);
+            // copies run beside the applies: wait until the newest file is the snapshot Ratis collected (no copy is
+            // left in flight) and the clean-up behind it kept two
+            for (int i = 0, stable = 0; i < 500 && stable < 3; i++) {
+                stable = settled(config, store) ? stable + 1 : 0;
+                Thread.sleep(30);
             }
+            assertEquals(2, snapshots(config).size(), () -> "two snapshots retained: " + listSm(config));
+        }
+    }
+
+    /** Two snapshots, the newest the one Ratis collected, and no copy being written (no tmp file, none without MD5). */
+    private static boolean settled(StoreConfig config, RaftStore store) throws IOException {
+        List<Path> valid = snapshots(config);
+        List<String> all = List.of(listSm(config).replaceAll("[\\[\\] ]", "").split(","));
+        return valid.size() == 2 && SnapshotFiles.termIndex(valid.get(0)).getIndex() == store.status().snapshotIndex()
+                && all.stream().noneMatch(f -> f.endsWith(SnapshotFiles.TMP_SUFFIX))
+                && all.stream().filter(f -> f.endsWith(".md5")).count() == 2;
+    }
+
+    private static String listSm(StoreConfig config) {
+        Path sm = config.dataDir().resolve("raft")
+                .resolve(RaftPropertiesFactory.groupId(config.clusterName()).getUuid().toString()).resolve("sm");
+        try (Stream<Path> files = Files.list(sm)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList().toString();
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
