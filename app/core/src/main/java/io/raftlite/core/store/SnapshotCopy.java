@@ -22,7 +22,6 @@ final class SnapshotCopy {
     private final Consumer<SnapshotCopy> onWritten;
     private final CompletableFuture<SingleFileSnapshotInfo> done = new CompletableFuture<>();
     private volatile long tookNanos;
-    private volatile SingleFileSnapshotInfo info;
     private volatile boolean inBackground;
 
     /** {@code onWritten} runs in the copying thread once the files are complete and the copy counts as done. */
@@ -55,7 +54,6 @@ final class SnapshotCopy {
         }
         pinned.close();
         tookNanos = System.nanoTime() - start;
-        info = written;
         done.complete(written);
         onWritten.accept(this); // after done: it may ask Ratis' updater to collect this copy at once
     }
@@ -78,11 +76,6 @@ final class SnapshotCopy {
 
     long tookNanos() {
         return tookNanos;
-    }
-
-    /** The snapshot written; null until then. */
-    SingleFileSnapshotInfo info() {
-        return info;
     }
 
     /** Waits for the copy (uninterruptibly: it ends by itself); the snapshot, or why there is none. */
