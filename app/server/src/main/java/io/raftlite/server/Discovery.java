@@ -94,10 +94,12 @@ final class Discovery implements AutoCloseable {
     /**
      * For a node with no Raft state and a store not started yet: starts the store and forms or joins the
      * cluster. With DNS the store starts empty at once ({@code start(false)}): the nodes find each other
-     * through it. With a check-and-set store it starts once the node knows its part: a claim's winner starts
-     * it as the only member of its new group ({@code start(true)}), which saves starting it empty and then
-     * restarting it (about 0.5 s of a cluster's formation); a node that waits for another's cluster, or
-     * joins one, starts it empty as soon as it knows ({@link ClaimBootstrap.Node#prepareToJoin}).
+     * through it. With a check-and-set store it starts empty too, in a thread of its own ({@link EarlyStart}),
+     * while the bootstrap reads the store and claims the key: a claim's winner then restarts it as the only
+     * member of its new group (an empty server closes in tens of milliseconds since
+     * {@code workaround.IdleLogWorkerClose}), and a node that waits for another's cluster is up, and joinable,
+     * by the time that cluster has formed. Three nodes started together formed in a median 4.9 s instead of
+     * 5.1 s this way on a loaded 2-core machine (bench/profile-notes.md, "Formation").
      *
      * @return the id of the cluster formed or joined (null for DNS, which has none)
      */
@@ -114,9 +116,8 @@ final class Discovery implements AutoCloseable {
         ClaimBootstrap.Timing timing = new ClaimBootstrap.Timing(settings.claimTtl(),
                 ClaimBootstrap.Timing.DEFAULT.retryInterval(), ClaimBootstrap.Timing.DEFAULT.maxBackoff(),
                 ClaimBootstrap.Timing.DEFAULT.joinAttempt());
+        EarlyStart early = new EarlyStart(store);
         return new ClaimBootstrap(client, new ClaimBootstrap.Node() {
-            private boolean started; // only the bootstrap's thread starts the store
-
             @Override
             public Member self() {
                 return self;
@@ -124,20 +125,13 @@ final class Discovery implements AutoCloseable {
 
             @Override
             public void formAlone() throws IOException {
-                if (started) {
-                    store.formAlone(); // it was started empty while waiting for another node: restart it
-                } else {
-                    store.start(true); // no Raft state: a new group of this node alone
-                    started = true;
-                }
+                early.await();
+                store.formAlone(); // restart the empty server as the only member of a new group
             }
 
             @Override
             public void prepareToJoin() throws IOException {
-                if (!started) {
-                    store.start(false);
-                    started = true;
-                }
+                early.await();
             }
 
             @Override
@@ -184,6 +178,41 @@ final class Discovery implements AutoCloseable {
             return t;
         });
         reporting.scheduleWithFixedDelay(reporter, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The store's start with an empty group, in a thread of its own from the moment the bootstrap begins, so
+     * that it overlaps the first reads and the claim instead of following them; then the join warm-up
+     * ({@link RaftStore#warmUpJoin}). Every step that needs the server waits for it ({@link #await}).
+     */
+    private static final class EarlyStart {
+        private final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+
+        EarlyStart(RaftStore store) {
+            Thread t = new Thread(() -> {
+                try {
+                    store.start(false);
+                    started.complete(null);
+                    store.warmUpJoin();
+                } catch (IOException | RuntimeException e) {
+                    started.completeExceptionally(e);
+                }
+            }, "raft-store-start");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** Returns once the store runs; rethrows why it could not start. */
+        void await() throws IOException {
+            try {
+                started.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
     }
 
     private static void pauseAfterClaim() {

@@ -146,6 +146,18 @@ public final class Joiner {
     }
 
     /**
+     * One group-info read from the first address, without retries; the answer (or failure) is dropped. It
+     * takes the same path as {@link #membership}: see {@link Membership#warmUpJoin}.
+     */
+    void probe(Duration timeout) {
+        try {
+            currentInfo(timeout);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("join warm-up via {}: {}", addresses, e.toString());
+        }
+    }
+
+    /**
      * Blocks until the membership holds this node in {@code role} or already held it (confirmed by the leader)
      * and, within the same deadline, this node sees itself in its own configuration ({@code seesSelf}).
      */

@@ -4,7 +4,11 @@ import io.raftlite.core.workaround.SnapshotFallbackRpcType;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -23,6 +27,8 @@ final class RaftPropertiesFactory {
     private static final int MAX_PURGE_GAP = 1024;
     private static final long FIRST_ELECTION_MIN_MS = 150;
     private static final long FIRST_ELECTION_MAX_MS = 300;
+    private static final long SOLO_FIRST_ELECTION_MIN_MS = 5;
+    private static final long SOLO_FIRST_ELECTION_MAX_MS = 15;
 
     private RaftPropertiesFactory() {
     }
@@ -30,6 +36,29 @@ final class RaftPropertiesFactory {
     /** Every node derives the same group id from the cluster name, without talking to the others. */
     static RaftGroupId groupId(String clusterName) {
         return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("raftlite:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The settings a server starts with for {@code group}: {@code base}, except that a server started as the only
+     * voter of a new group ({@code start(true)} with no Raft state, a discovery claim's winner, a quorum recovery)
+     * campaigns 5-15 ms after it starts instead of 150-300 ms: nobody else can vote, so there is no election to
+     * spread out. It saves a formation (and a fresh single node) about 0.2 s. Ratis reads the first-election
+     * timeout from the server's properties whenever it needs it, so the copy must be the server's own.
+     */
+    static RaftProperties forStart(RaftProperties base, RaftGroup group, RaftPeerId self) {
+        if (group.getPeers().size() != 1) {
+            return base;
+        }
+        RaftPeer only = group.getPeers().iterator().next();
+        if (!only.getId().equals(self) || only.getStartupRole() == RaftPeerRole.LISTENER) {
+            return base;
+        }
+        RaftProperties p = new RaftProperties(base);
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(SOLO_FIRST_ELECTION_MIN_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(SOLO_FIRST_ELECTION_MAX_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+        return p;
     }
 
     static RaftProperties build(StoreConfig config, Path raftDir, EntryLimits limits) {

@@ -218,7 +218,7 @@ public final class RaftStore implements AutoCloseable {
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(self.getId())
                 .setGroup(group)
-                .setProperties(properties)
+                .setProperties(RaftPropertiesFactory.forStart(properties, group, self.getId()))
                 .setParameters(transport.serverParameters(this::divisionOrNull))
                 .setStateMachine(sm)
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -383,6 +383,11 @@ public final class RaftStore implements AutoCloseable {
     public void join(List<String> raftAddresses, boolean asListener, Duration timeout)
             throws InterruptedException, IOException {
         membership.join(raftAddresses, asListener, timeout);
+    }
+
+    /** For a node that will likely {@link #join} soon: see {@link Membership#warmUpJoin}. Returns at once. */
+    public void warmUpJoin() {
+        membership.warmUpJoin();
     }
 
     void join(List<String> raftAddresses, boolean asListener, Duration timeout, Duration retryInterval)
