@@ -6,7 +6,6 @@ import io.raftlite.core.store.RaftTransport;
 import io.raftlite.core.store.RaftReplies;
 import io.raftlite.core.workaround.PeerProxyRefresh;
 
-import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;

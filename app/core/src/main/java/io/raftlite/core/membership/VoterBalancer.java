@@ -4,7 +4,6 @@ import io.raftlite.core.store.StoreConfig;
 import io.raftlite.core.store.NodeMeta;
 import io.raftlite.core.workaround.PeerProxyRefresh;
 
-import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;

@@ -35,10 +35,19 @@ abstract class CheckAndSetDiscoveryScenarios extends DiscoveryScenarios {
         return new String[] {"-disco-mode", mode(), "-disco-key", key, "-disco-config", config()};
     }
 
+    /**
+     * The cluster sizes of the simultaneous-start race, one repetition each: {@code -Draftlite.discovery.races},
+     * default {@code 3,5} (CI); docs/testing.md has a longer run.
+     */
+    private static int[] races() {
+        return java.util.Arrays.stream(System.getProperty("raftlite.discovery.races", "3,5").split(","))
+                .map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
     @Test
     void nodesStartedAtTheSameInstantFormExactlyOneClusterOnEveryRepetition() throws Exception {
         List<String> times = new ArrayList<>();
-        int[] sizes = {3, 3, 5, 5};
+        int[] sizes = races();
         for (int rep = 0; rep < sizes.length; rep++) {
             List<NodeProcess> group = prepare("race" + rep, hostPrefix(), sizes[rep]);
             long ms = launchTogether(group, args("race-" + rep));
