@@ -26,7 +26,8 @@ class SystemdNotifyIT extends ProcessFixture {
 
     /**
      * Counts to 40 million in SQLite: a read that takes seconds, to be in flight when SIGTERM arrives. Node a runs
-     * with a 60 s apply timeout, so the stop waits up to 62 s for it even on a loaded machine.
+     * with a 60 s apply timeout, so the stop waits up to 62 s for it even on a loaded machine, and the read asks
+     * for a 60 s db_timeout.
      */
     private static final String SLOW_SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
             + " WHERE x < 40000000) SELECT count(*) FROM c";
@@ -74,7 +75,8 @@ class SystemdNotifyIT extends ProcessFixture {
 
     private static HttpResponse<String> query(NodeProcess n, String sql) {
         try {
-            return n.get("/db/query?level=none&q=" + URLEncoder.encode(sql, StandardCharsets.UTF_8));
+            // db_timeout: the count takes about 10 s on a loaded 2-core machine, the default -db-timeout
+            return n.get("/db/query?level=none&db_timeout=60s&q=" + URLEncoder.encode(sql, StandardCharsets.UTF_8));
         } catch (Exception e) {
             throw new AssertionError("the request in flight got no response: " + e, e);
         }
