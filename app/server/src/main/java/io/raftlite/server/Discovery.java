@@ -186,7 +186,8 @@ final class Discovery implements AutoCloseable {
      * ({@link RaftStore#warmUpJoin}). Every step that needs the server waits for it ({@link #await}).
      */
     private static final class EarlyStart {
-        private final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<Void> started =
+                new java.util.concurrent.CompletableFuture<>();
 
         EarlyStart(RaftStore store) {
             Thread t = new Thread(() -> {

@@ -164,8 +164,8 @@ public final class Membership {
      * on 2 cores (the JVM's first Raft client call); afterwards it takes a few milliseconds.
      */
     public void warmUpJoin() {
-        Thread t = new Thread(() -> new Joiner(transport, groupId, self, List.of(self.getAddress()), JOIN_RETRY_INTERVAL)
-                .probe(WARM_UP_TIMEOUT), "raft-join-warm-up");
+        Joiner ownServer = new Joiner(transport, groupId, self, List.of(self.getAddress()), JOIN_RETRY_INTERVAL);
+        Thread t = new Thread(() -> ownServer.probe(WARM_UP_TIMEOUT), "raft-join-warm-up");
         t.setDaemon(true);
         t.start();
     }

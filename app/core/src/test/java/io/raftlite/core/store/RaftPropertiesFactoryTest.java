@@ -56,7 +56,8 @@ class RaftPropertiesFactoryTest {
     }
 
     private RaftProperties base() {
-        return RaftPropertiesFactory.build(config(dir, 4002, 1000, 1 << 20), dir.resolve("raft"), EntryLimits.forCommand(1 << 20));
+        return RaftPropertiesFactory.build(config(dir, 4002, 1000, 1 << 20), dir.resolve("raft"),
+                EntryLimits.forCommand(1 << 20));
     }
 
     private static long firstElectionMin(RaftProperties p) {
