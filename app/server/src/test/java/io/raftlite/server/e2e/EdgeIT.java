@@ -108,7 +108,7 @@ class EdgeIT {
     void filesAreOwnerOnlyAndNothingIsLeftBehindAfterSigkill() throws Exception {
         Path javaTmp = Files.createDirectory(tmp.resolve("java-tmp"));
         try (NodeProcess node = NodeProcess.prepare("127.0.3.22", tmp.resolve("d"))) {
-            node.shell("ulimit -n 1024; umask 022").jvm(jvmOptions("-Djava.io.tmpdir=" + javaTmp));
+            node.shell("ulimit -n 1024; umask 022").jvm("-Djava.io.tmpdir=" + javaTmp);
             node.launch();
             node.awaitReady(Duration.ofSeconds(120));
             assertEquals(200, post(node, "/db/execute", "[\"CREATE TABLE t(x)\", \"INSERT INTO t VALUES(1)\"]").statusCode());
@@ -138,7 +138,7 @@ class EdgeIT {
 
     private NodeProcess start(String host, String... flags) throws Exception {
         NodeProcess node = NodeProcess.prepare(host, tmp.resolve(host));
-        node.shell("ulimit -n 1024; umask 022").jvm(jvmOptions());
+        node.shell("ulimit -n 1024; umask 022");
         node.launch(flags);
         try {
             node.awaitReady(Duration.ofSeconds(120));
@@ -147,12 +147,6 @@ class EdgeIT {
             throw t;
         }
         return node;
-    }
-
-    private static String[] jvmOptions(String... extra) throws IOException {
-        List<String> options = new ArrayList<>(NodeProcess.shippedJavaOpts());
-        options.addAll(List.of(extra));
-        return options.toArray(String[]::new);
     }
 
     private static int openFds(NodeProcess node) throws IOException {

@@ -29,10 +29,10 @@ final class HostileTarget implements AutoCloseable {
         this.args = List.of(args);
     }
 
-    /** The shipped JAVA_OPTS, plus a temp directory of the test's own so leftovers can be counted. */
+    /** On top of the shipped JAVA_OPTS ({@link NodeJvm}): a temp directory of the test's own, so leftovers can be counted. */
     static String[] jvmOptions(Path tmpdir) throws IOException {
         Files.createDirectories(tmpdir);
-        List<String> opts = new ArrayList<>(NodeProcess.shippedJavaOpts());
+        List<String> opts = new ArrayList<>();
         opts.add("-Djava.io.tmpdir=" + tmpdir);
         if (Boolean.getBoolean("raftlite.fuzz.oomdiag")) {
             // A soak diagnostic: a heap dump at an OutOfMemoryError, next to the node's log (jcmd cannot attach

@@ -116,13 +116,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static Path jar() {
-        String configured = System.getProperty("raftlite.jar");
-        Path jar = configured != null ? Path.of(configured) : Path.of("target", "raftlite.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("raftlite.jar not built at " + jar.toAbsolutePath()
-                    + "; run the tests with ./mvnw verify");
-        }
-        return jar;
+        return NodeJvm.jar();
     }
 
     /** Runs the jar to completion with the given arguments (for CLI tests). */
@@ -152,7 +146,8 @@ final class NodeProcess implements AutoCloseable {
     }
 
     void launch() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(NodeJvm.options()); // what the package runs a node with; the test's own options win
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar().toString(), "-http-addr", host + ":" + httpPort, "-raft-addr", host + ":" + raftPort));
         cmd.addAll(extraArgs);
@@ -281,36 +276,6 @@ final class NodeProcess implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The JVM options the package ships (config/default.env's JAVA_OPTS), read from the file, never copied. */
-    static List<String> shippedJavaOpts() {
-        Path env = defaultEnv();
-        try {
-            for (String line : Files.readAllLines(env)) {
-                String t = line.strip();
-                if (t.startsWith("JAVA_OPTS=")) {
-                    String v = t.substring("JAVA_OPTS=".length()).replaceAll("^[\"']|[\"']$", "").strip();
-                    return List.of(v.split("\\s+"));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no JAVA_OPTS= line in " + env);
-    }
-
-    private static Path defaultEnv() {
-        String configured = System.getProperty("raftlite.default.env");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("config/default.env"))) {
-                return dir.resolve("config/default.env");
-            }
-        }
-        throw new IllegalStateException("config/default.env not found above " + Path.of("").toAbsolutePath());
-    }
-
     /** The exit code once the process has ended, or null while it runs (or before it was launched). */
     Integer exitCode() {
         return process == null || process.isAlive() ? null : process.exitValue();
@@ -364,7 +329,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return NodeJvm.javaBin();
     }
 
     static int freePort(String host) {

@@ -36,7 +36,7 @@ class ReadSaturationIT {
     Path tmp;
 
     private static NodeProcess start(Path dir, String host) throws Exception {
-        NodeProcess node = NodeProcess.prepare(host, dir).jvm("-Xmx64m", "-XX:+ExitOnOutOfMemoryError");
+        NodeProcess node = NodeProcess.prepare(host, dir); // the shipped -Xmx64m (NodeJvm)
         node.launch("-db-read-conns", "2", "-db-timeout-max", "60s");
         node.awaitReady(Duration.ofSeconds(120));
         return node;

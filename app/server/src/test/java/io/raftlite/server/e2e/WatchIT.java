@@ -35,7 +35,6 @@ class WatchIT extends ProcessFixture {
 
     private NodeProcess launch(String host, String... flags) throws Exception {
         NodeProcess node = NodeProcess.prepare(host, tmp.resolve(host));
-        node.jvm(NodeProcess.shippedJavaOpts().toArray(String[]::new));
         nodes.add(node);
         node.launch(flags);
         node.awaitReady(Duration.ofSeconds(120));

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.raftlite.server.e2e.NodeJvm;
+
 /**
  * One raftlite node: the built jar run by {@code ip netns exec} inside its namespace (Raft and HTTP on
  * 10.214.0.i), plus a socat inside the same namespace that forwards {@code <dir>/ni.sock} to the HTTP port.
@@ -58,8 +60,10 @@ final class FaultNode implements AutoCloseable {
             probe = Netns.spawn(ns, log.resolveSibling(id + "-probe.log"), List.of("socat", "-u",
                     "TCP-LISTEN:" + PROBE_PORT + ",bind=" + ip() + ",reuseaddr,fork", "OPEN:/dev/null"));
         }
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(),
-                "-node-id", id, "-http-addr", ip() + ":" + HTTP_PORT, "-raft-addr", raftAddress(), "-raft-insecure"));
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(NodeJvm.options());
+        cmd.addAll(List.of("-jar", jar().toString(), "-node-id", id, "-http-addr", ip() + ":" + HTTP_PORT,
+                "-raft-addr", raftAddress(), "-raft-insecure"));
         cmd.addAll(args);
         cmd.add(dataDir.toString());
         node = Netns.spawn(ns, log, cmd);
@@ -171,14 +175,10 @@ final class FaultNode implements AutoCloseable {
 
     /** The jar failsafe names in raftlite.jar (the module's target/raftlite.jar). */
     static Path jar() {
-        Path jar = Path.of(System.getProperty("raftlite.jar", "target/raftlite.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no " + jar + "; build it first (./mvnw verify does)");
-        }
-        return jar;
+        return NodeJvm.jar();
     }
 
     private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return NodeJvm.javaBin();
     }
 }
