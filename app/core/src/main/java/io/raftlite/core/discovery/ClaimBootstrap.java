@@ -52,10 +52,12 @@ public final class ClaimBootstrap {
         void forgetGroup() throws IOException;
 
         /**
-         * Called whenever this node is about to wait for another node's cluster, or to join one. A node may
-         * leave its Raft server down until it knows its part (a winner then starts it directly as the only
-         * member of its group in {@link #formAlone}, instead of starting it empty and restarting it); here it
-         * starts it empty, so that it is up, and joinable, by the time that cluster has formed. Default: nothing.
+         * Called whenever this node is about to wait for another node's cluster, or to join one: the node's Raft
+         * server must be up, empty and joinable by the time that cluster has formed. The server's discovery
+         * starts it empty beside the claim ({@code Discovery.EarlyStart}), so here it only waits for that start,
+         * and {@link #formAlone} restarts it with the new group; a node that left its server down until it knew
+         * its part would start it here, and a winner would start it directly in {@link #formAlone}. Default:
+         * nothing.
          */
         default void prepareToJoin() throws IOException {
         }

@@ -461,7 +461,8 @@ final class SqliteStateMachine extends BaseStateMachine {
 
     /**
      * Files the request. Ratis merges a request into one still pending, which may be answered by a takeSnapshot
-     * that ran before this copy was done; while the copy is still not collected it asks again, 50 ms later.
+     * that ran before this copy was done; while the copy is still not collected it asks again, 50 ms later. A way of
+     * using Ratis listed with the workarounds (io.raftlite.core.workaround), canary {@code SnapshotRequestMergeTest}.
      */
     private void askRatisToCollect(SnapshotCopy copy, int asksLeft) {
         RaftGroupMemberId member = getId() == null ? null : RaftGroupMemberId.valueOf(getId(), getGroupId());

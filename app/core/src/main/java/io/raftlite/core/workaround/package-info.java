@@ -67,6 +67,19 @@
  *       <td>an append queued on the follower's composed chain before a snapshot install fails after it, and
  *       every later append on the chain fails the same way: the replica never catches up</td>
  *       <td>the canary fails</td><td>{@code AppendComposeCanaryTest}</td></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.NotReadyAppendLog} (used by the server's log layout,
+ *       {@code io.raftlite.server.logging.OneLineThrowable})</td><td>none found</td>
+ *       <td>3.3.0 logs at ERROR, with a 40-line stack, every append refused by a member that starts or closes, an
+ *       expected condition while nodes form, join, restart or stop</td>
+ *       <td>the canary fails</td>
+ *       <td>{@code NotReadyAppendLogTest.stockLogsAnAppendToAClosedServerAtError}</td></tr>
+ *   <tr><td>The snapshot collect-retry: {@code io.raftlite.core.store.SqliteStateMachine}'s ask-again loop after a
+ *       copy made beside the applies</td><td>none (by design upstream)</td>
+ *       <td>3.3.0 merges a snapshot request into one still pending and answers it with that one's reply, which
+ *       may come from a {@code takeSnapshot} that ran before the copy was done: the copy would wait for the next
+ *       applied entry to be collected</td>
+ *       <td>the canary fails</td>
+ *       <td>{@code SnapshotRequestMergeTest.stockAnswersARequestFiledWhileAnotherIsPendingWithThePendingOnesReply}</td></tr>
  *   <tr><td>{@code io.raftlite.core.store.ClosedServerRestart} (in the store: it restarts the store's server)</td>
  *       <td>none found</td>
  *       <td>the log writer takes a write for an entry older than an installed snapshot and Ratis closes the

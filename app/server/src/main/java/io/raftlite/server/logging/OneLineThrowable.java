@@ -5,6 +5,7 @@ import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.CoreConstants;
+import io.raftlite.core.workaround.NotReadyAppendLog;
 
 /**
  * logback's {@code %oneLineEx}, placed before {@code %n}: a WARN or INFO event's throwable becomes
@@ -12,7 +13,7 @@ import ch.qos.logback.core.CoreConstants;
  * expected, handled condition (a peer is down, a leader moved, a client went away) and a stack trace per
  * retry buries what matters. ERROR events (our own bugs, a failing disk) and DEBUG/TRACE events (asked for
  * detail) keep their full stack trace, on the lines after the message; except Ratis' ERROR for an append that
- * reaches a server while it starts or closes ({@link #refusedWhileNotRunning}).
+ * reaches a server while it starts or closes, a Ratis workaround ({@link NotReadyAppendLog}).
  */
 public final class OneLineThrowable extends ThrowableProxyConverter {
 
@@ -40,15 +41,9 @@ public final class OneLineThrowable extends ThrowableProxyConverter {
         return level == Level.WARN || level == Level.INFO;
     }
 
-    /**
-     * Ratis 3.3.0 logs at ERROR, with the stack, every append that reaches a member whose server is starting or
-     * closing ({@code RaftServerImpl.appendEntriesAsync}: {@code ServerNotReadyException}). That is a member
-     * restarting (a demoted voter, a node forming or joining) or stopping while its leader appends, an expected
-     * condition: the event stays an ERROR, on one line.
-     */
     static boolean refusedWhileNotRunning(ILoggingEvent event, IThrowableProxy t) {
-        return event.getLevel() == Level.ERROR && event.getLoggerName().startsWith("org.apache.ratis.server")
-                && t.getClassName().equals("org.apache.ratis.protocol.exceptions.ServerNotReadyException");
+        return event.getLevel() == Level.ERROR
+                && NotReadyAppendLog.isRefusedAppend(event.getLoggerName(), t.getClassName());
     }
 
     /** {@code  (Class: message; caused by Class: message)}, with line breaks in messages folded. */
