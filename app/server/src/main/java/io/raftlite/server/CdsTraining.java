@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * A node started with {@code -XX:SharedArchiveFile=FILE} then maps them instead of loading each from the jar.
  *
  * <p>The run starts a single-node cluster in a temporary directory on two free ports of 127.0.0.1, writes and
- * reads a row over HTTP, asks each check-and-set discovery client (etcd, Consul) for a record at a closed port
+ * reads a row over HTTP, reads its own group info through the Raft client (as a joining node does), asks each
+ * check-and-set discovery client (etcd, Consul) for a record at a closed port
  * so that their classes are loaded too, and stops the node. It changes nothing outside its temporary
  * directory, which it deletes. Exit status 0 only when every step worked: the launcher keeps the archive only
  * then.
@@ -68,6 +69,9 @@ public final class CdsTraining {
                     throw new IllegalStateException("the training node was not ready within " + READY_TIMEOUT);
                 }
                 exercise("http://" + settings.httpAddr());
+                // the Raft client's gRPC path (shaded gRPC and Netty, about 860 classes): every node of a cluster
+                // uses it (joins, votes, appends), a lone node never
+                context.getBean(RaftStore.class).warmUpJoin().join(READY_TIMEOUT.toMillis());
                 touchDiscoveryClients(host, dir);
             } finally {
                 context.close();

@@ -162,12 +162,15 @@ public final class Membership {
      * classes then load, and its code compiles, while the node waits for a cluster to form, not when it
      * reads the leader's membership to join it. That first read took 0.24-0.55 s of a three-node formation
      * on 2 cores (the JVM's first Raft client call); afterwards it takes a few milliseconds.
+     *
+     * @return the thread, started; the class data training run waits for it, so that the archive holds those classes
      */
-    public void warmUpJoin() {
+    public Thread warmUpJoin() {
         Joiner ownServer = new Joiner(transport, groupId, self, List.of(self.getAddress()), JOIN_RETRY_INTERVAL);
         Thread t = new Thread(() -> ownServer.probe(WARM_UP_TIMEOUT), "raft-join-warm-up");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** See {@link io.raftlite.core.store.RaftStore#join}. */

@@ -386,8 +386,8 @@ public final class RaftStore implements AutoCloseable {
     }
 
     /** For a node that will likely {@link #join} soon: see {@link Membership#warmUpJoin}. Returns at once. */
-    public void warmUpJoin() {
-        membership.warmUpJoin();
+    public Thread warmUpJoin() {
+        return membership.warmUpJoin();
     }
 
     void join(List<String> raftAddresses, boolean asListener, Duration timeout, Duration retryInterval)
