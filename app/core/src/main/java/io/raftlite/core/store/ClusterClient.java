@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.workaround.NotReadyStreamReset;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -44,8 +46,9 @@ import java.util.stream.Collectors;
  * <p>{@code client} is built for the leader this node knows, with that leader as its only peer, and is rebuilt
  * when the node learns of another one, and after a request on it failed ({@link #closesWindow}). Over all
  * members, Ratis' client picked a random other member after an {@code AlreadyClosedException} - which
- * follows every {@code LeaderNotReadyException} from a just-elected leader, because that reply ends the
- * client's gRPC stream - and so often went back to the deposed leader,
+ * followed every {@code LeaderNotReadyException} from a just-elected leader, because that reply ends the
+ * client's gRPC stream (now reset before the resend: {@link NotReadyStreamReset}) - and so often went back to
+ * the deposed leader,
  * which (paused or cut off) held the request for the whole request timeout. With one peer it reconnects to
  * the leader and retries there; a {@code NotLeaderException} still names the real leader and its peers. A
  * fresh client also keeps replies from the new leader out of the old client's ordered window, where they
@@ -170,8 +173,10 @@ final class ClusterClient implements AutoCloseable {
             List<RaftClient> old = client == null ? List.of() : List.of(client, direct);
             RaftGroup group = RaftGroup.valueOf(groupId, List.copyOf(peers));
             List<RaftPeer> toLeader = peers.stream().filter(p -> p.getId().equals(leader)).toList();
+            AtomicReference<RaftClient> built = new AtomicReference<>();
             client = transport.client(toLeader.isEmpty() ? group : RaftGroup.valueOf(groupId, toLeader), leader,
-                    requestTimeout, retryPolicy(), messageSizeMax);
+                    requestTimeout, NotReadyStreamReset.around(retryPolicy(), built::get), messageSizeMax);
+            built.set(client);
             direct = transport.client(group, null, requestTimeout.compareTo(DIRECT_RPC_TIMEOUT) < 0 ? requestTimeout
                     : DIRECT_RPC_TIMEOUT, RetryPolicies.retryUpToMaximumCountWithFixedSleep(2, RETRY_SLEEP));
             key = newKey;

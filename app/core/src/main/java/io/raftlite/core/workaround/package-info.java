@@ -80,6 +80,13 @@
  *       applied entry to be collected</td>
  *       <td>the canary fails</td>
  *       <td>{@code SnapshotRequestMergeTest.stockAnswersARequestFiledWhileAnotherIsPendingWithThePendingOnesReply}</td></tr>
+ *   <tr><td>{@link io.raftlite.core.workaround.NotReadyStreamReset} (wraps the retry policy of
+ *       {@code io.raftlite.core.store.ClusterClient}'s leader client)</td><td>none found</td>
+ *       <td>3.3.0's client resends a request refused with {@code LeaderNotReadyException} on the gRPC stream that
+ *       refusal ended: the resend fails unsent with {@code AlreadyClosedException}, so the first write after an
+ *       election failed with 503</td>
+ *       <td>the canary fails</td>
+ *       <td>{@code NotReadyStreamResetTest.stockResendsOnTheStreamTheRefusalEnded}</td></tr>
  *   <tr><td>{@code io.raftlite.core.store.ClosedServerRestart} (in the store: it restarts the store's server)</td>
  *       <td>none found</td>
  *       <td>the log writer takes a write for an entry older than an installed snapshot and Ratis closes the
