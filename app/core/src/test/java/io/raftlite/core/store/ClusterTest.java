@@ -135,7 +135,6 @@ class ClusterTest extends ClusterTestBase {
         for (; logStart(c1) <= 0; counter++) {
             assertTrue(counter < 2_000, "the leader's log is still whole after " + counter + " writes");
             execute(n1, "UPDATE counter SET n = n + 1");
-            Thread.sleep(5);
         }
         RaftStore n2 = joiner(c2);
         n2.join(List.of(c1.raftAdvertisedAddress()), false, WAIT, JOIN_INTERVAL);
