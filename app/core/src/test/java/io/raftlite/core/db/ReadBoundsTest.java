@@ -71,6 +71,17 @@ class ReadBoundsTest {
     }
 
     @Test
+    void aFinishedReadLeavesNoTimeoutBehind() {
+        open(ReadLimits.DEFAULT); // db_timeout 10 s
+        int before = QueryRunner.pendingTimeouts();
+        for (int i = 0; i < 200; i++) {
+            assertEquals(0L, count());
+        }
+        assertTrue(QueryRunner.pendingTimeouts() <= before, "200 finished reads left "
+                + (QueryRunner.pendingTimeouts() - before) + " timeouts queued until their deadline");
+    }
+
+    @Test
     void aShortQueryIsAnsweredWhileEveryPooledConnectionRunsASlowOne() throws Exception {
         open(new ReadLimits(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMillis(200), 1 << 20, 4 << 20));
         CompletableFuture<List<StatementResult>> slow = CompletableFuture.supplyAsync(() -> query(Duration.ofSeconds(4), ENDLESS));
