@@ -385,7 +385,10 @@ public final class RaftStore implements AutoCloseable {
         membership.join(raftAddresses, asListener, timeout);
     }
 
-    /** For a node that will likely {@link #join} soon: see {@link Membership#warmUpJoin}. Returns at once. */
+    /**
+     * For a node that will likely {@link #join} soon: see {@link Membership#warmUpJoin}. Returns its started thread
+     * at once.
+     */
     public Thread warmUpJoin() {
         return membership.warmUpJoin();
     }
