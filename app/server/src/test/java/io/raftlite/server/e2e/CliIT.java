@@ -130,6 +130,66 @@ class CliIT extends ProcessFixture {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * {@code raftlite shell} on a real terminal (a pseudo-terminal from util-linux's {@code script}): JLine's system
+     * terminal, not its dumb fallback, so the cursor keys edit the line. Typed: {@code SELECT 1+2}, two cursor-left
+     * keys, {@code 0}: what runs is {@code SELECT 10+2}. A dumb terminal would pass the escape sequences on as SQL.
+     */
+    @Test
+    void theShellEditsLinesOnARealTerminal() throws Exception {
+        Path script = io.raftlite.discovery.tck.ExternalBinary.require("script", "bsdutils");
+        NodeProcess node = NodeProcess.start("127.0.19.13", tmp.resolve("shell"));
+        nodes.add(node);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "stty cols 120 rows 40; exec '" + java + "' -jar '" + NodeProcess.jar() + "' shell -H "
+                + node.host + ":" + node.httpPort;
+        ProcessBuilder b = new ProcessBuilder(script.toString(), "-qfec", command, "/dev/null").redirectErrorStream(true);
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        b.environment().put("HOME", home.toString());
+        b.environment().put("TERM", "xterm");
+        Process p = b.start();
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    screen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the terminal closed
+            }
+        });
+        reader.start();
+        try {
+            awaitScreen(screen, node.host + ":" + node.httpPort + "> ");
+            var keys = p.getOutputStream();
+            keys.write("SELECT 1+2\u001bOD\u001bOD0\r".getBytes(StandardCharsets.US_ASCII));
+            keys.flush();
+            awaitScreen(screen, "| 12 ");
+            keys.write(4); // Ctrl-D
+            keys.flush();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the shell did not leave on Ctrl-D: " + screen);
+            assertEquals(0, p.exitValue(), screen.toString());
+            assertTrue(screen.indexOf("\u001b[?2004h") >= 0, "a system terminal turns on bracketed paste: " + screen);
+            assertEquals(List.of("SELECT 10+2"), Files.readAllLines(home.resolve(".raftlite_history")).stream()
+                    .map(l -> l.replaceFirst("^\\d+:", "")).toList());
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
+            reader.join(5_000);
+        }
+    }
+
+    private static void awaitScreen(StringBuffer screen, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (screen.indexOf(text) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no \"" + text + "\" on the terminal: " + screen);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     record Run(int code, String out, String err) {
     }
 
