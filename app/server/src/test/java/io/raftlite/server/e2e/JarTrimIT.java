@@ -84,7 +84,7 @@ class JarTrimIT {
 
     @Test
     void theNameScannerSeesEachKindOfName() throws Exception {
-        // This class names ZipFile by reference, Element in a descriptor, REFLECTED as a class name and its own
+        // This class names ZipFile and Element by reference (a call, a cast), REFLECTED as a class name and its own
         // field KNOWN_NAMERS as a string beside it.
         Set<String> names = namesIn(Files.readAllBytes(
                 Path.of("target/test-classes/io/raftlite/server/e2e/JarTrimIT.class")), "io/raftlite/server/e2e/");
