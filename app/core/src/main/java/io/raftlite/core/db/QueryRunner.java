@@ -3,21 +3,18 @@ package io.raftlite.core.db;
 import io.raftlite.core.command.ErrorResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
-import org.sqlite.SQLiteConnection;
+import org.sqlite.ProgressHandler;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs reads on a borrowed read-only connection. Every failure is reported per statement (a read
  * cannot make replicas diverge); a write attempt gets rqlite's message, and a statement cut short by
- * {@code db_timeout} (through {@code sqlite3_interrupt}) gets rqlite's {@code query timeout}.
+ * {@code db_timeout} (through SQLite's progress handler) gets rqlite's {@code query timeout}.
  */
 final class QueryRunner {
 
@@ -25,29 +22,12 @@ final class QueryRunner {
     static final String QUERY_TIMEOUT = "query timeout";
 
     /**
-     * One timer for every read's {@code db_timeout}. A finished read cancels its task, which leaves the queue at
-     * once: by default a cancelled task stayed queued until its deadline (10 s by default), so a node serving
-     * 7,000 reads/s held about 70,000 dead tasks, old enough to be promoted out of the young generation (RSS 163-167
-     * MB after 40 s of reads, 145-146 MB with removal; CPU per read the same, bench/profile-notes.md).
+     * Virtual machine steps between two looks at the clock while a read runs: 18 µs of a recursive query's work
+     * here, so the deadline is kept to well under a millisecond, and a point read (14 steps) never looks at all.
      */
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    static final int DEADLINE_CHECK_STEPS = 1000;
 
     private QueryRunner() {
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "raftlite-db-timeout");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
-    }
-
-    /** Timeouts scheduled and not yet fired or cancelled, for tests. */
-    static int pendingTimeouts() {
-        return TIMER.getQueue().size();
     }
 
     /**
@@ -143,39 +123,56 @@ final class QueryRunner {
         }
     }
 
-    /** Interrupts the connection when the timeout passes, and never after {@link #finish()} returned. */
-    private static final class Deadline {
+    /**
+     * Stops the connection's statements once the timeout has passed, through SQLite's progress handler: it looks at
+     * the clock every {@link #DEADLINE_CHECK_STEPS} steps and interrupts. No timer thread: a timer cost each read a
+     * task scheduled and cancelled, and a wake-up of the timer's thread whenever its queue was empty (0.4-0.5 per read
+     * under load, bench/profile-notes.md). {@link #finish()} removes the handler, so nothing reaches the connection's
+     * next user. Read connections carry no other progress handler (the step budget is the apply path's).
+     */
+    private static final class Deadline extends ProgressHandler {
         private final Connection conn;
-        private final ScheduledFuture<?> timer;
+        private final long deadline;
+        private final boolean armed;
         private boolean fired;
-        private boolean finished;
 
         Deadline(Connection conn, Duration timeout) {
             this.conn = conn;
-            this.timer = timeout == null || timeout.isZero() || timeout.isNegative() ? null
-                    : TIMER.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-
-        private synchronized void fire() {
-            if (finished) {
-                return;
-            }
-            fired = true;
-            try {
-                ((SQLiteConnection) conn).getDatabase().interrupt();
-            } catch (SQLException ignored) {
-                // the connection is gone: the statement fails anyway
+            this.armed = timeout != null && !timeout.isZero() && !timeout.isNegative();
+            this.deadline = armed ? System.nanoTime() + timeout.toNanos() : 0;
+            if (armed) {
+                try {
+                    ProgressHandler.setHandler(conn, DEADLINE_CHECK_STEPS, this);
+                } catch (SQLException e) {
+                    fired = true; // a closed connection: the statements fail anyway, and say the time is up
+                }
             }
         }
 
-        synchronized boolean fired() {
+        @Override
+        protected int progress() {
+            if (System.nanoTime() - deadline >= 0) {
+                fired = true;
+                return 1; // SQLITE_INTERRUPT for the statement running
+            }
+            return 0;
+        }
+
+        /** Whether the time is up: the handler stopped a statement, or the clock says so between statements. */
+        boolean fired() {
+            if (armed && !fired && System.nanoTime() - deadline >= 0) {
+                fired = true;
+            }
             return fired;
         }
 
-        synchronized void finish() {
-            finished = true;
-            if (timer != null) {
-                timer.cancel(false);
+        void finish() {
+            if (armed) {
+                try {
+                    ProgressHandler.clearHandler(conn);
+                } catch (SQLException ignored) {
+                    // the connection is gone: nobody will run on it
+                }
             }
         }
     }

@@ -16,8 +16,8 @@
  * <p><b>Reads</b> are bounded in time and memory ({@link io.raftlite.core.db.ReadLimits}), whatever the request:
  * <ul>
  *   <li>Every statement runs under a deadline: the client's {@code db_timeout}, a default when it gives none,
- *       never more than a maximum; at the deadline {@code sqlite3_interrupt} stops it with rqlite's
- *       {@code query timeout}.</li>
+ *       never more than a maximum; at the deadline SQLite's progress handler, which looks at the clock every
+ *       thousand steps, stops it with rqlite's {@code query timeout} (no timer thread to wake).</li>
  *   <li>A read takes a free pooled connection without waiting. When none is free it takes one of the short
  *       lane's extra connections (waiting at most the short deadline, since every holder frees it by then),
  *       whose statements must finish within {@link io.raftlite.core.db.ReadLimits#SHORT_LANE_TIMEOUT}; a
