@@ -144,7 +144,7 @@ final class QueryRunner {
                 try {
                     ProgressHandler.setHandler(conn, DEADLINE_CHECK_STEPS, this);
                 } catch (SQLException e) {
-                    fired = true; // a closed connection: the statements fail anyway, and say the time is up
+                    // a closed connection: its statements fail with their own message, and nothing runs long
                 }
             }
         }

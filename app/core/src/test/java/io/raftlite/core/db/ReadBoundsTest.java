@@ -77,13 +77,13 @@ class ReadBoundsTest {
             List<StatementResult> quick = QueryRunner.query(conn, List.of(Statement.of("SELECT 1")), false,
                     Duration.ofMillis(20), ResultBudget.of(1 << 20), null);
             assertEquals(List.of(List.of(1L)), rows(quick.get(0)).rows());
-            Thread.sleep(40); // past that read's deadline
-            // Run straight on the connection, as its next user would: a handler left behind would interrupt it.
+            // Run straight on the connection, as its next user would: a query of millions of steps, which outlasts
+            // that read's 20 ms, so a handler left behind would interrupt it.
             try (var s = conn.createStatement();
-                 var rs = s.executeQuery("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)"
-                         + " SELECT count(*) FROM c")) {
+                 var rs = s.executeQuery("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                         + " WHERE x < 2000000) SELECT count(*) FROM c")) {
                 assertTrue(rs.next());
-                assertEquals(200_000L, rs.getLong(1));
+                assertEquals(2_000_000L, rs.getLong(1));
             }
             List<StatementResult> endless = QueryRunner.query(conn, List.of(Statement.of(ENDLESS)), false,
                     Duration.ofMillis(50), ResultBudget.of(1 << 20), null);

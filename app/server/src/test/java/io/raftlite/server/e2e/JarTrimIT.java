@@ -78,6 +78,13 @@ class JarTrimIT {
             }
         }
         assertTrue(classes > 10_000, "read " + classes + " classes from " + jar);
+        try (ZipFile zip = new ZipFile(jar.toFile())) { // the platforms README's "Install on a host" promises
+            for (String platform : List.of("Linux/x86_64", "Linux/aarch64", "Linux/ppc64", "Linux-Musl/x86_64",
+                    "Linux-Musl/aarch64")) {
+                String lib = "org/sqlite/native/" + platform + "/libsqlitejdbc.so";
+                assertTrue(zip.getEntry(lib) != null, lib + " is missing from " + jar);
+            }
+        }
         assertEquals(Set.of(), stillThere, "entries the pom's filters should have removed");
         assertEquals(List.of(), dangling, "removed entries that a class left in the jar names");
     }
