@@ -4,6 +4,7 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 
 import java.util.ArrayList;
@@ -39,15 +40,17 @@ public final class ConfChange {
      */
     public static List<RaftPeer> members(RaftServer.Division d) {
         Map<RaftPeerId, RaftPeer> peers = new LinkedHashMap<>();
-        d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.putIfAbsent(p.getId(), p));
-        d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER).forEach(p -> peers.putIfAbsent(p.getId(), p));
+        RaftConfiguration conf = d.getRaftConf(); // once: a change may replace it between two reads
+        conf.getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> peers.putIfAbsent(p.getId(), p));
+        conf.getAllPeers(RaftPeerRole.LISTENER).forEach(p -> peers.putIfAbsent(p.getId(), p));
         return new ArrayList<>(peers.values());
     }
 
     /** No membership change is half done on {@code d} (no joint configuration). */
     public static boolean stable(RaftServer.Division d) {
-        return d.getRaftConf().getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
-                && d.getRaftConf().getPreviousPeers(RaftPeerRole.LISTENER).isEmpty();
+        RaftConfiguration conf = d.getRaftConf();
+        return conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()
+                && conf.getPreviousPeers(RaftPeerRole.LISTENER).isEmpty();
     }
 
     /** {@code peers} with the member of {@code p}'s id (if any) replaced by {@code p}, in place. */

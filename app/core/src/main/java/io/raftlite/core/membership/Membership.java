@@ -12,6 +12,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,8 +221,9 @@ public final class Membership {
             @Override
             public boolean isMember() {
                 RaftServer.Division d = host.divisionOrNull();
-                return d != null && (d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER) != null
-                        || d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) != null
+                RaftConfiguration conf = d == null ? null : d.getRaftConf();
+                return conf != null && (conf.getPeer(self.getId(), RaftPeerRole.FOLLOWER) != null
+                        || conf.getPeer(self.getId(), RaftPeerRole.LISTENER) != null
                         && d.getInfo().getCurrentRole() == RaftPeerRole.LISTENER);
             }
 
@@ -269,8 +271,9 @@ public final class Membership {
                     new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null));
         }
         RaftPeer peer = RaftPeer.newBuilder().setId(nodeId).setAddress(raftAddress).build();
-        List<RaftPeer> voters = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER));
-        List<RaftPeer> listeners = List.copyOf(d.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER));
+        RaftConfiguration conf = d.getRaftConf();
+        List<RaftPeer> voters = List.copyOf(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+        List<RaftPeer> listeners = List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER));
         List<RaftPeer> newVoters = new ArrayList<>(voters);
         newVoters.add(peer);
         return host.setConfiguration(ConfChange.compareAndSet(voters, listeners, newVoters, listeners))

@@ -5,6 +5,7 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.SetConfigurationRequestProto;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.io.grpc.ForwardingServerCallListener;
 import org.apache.ratis.thirdparty.io.grpc.Grpc;
@@ -169,8 +170,9 @@ final class AdminGuard implements ServerInterceptor {
             return null;
         }
         Map<String, String> m = new HashMap<>();
-        d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER).forEach(p -> m.put(p.getId().toString(), describe(p, true)));
-        d.getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> m.put(p.getId().toString(), describe(p, false)));
+        RaftConfiguration conf = d.getRaftConf();
+        conf.getAllPeers(RaftPeerRole.LISTENER).forEach(p -> m.put(p.getId().toString(), describe(p, true)));
+        conf.getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> m.put(p.getId().toString(), describe(p, false)));
         return m;
     }
 

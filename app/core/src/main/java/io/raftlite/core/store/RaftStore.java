@@ -24,6 +24,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
@@ -751,8 +752,9 @@ public final class RaftStore implements AutoCloseable {
         if (role == null) { // starting (e.g. restarting as a listener)
             return "UNKNOWN";
         }
-        if (role == RaftPeerRole.FOLLOWER && d.getRaftConf().getPeer(self.getId(), RaftPeerRole.FOLLOWER) == null
-                && d.getRaftConf().getPeer(self.getId(), RaftPeerRole.LISTENER) != null) {
+        RaftConfiguration conf = d.getRaftConf();
+        if (role == RaftPeerRole.FOLLOWER && conf.getPeer(self.getId(), RaftPeerRole.FOLLOWER) == null
+                && conf.getPeer(self.getId(), RaftPeerRole.LISTENER) != null) {
             return RaftPeerRole.LISTENER.name();
         }
         return role.name();
@@ -839,11 +841,19 @@ public final class RaftStore implements AutoCloseable {
 
     /** The group's members: voters then listeners. */
     public List<StoreNode> nodes() {
-        RaftServer.Division d = division();
+        return nodes(division());
+    }
+
+    /**
+     * The members of one configuration: {@code getRaftConf()} is read once, because a membership change may
+     * replace it between two reads (voters of the old one and listeners of the new one named a demoted node twice).
+     */
+    static List<StoreNode> nodes(RaftServer.Division d) {
+        RaftConfiguration conf = d.getRaftConf();
         List<StoreNode> nodes = new ArrayList<>();
-        d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER)
+        conf.getCurrentPeers(RaftPeerRole.FOLLOWER)
                 .forEach(p -> nodes.add(new StoreNode(p.getId().toString(), p.getAddress(), true)));
-        d.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER)
+        conf.getCurrentPeers(RaftPeerRole.LISTENER)
                 .forEach(p -> nodes.add(new StoreNode(p.getId().toString(), p.getAddress(), false)));
         return nodes;
     }
