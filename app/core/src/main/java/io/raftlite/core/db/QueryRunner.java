@@ -4,6 +4,7 @@ import io.raftlite.core.command.ErrorResult;
 import io.raftlite.core.command.Statement;
 import io.raftlite.core.command.StatementResult;
 import org.sqlite.ProgressHandler;
+import org.sqlite.SQLiteConnection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -81,7 +82,8 @@ final class QueryRunner {
                 execQuietly(conn, "BEGIN");
             }
             for (Statement statement : statements) {
-                StatementResult r = deadline.fired() ? new ErrorResult(QUERY_TIMEOUT) : runOne(conn, statement, deadline, budget);
+                StatementResult r = deadline.fired() || !deadline.boundLockWait()
+                        ? new ErrorResult(QUERY_TIMEOUT) : runOne(conn, statement, deadline, budget);
                 if (laneCuts && deadline.fired()) {
                     return null;
                 }
@@ -104,7 +106,7 @@ final class QueryRunner {
             return StatementRunner.run(conn, statement, budget);
         } catch (SQLException e) {
             String message;
-            if (SqliteFailure.isInterrupt(e) && deadline.fired()) {
+            if ((SqliteFailure.isInterrupt(e) || SqliteFailure.isBusy(e)) && deadline.fired()) {
                 message = QUERY_TIMEOUT;
             } else if (SqliteFailure.isReadOnlyRefusal(e)) {
                 message = WRITE_IN_QUERY;
@@ -129,12 +131,18 @@ final class QueryRunner {
      * task scheduled and cancelled, and a wake-up of the timer's thread whenever its queue was empty (0.4-0.5 per read
      * under load, bench/profile-notes.md). {@link #finish()} removes the handler, so nothing reaches the connection's
      * next user. Read connections carry no other progress handler (the step budget is the apply path's).
+     *
+     * <p>A statement waiting for a lock sits in SQLite's busy handler, where no step runs and {@code sqlite3_interrupt}
+     * does not reach either (both checked: a 100 ms deadline returned after the whole busy timeout). So while less than
+     * the connection's busy timeout is left, each statement's lock wait is cut to the time left
+     * ({@link #boundLockWait()}), and {@link #finish()} restores the connection's own.
      */
     private static final class Deadline extends ProgressHandler {
         private final Connection conn;
         private final long deadline;
         private final boolean armed;
         private boolean fired;
+        private boolean lockWaitCut;
 
         Deadline(Connection conn, Duration timeout) {
             this.conn = conn;
@@ -158,6 +166,31 @@ final class QueryRunner {
             return 0;
         }
 
+        /**
+         * Before each statement: its lock wait may not outlast the deadline. False when the time is already up.
+         */
+        boolean boundLockWait() {
+            if (!armed) {
+                return true;
+            }
+            long leftNanos = deadline - System.nanoTime();
+            long leftMillis = (leftNanos + 999_999) / 1_000_000; // up: a wait that ends has passed the deadline
+            if (leftMillis >= ReadConnectionPool.BUSY_TIMEOUT_MILLIS) {
+                return true;
+            }
+            if (leftNanos <= 0) {
+                fired = true;
+                return false;
+            }
+            try {
+                conn.unwrap(SQLiteConnection.class).setBusyTimeout((int) leftMillis);
+                lockWaitCut = true;
+            } catch (SQLException e) {
+                // a closed connection: its statement fails with its own message
+            }
+            return true;
+        }
+
         /** Whether the time is up: the handler stopped a statement, or the clock says so between statements. */
         boolean fired() {
             if (armed && !fired && System.nanoTime() - deadline >= 0) {
@@ -170,6 +203,9 @@ final class QueryRunner {
             if (armed) {
                 try {
                     ProgressHandler.clearHandler(conn);
+                    if (lockWaitCut) {
+                        conn.unwrap(SQLiteConnection.class).setBusyTimeout(ReadConnectionPool.BUSY_TIMEOUT_MILLIS);
+                    }
                 } catch (SQLException ignored) {
                     // the connection is gone: nobody will run on it
                 }

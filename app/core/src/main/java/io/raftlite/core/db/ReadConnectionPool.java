@@ -71,10 +71,13 @@ final class ReadConnectionPool implements AutoCloseable {
         }
     }
 
+    /** How long a read connection's statement waits for a lock (SQLite's busy handler); a read's deadline cuts it shorter. */
+    static final int BUSY_TIMEOUT_MILLIS = 5000;
+
     static Connection open(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
-        config.setBusyTimeout(5000);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.setGetGeneratedKeys(false);
         Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {

@@ -23,6 +23,7 @@ final class SqliteFailure {
             23, // SQLITE_AUTH
             25  // SQLITE_RANGE: bad parameter index
     );
+    private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_READONLY = 8;
     private static final int SQLITE_INTERRUPT = 9;
 
@@ -52,6 +53,10 @@ final class SqliteFailure {
             return se.getResultCode().code & 0xff;
         }
         return -1;
+    }
+
+    static boolean isBusy(SQLException e) {
+        return primaryCode(e) == SQLITE_BUSY;
     }
 
     static boolean isInterrupt(SQLException e) {

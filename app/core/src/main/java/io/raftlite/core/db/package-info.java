@@ -17,7 +17,8 @@
  * <ul>
  *   <li>Every statement runs under a deadline: the client's {@code db_timeout}, a default when it gives none,
  *       never more than a maximum; at the deadline SQLite's progress handler, which looks at the clock every
- *       thousand steps, stops it with rqlite's {@code query timeout} (no timer thread to wake).</li>
+ *       thousand steps, stops it with rqlite's {@code query timeout} (no timer thread to wake). A statement
+ *       waiting for a lock runs no steps, so its lock wait (5 s at most) is also cut to the time left.</li>
  *   <li>A read takes a free pooled connection without waiting. When none is free it takes one of the short
  *       lane's extra connections (waiting at most the short deadline, since every holder frees it by then),
  *       whose statements must finish within {@link io.raftlite.core.db.ReadLimits#SHORT_LANE_TIMEOUT}; a

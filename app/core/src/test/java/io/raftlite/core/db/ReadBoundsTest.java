@@ -92,6 +92,38 @@ class ReadBoundsTest {
     }
 
     @Test
+    void aReadWaitingForALockEndsAtItsDeadline() throws Exception {
+        // A statement waiting for a lock runs no virtual machine step, so the progress handler never runs. A WAL
+        // reader waits only in rare moments (another process recovering the WAL), so the lock here is a rollback
+        // journal's: another connection holds the file exclusively. Without the deadline bounding the wait, the
+        // read ends after the connection's 5 s busy timeout with "database is locked".
+        Path file = dir.resolve("locked.sqlite");
+        try (java.sql.Connection locker = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             var s = locker.createStatement()) {
+            s.execute("CREATE TABLE t (v)");
+            s.execute("INSERT INTO t VALUES (1)");
+            s.execute("BEGIN EXCLUSIVE");
+            try (java.sql.Connection conn = ReadConnectionPool.open(file)) {
+                long start = System.nanoTime();
+                List<StatementResult> r = QueryRunner.query(conn, List.of(Statement.of("SELECT count(*) FROM t"),
+                        Statement.of("SELECT 1")), false, Duration.ofMillis(50), ResultBudget.of(1 << 20), null);
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                // not a speed check: a 50 ms deadline against the 5,000 ms the wait lasts without it
+                assertTrue(tookMillis < ReadConnectionPool.BUSY_TIMEOUT_MILLIS / 2, "the read waited " + tookMillis + " ms");
+                assertEquals(QueryRunner.QUERY_TIMEOUT, error(r.get(0)));
+                assertEquals(QueryRunner.QUERY_TIMEOUT, error(r.get(1)));
+                // the connection's next user waits for locks as long as before
+                assertEquals(ReadConnectionPool.BUSY_TIMEOUT_MILLIS,
+                        conn.unwrap(org.sqlite.SQLiteConnection.class).getBusyTimeout());
+                s.execute("COMMIT");
+                r = QueryRunner.query(conn, List.of(Statement.of("SELECT count(*) FROM t")), false,
+                        Duration.ofMillis(50), ResultBudget.of(1 << 20), null);
+                assertEquals(List.of(List.of(1L)), rows(r.get(0)).rows());
+            }
+        }
+    }
+
+    @Test
     void aStatementAfterTheDeadlineTimesOutWithoutRunning() {
         open(new ReadLimits(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(1), 1 << 20, 4 << 20));
         List<StatementResult> r = query(null, ENDLESS, "SELECT 1");
