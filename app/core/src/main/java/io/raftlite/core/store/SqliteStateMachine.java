@@ -20,6 +20,7 @@ import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
@@ -58,6 +59,8 @@ final class SqliteStateMachine extends BaseStateMachine {
 
     /** The index of the newest snapshot handed to Ratis; Ratis' clean-up of old files runs only when it moves. */
     private volatile long registered = -1;
+    /** Ratis' automatic snapshot threshold, from the server's properties ({@link #initialize}); none: never. */
+    private volatile long autoTriggerThreshold = Long.MAX_VALUE;
     private final SnapshotStorage storage = new SnapshotStorage();
 
     /** Ratis' snapshot storage, whose clean-up of old files runs when the newest snapshot changes. */
@@ -168,6 +171,9 @@ final class SqliteStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         getLifeCycle().startAndTransition(() -> {
             super.initialize(server, groupId, raftStorage);
+            if (RaftServerConfigKeys.Snapshot.autoTriggerEnabled(server.getProperties())) {
+                autoTriggerThreshold = RaftServerConfigKeys.Snapshot.autoTriggerThreshold(server.getProperties());
+            }
             smDir = raftStorage.getStorageDir().getStateMachineDir().toPath();
             logDir = raftStorage.getStorageDir().getCurrentDir().toPath();
             Optional<SingleFileSnapshotInfo> snapshot = SnapshotFiles.newestValid(smDir); // quarantines bad ones first
@@ -386,7 +392,8 @@ final class SqliteStateMachine extends BaseStateMachine {
      * its whole length (88-173 ms at 18-36 MB, the 1-node write tail of issue 16). Until the copy is done this
      * answers -1 (no snapshot yet), and Ratis asks again after each applied batch because the applied index is
      * still past its threshold; the first call after it is done registers the snapshot and answers its index,
-     * and only then does Ratis purge the log behind it. An operator's snapshot ({@link #operatorSnapshot})
+     * and only then does Ratis purge the log behind it; when the applied index is by then a threshold or more past
+     * it, the next copy starts at once ({@link #startNextIfBehind}). An operator's snapshot ({@link #operatorSnapshot})
      * copies in this thread, as rqlite's {@code POST /snapshot} answers with the new snapshot. A failure is an
      * {@link IOException}, which Ratis logs without stopping; the next attempt waits {@link #RETRY_NANOS}.
      */
@@ -404,7 +411,11 @@ final class SqliteStateMachine extends BaseStateMachine {
             }
             copying = null;
             long index = register(pending, !operator);
-            if (!operator || index == last.getIndex()) {
+            if (!operator) {
+                startNextIfBehind(last, index);
+                return index;
+            }
+            if (index == last.getIndex()) {
                 return index;
             }
         }
@@ -416,12 +427,32 @@ final class SqliteStateMachine extends BaseStateMachine {
         if (System.nanoTime() - retryAfter < 0 || last.getIndex() <= registered) {
             return -1; // after a failure; or a late collect request when nothing was applied since the last snapshot
         }
+        startCopy(last);
+        return -1;
+    }
+
+    private void startCopy(TermIndex last) throws IOException {
         synchronized (copyStart) {
             if (getLifeCycleState() == LifeCycle.State.RUNNING) {
                 copying = newCopy(last).inBackground();
             }
         }
-        return -1;
+    }
+
+    /**
+     * A copy collected when the applied index is already a threshold or more past it starts the next copy at once:
+     * Ratis asks for a snapshot only after an applied entry, so a node that went idle while a copy ran would keep up
+     * to two thresholds of log behind its snapshot until its next write.
+     */
+    private void startNextIfBehind(TermIndex last, long collected) {
+        if (collected < 0 || last.getIndex() - collected < autoTriggerThreshold || System.nanoTime() - retryAfter < 0) {
+            return;
+        }
+        try {
+            startCopy(last);
+        } catch (IOException e) {
+            LOG.warn("Snapshot at {} not started: {}", last, e.getMessage()); // the next applied entry tries again
+        }
     }
 
     private StoreDatabase.Pinned pin(TermIndex last) throws IOException {

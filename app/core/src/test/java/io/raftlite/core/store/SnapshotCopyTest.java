@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.raftlite.core.store.RaftStoreTest.NO_SNAPSHOT_ON_STOP;
 import static io.raftlite.core.store.RaftStoreTest.counter;
@@ -35,8 +36,12 @@ class SnapshotCopyTest {
     @TempDir
     Path dir;
 
-    /** The real database, except that the second snapshot copy counts {@code copying} down and waits for {@code release}. */
-    private static StoreDatabase.Opener secondCopyWaitsFor(CountDownLatch copying, CountDownLatch release) {
+    /**
+     * The real database, except that the second snapshot copy counts {@code copying} down, waits for {@code release}
+     * and leaves the path it writes to (the snapshot's temporary name) in {@code heldFile}.
+     */
+    private static StoreDatabase.Opener secondCopyWaitsFor(CountDownLatch copying, CountDownLatch release,
+                                                           AtomicReference<Path> heldFile) {
         java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
         return (file, n, limits) -> {
             StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
@@ -47,6 +52,7 @@ class SnapshotCopyTest {
                             return new StoreDatabase.Pinned() {
                                 @Override
                                 public void writeTo(Path target) {
+                                    heldFile.set(target);
                                     copying.countDown();
                                     try {
                                         release.await();
@@ -76,23 +82,28 @@ class SnapshotCopyTest {
         StoreConfig config = config(dir, freePort(), 20, 1 << 20);
         CountDownLatch copying = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Path> heldFile = new AtomicReference<>();
         int before = 0;
-        try (RaftStore store = new RaftStore(config, secondCopyWaitsFor(copying, release), NO_SNAPSHOT_ON_STOP)) {
+        try (RaftStore store = new RaftStore(config, secondCopyWaitsFor(copying, release, heldFile), NO_SNAPSHOT_ON_STOP)) {
             store.start();
             assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
             Held held = holdACopyAndWriteMeanwhile(store, copying, release);
             before = held.writesBefore();
-            long first = held.firstSnapshot();
-            // no write from here on: Ratis collects the copy because the copy asks it to (askRatisToCollect)
-            for (int i = 0; i < 500 && store.status().snapshotIndex() <= first; i++) {
+            // No write from here on: Ratis collects the held copy because the copy asks it to (askRatisToCollect).
+            // The 30 writes put the applied index more than the threshold (20) past it, so collecting it starts
+            // the next copy at once, and that one is collected the same way: the idle node's snapshot catches up.
+            long applied = store.status().appliedIndex();
+            for (int i = 0; i < 500 && store.status().snapshotIndex() < applied; i++) {
                 Thread.sleep(10);
             }
-            long index = store.status().snapshotIndex();
-            assertTrue(index > first, "the second snapshot is collected once written, on an idle node");
-            Path snapshot = snapshotFile(config, index);
-            assertTrue(Files.exists(Path.of(snapshot + ".md5")), "written whole, with its checksum");
+            assertEquals(applied, store.status().snapshotIndex(), "an idle node's snapshot catches up with its applies");
+            String tmpName = heldFile.get().getFileName().toString(); // the copy is written to a temporary name
+            Path snapshot = heldFile.get().resolveSibling(
+                    tmpName.substring(0, tmpName.length() - SnapshotFiles.TMP_SUFFIX.length()));
+            assertTrue(Files.exists(Path.of(snapshot + ".md5")), "the held copy written whole, with its checksum");
             long inSnapshot = counterIn(snapshot);
             assertTrue(inSnapshot > 0 && inSnapshot <= before, "the state at the pinned index, not later: " + inSnapshot);
+            assertEquals((long) before + 30, counterIn(snapshotFile(config, applied)));
 
             increment(store, 1); // hands the snapshot to Ratis (which purges the log behind it, once long enough)
             assertEquals((long) before + 31, counter(store));
