@@ -27,6 +27,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -953,27 +954,81 @@ public final class RaftStore implements AutoCloseable {
 
     /**
      * rqlite's {@code POST /snapshot}: this node takes a snapshot now, through Ratis' snapshot-management request,
-     * so it runs on the apply thread and the log behind it is purged as usual; unlike an automatic one it copies in
-     * that thread, so the answer names the snapshot made (SqliteStateMachine#operatorSnapshot). Returns
-     * the new snapshot's index, or -1 when nothing was applied since the last one (rqlite's 204).
+     * so it is pinned on the apply thread and the log behind it is purged as usual. The copy runs beside the apply
+     * thread as an automatic one does, so writes go on meanwhile; this call waits for it and asks Ratis again to
+     * collect it (SqliteStateMachine#operatorSnapshot), so the answer names a snapshot that holds everything applied
+     * when it was called. Returns the new snapshot's index, or -1 when nothing was applied since the last one
+     * (rqlite's 204).
      *
-     * @throws StoreException UNAVAILABLE when the store is not running or Ratis refused (e.g. while a snapshot
-     *                        from the leader is being installed), TIMEOUT when not done within {@code timeout}
+     * @throws StoreException UNAVAILABLE when the store is not running, Ratis refused (e.g. while a snapshot
+     *                        from the leader is being installed) or the copy failed, TIMEOUT when not done within
+     *                        {@code timeout}
      */
     public long snapshot(Duration timeout) throws InterruptedException {
         division();
-        SnapshotInfo before = stateMachine.getLatestSnapshot();
-        long beforeIndex = before == null ? -1 : before.getIndex();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long beforeIndex = latestSnapshotIndex();
+        TermIndex applied = stateMachine.getLastAppliedTermIndex();
+        long target = applied == null ? -1 : applied.getIndex();
+        long replied = snapshotRequest(millisLeft(deadline, timeout)).getLogIndex();
+        while (true) {
+            long latest = Math.max(replied, latestSnapshotIndex());
+            if (latest >= target) {
+                return latest > beforeIndex ? latest : -1;
+            }
+            SnapshotCopy copy = stateMachine.copyInFlight();
+            if (copy != null) {
+                if (!copy.awaitEnd(millisLeft(deadline, timeout))) {
+                    throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout, null);
+                }
+                Throwable failed = copy.failure();
+                if (failed != null && copy.termIndex().getIndex() >= target) {
+                    throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + failed, failed);
+                }
+                // a finished copy asks Ratis to collect it (SqliteStateMachine#written); a request of ours racing
+                // that one would be answered first and leave the copy's late request to start another copy
+                for (int i = 0; i < COLLECT_WAITS && stateMachine.copyInFlight() == copy; i++) {
+                    Thread.sleep(5);
+                }
+                if (latestSnapshotIndex() >= target) {
+                    continue;
+                }
+            } else {
+                Thread.sleep(10);
+            }
+            replied = snapshotRequest(millisLeft(deadline, timeout)).getLogIndex(); // collects, or starts a copy
+        }
+    }
+
+    /** How many times {@link #snapshot} looks (5 ms apart) for a finished copy to be collected before it asks. */
+    private static final int COLLECT_WAITS = 100;
+
+    private long latestSnapshotIndex() {
+        SnapshotInfo latest = stateMachine.getLatestSnapshot();
+        return latest == null ? -1 : latest.getIndex();
+    }
+
+    private static long millisLeft(long deadline, Duration timeout) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout, null);
+        }
+        return left;
+    }
+
+    /** One snapshot-management request, as an operator's (its takeSnapshot starts a copy at once). */
+    private RaftClientReply snapshotRequest(long timeoutMillis) throws InterruptedException {
         var request = org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(clientId, self.getId(), groupId,
-                callIds.incrementAndGet(), timeout.toMillis(), 1);
+                callIds.incrementAndGet(), timeoutMillis, 1);
         RaftClientReply reply;
         try {
             reply = stateMachine.operatorSnapshot(
-                    () -> server.snapshotManagementAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                    () -> server.snapshotManagementAsync(request).get(timeoutMillis, TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.ExecutionException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + e.getCause(), e);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout, e);
+            throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within "
+                    + Duration.ofMillis(timeoutMillis), e);
         } catch (InterruptedException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -983,7 +1038,7 @@ public final class RaftStore implements AutoCloseable {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: "
                     + (reply.getException() == null ? "refused" : reply.getException().getMessage()), null);
         }
-        return reply.getLogIndex() > beforeIndex ? reply.getLogIndex() : -1;
+        return reply;
     }
 
     /**

@@ -78,6 +78,23 @@ final class SnapshotCopy {
         return tookNanos;
     }
 
+    /** Waits up to {@code millis} for the copy to end, well or not; whether it ended. */
+    boolean awaitEnd(long millis) throws InterruptedException {
+        try {
+            done.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // ended, and failed: failure() says why
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+        return true;
+    }
+
+    /** Why the copy failed, or null (not failed, or not done yet). */
+    Throwable failure() {
+        return done.isCompletedExceptionally() ? done.handle((ok, e) -> e).join() : null;
+    }
+
     /** Waits for the copy (uninterruptibly: it ends by itself); the snapshot, or why there is none. */
     SingleFileSnapshotInfo await() throws IOException {
         boolean interrupted = false;

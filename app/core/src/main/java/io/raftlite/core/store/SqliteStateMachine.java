@@ -394,8 +394,11 @@ final class SqliteStateMachine extends BaseStateMachine {
      * still past its threshold; the first call after it is done registers the snapshot and answers its index,
      * and only then does Ratis purge the log behind it; when the applied index is by then a threshold or more past
      * it, the next copy starts at once ({@link #startNextIfBehind}). An operator's snapshot ({@link #operatorSnapshot})
-     * copies in this thread, as rqlite's {@code POST /snapshot} answers with the new snapshot. A failure is an
-     * {@link IOException}, which Ratis logs without stopping; the next attempt waits {@link #RETRY_NANOS}.
+     * is copied the same way: its call collects a finished copy, or else starts one at the applied index without
+     * waiting for the threshold or a failure's retry delay; the operator's caller waits for that copy off this
+     * thread and calls again until the snapshot collected holds what it needs ({@link RaftStore#snapshot}). It used to copy in this thread, which
+     * held every write for the copy's length. A failure is an {@link IOException}, which Ratis logs without stopping;
+     * the next automatic attempt waits {@link #RETRY_NANOS}.
      */
     @Override
     public long takeSnapshot() throws IOException {
@@ -406,23 +409,21 @@ final class SqliteStateMachine extends BaseStateMachine {
         boolean operator = operatorSnapshots.get() > 0;
         SnapshotCopy pending = copying;
         if (pending != null) {
-            if (!operator && !pending.isDone()) {
+            if (!pending.isDone()) {
                 return -1;
             }
             copying = null;
             long index = register(pending, !operator);
             if (!operator) {
                 startNextIfBehind(last, index);
-                return index;
             }
-            if (index == last.getIndex()) {
-                return index;
-            }
+            return index; // when behind what an operator's caller needs, it calls again, which starts a copy
         }
         if (operator) {
-            SnapshotCopy now = newCopy(last);
-            now.run();
-            return register(now, true);
+            if (last.getIndex() > registered) {
+                startCopy(last);
+            }
+            return -1;
         }
         if (System.nanoTime() - retryAfter < 0 || last.getIndex() <= registered) {
             return -1; // after a failure; or a late collect request when nothing was applied since the last snapshot
@@ -540,8 +541,8 @@ final class SqliteStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Runs {@code request} (Ratis' snapshot-management request) with snapshots copied in the apply thread, so the
-     * request is answered with the snapshot it made. An automatic copy still running is waited for first.
+     * Runs {@code request} (Ratis' snapshot-management request) as an operator's: the {@link #takeSnapshot} it
+     * triggers starts a copy at the applied index at once ({@link #copyInFlight} until it is collected).
      */
     <T> T operatorSnapshot(java.util.concurrent.Callable<T> request) throws Exception {
         operatorSnapshots.incrementAndGet();
@@ -550,6 +551,11 @@ final class SqliteStateMachine extends BaseStateMachine {
         } finally {
             operatorSnapshots.decrementAndGet();
         }
+    }
+
+    /** The snapshot copy started and not yet handed to Ratis (done or not), or null. */
+    SnapshotCopy copyInFlight() {
+        return copying;
     }
 
     /** Closing the database waits for a copy still running (which cleans up after itself). */

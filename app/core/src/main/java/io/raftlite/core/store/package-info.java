@@ -51,8 +51,8 @@
  *   <li>Snapshots: pinned on the apply thread ({@code db.pin()}), copied by a thread of its own
  *       ({@link io.raftlite.core.store.SnapshotCopy}) to a tmp file, fsync, atomic rename, MD5 file, directory
  *       fsync, while applies go on; a copy that lands a threshold or more behind the applied index starts the next
- *       at once (an idle node would otherwise wait for a write); an operator's {@code POST /snapshot} copies on the
- *       apply thread. A crash leaves no
+ *       at once (an idle node would otherwise wait for a write); an operator's {@code POST /snapshot} is copied the same
+ *       way and answered once the copy is collected. A crash leaves no
  *       snapshot, one without MD5 (skipped), or a complete one. The newest two are kept; the log is purged up
  *       to the newest snapshot index less {@code snapshotThreshold} entries (every
  *       {@code min(snapshotThreshold, 1024)} entries, whole segments), whatever the followers have: a member

@@ -24,6 +24,7 @@ import static io.raftlite.core.store.StoreTestSupport.config;
 import static io.raftlite.core.store.StoreTestSupport.freePort;
 import static io.raftlite.core.store.StoreTestSupport.startStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,17 +38,17 @@ class SnapshotCopyTest {
     Path dir;
 
     /**
-     * The real database, except that the second snapshot copy counts {@code copying} down, waits for {@code release}
-     * and leaves the path it writes to (the snapshot's temporary name) in {@code heldFile}.
+     * The real database, except that the {@code nth} snapshot copy counts {@code copying} down, waits for
+     * {@code release} and leaves the path it writes to (the snapshot's temporary name) in {@code heldFile}.
      */
-    private static StoreDatabase.Opener secondCopyWaitsFor(CountDownLatch copying, CountDownLatch release,
-                                                           AtomicReference<Path> heldFile) {
+    private static StoreDatabase.Opener copyWaitsFor(int nth, CountDownLatch copying, CountDownLatch release,
+                                                     AtomicReference<Path> heldFile) {
         java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
         return (file, n, limits) -> {
             StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
             return (StoreDatabase) Proxy.newProxyInstance(StoreDatabase.class.getClassLoader(),
                     new Class<?>[] {StoreDatabase.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("pin") && pins.incrementAndGet() == 2) {
+                        if (method.getName().equals("pin") && pins.incrementAndGet() == nth) {
                             StoreDatabase.Pinned pinned = real.pin();
                             return new StoreDatabase.Pinned() {
                                 @Override
@@ -84,7 +85,7 @@ class SnapshotCopyTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<Path> heldFile = new AtomicReference<>();
         int before = 0;
-        try (RaftStore store = new RaftStore(config, secondCopyWaitsFor(copying, release, heldFile), NO_SNAPSHOT_ON_STOP)) {
+        try (RaftStore store = new RaftStore(config, copyWaitsFor(2, copying, release, heldFile), NO_SNAPSHOT_ON_STOP)) {
             store.start();
             assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
             Held held = holdACopyAndWriteMeanwhile(store, copying, release);
@@ -110,6 +111,53 @@ class SnapshotCopyTest {
         }
         try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {
             assertEquals((long) before + 31, counter(store), "restored from the snapshot, then the log replayed");
+        }
+    }
+
+    /**
+     * An operator's snapshot ({@code POST /snapshot}) is copied beside the apply thread too: writes go on while it is
+     * held, the answer waits for it and names a snapshot that holds every write applied before the call.
+     */
+    @Test
+    void writesGoOnWhileAnOperatorsSnapshotIsCopied() throws Exception {
+        StoreConfig config = config(dir, freePort(), 1_000_000, 1 << 20); // no automatic snapshot
+        CountDownLatch copying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Path> heldFile = new AtomicReference<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (RaftStore store = new RaftStore(config, copyWaitsFor(1, copying, release, heldFile), NO_SNAPSHOT_ON_STOP)) {
+            store.start();
+            assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
+            createCounter(store);
+            increment(store, 10);
+            long applied = store.status().appliedIndex();
+            var snapshot = threads.submit(() -> store.snapshot(Duration.ofSeconds(60)));
+            try {
+                assertTrue(copying.await(30, TimeUnit.SECONDS), "the operator's copy started");
+                // held: with the copy on the apply thread none of these would be applied (10 s apply timeout)
+                threads.submit(() -> {
+                    increment(store, 30);
+                    return null;
+                }).get(20, TimeUnit.SECONDS);
+                assertEquals(40L, counter(store));
+                assertFalse(snapshot.isDone(), "the answer waits for the copy");
+            } finally {
+                release.countDown(); // before the store closes: closing waits for the apply thread
+            }
+            long index = snapshot.get(30, TimeUnit.SECONDS);
+            assertTrue(index >= applied, "the snapshot holds every write applied before the call: " + index);
+            assertEquals(10L, counterIn(snapshotFile(config, index)), "the state at the pinned index, not later");
+            assertTrue(store.status().snapshotIndex() >= index, "handed to Ratis");
+
+            long second = store.snapshot(Duration.ofSeconds(30));
+            assertEquals(store.status().appliedIndex(), second, "the 30 writes made meanwhile are in the next one");
+            assertEquals(40L, counterIn(snapshotFile(config, second)));
+            assertEquals(-1, store.snapshot(Duration.ofSeconds(30)), "nothing applied since the last one");
+        } finally {
+            threads.shutdownNow();
+        }
+        try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {
+            assertEquals(40L, counter(store), "restored from the snapshot");
         }
     }
 
