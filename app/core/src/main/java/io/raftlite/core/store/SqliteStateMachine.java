@@ -396,9 +396,9 @@ final class SqliteStateMachine extends BaseStateMachine {
      * it, the next copy starts at once ({@link #startNextIfBehind}). An operator's snapshot ({@link #operatorSnapshot})
      * is copied the same way: its call collects a finished copy, or else starts one at the applied index without
      * waiting for the threshold or a failure's retry delay; the operator's caller waits for that copy off this
-     * thread and calls again until the snapshot collected holds what it needs ({@link RaftStore#snapshot}). It used to copy in this thread, which
-     * held every write for the copy's length. A failure is an {@link IOException}, which Ratis logs without stopping;
-     * the next automatic attempt waits {@link #RETRY_NANOS}.
+     * thread and calls again until the snapshot collected holds what it needs ({@link RaftStore#snapshot}). It used
+     * to copy in this thread, which held every write for the copy's length. A failure is an {@link IOException},
+     * which Ratis logs without stopping; the next automatic attempt waits {@link #RETRY_NANOS}.
      */
     @Override
     public long takeSnapshot() throws IOException {
