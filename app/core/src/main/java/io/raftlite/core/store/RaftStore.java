@@ -956,7 +956,7 @@ public final class RaftStore implements AutoCloseable {
      * rqlite's {@code POST /snapshot}: this node takes a snapshot now, through Ratis' snapshot-management request,
      * so it is pinned on the apply thread and the log behind it is purged as usual. The copy runs beside the apply
      * thread as an automatic one does, so writes go on meanwhile; this call waits for it and asks Ratis again to
-     * collect it (SqliteStateMachine#operatorSnapshot), so the answer names a snapshot that holds everything applied
+     * collect it (SqliteStateMachine#operatorWants), so the answer names a snapshot that holds everything applied
      * when it was called. Returns the new snapshot's index, or -1 when nothing was applied since the last one
      * (rqlite's 204).
      *
@@ -970,38 +970,35 @@ public final class RaftStore implements AutoCloseable {
         long beforeIndex = latestSnapshotIndex();
         TermIndex applied = stateMachine.getLastAppliedTermIndex();
         long target = applied == null ? -1 : applied.getIndex();
-        long replied = snapshotRequest(millisLeft(deadline, timeout)).getLogIndex();
-        while (true) {
-            long latest = Math.max(replied, latestSnapshotIndex());
-            if (latest >= target) {
-                return latest > beforeIndex ? latest : -1;
+        stateMachine.operatorWants(target);
+        try {
+            long replied = snapshotRequest(millisLeft(deadline, timeout)).getLogIndex();
+            while (true) {
+                long latest = Math.max(replied, latestSnapshotIndex());
+                if (latest >= target) {
+                    return latest > beforeIndex ? latest : -1;
+                }
+                SnapshotCopy copy = stateMachine.copyInFlight();
+                if (copy != null) {
+                    if (!copy.awaitEnd(millisLeft(deadline, timeout))) {
+                        throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout,
+                                null);
+                    }
+                    Throwable failed = copy.failure();
+                    if (failed != null && copy.termIndex().getIndex() >= target) {
+                        throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + failed,
+                                failed);
+                    }
+                } else {
+                    Thread.sleep(10);
+                }
+                stateMachine.operatorWants(target); // again: another operator's answer may have ended it
+                replied = snapshotRequest(millisLeft(deadline, timeout)).getLogIndex(); // collects, or starts a copy
             }
-            SnapshotCopy copy = stateMachine.copyInFlight();
-            if (copy != null) {
-                if (!copy.awaitEnd(millisLeft(deadline, timeout))) {
-                    throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within " + timeout, null);
-                }
-                Throwable failed = copy.failure();
-                if (failed != null && copy.termIndex().getIndex() >= target) {
-                    throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + failed, failed);
-                }
-                // a finished copy asks Ratis to collect it (SqliteStateMachine#written); a request of ours racing
-                // that one would be answered first and leave the copy's late request to start another copy
-                for (int i = 0; i < COLLECT_WAITS && stateMachine.copyInFlight() == copy; i++) {
-                    Thread.sleep(5);
-                }
-                if (latestSnapshotIndex() >= target) {
-                    continue;
-                }
-            } else {
-                Thread.sleep(10);
-            }
-            replied = snapshotRequest(millisLeft(deadline, timeout)).getLogIndex(); // collects, or starts a copy
+        } finally {
+            stateMachine.operatorDone(target);
         }
     }
-
-    /** How many times {@link #snapshot} looks (5 ms apart) for a finished copy to be collected before it asks. */
-    private static final int COLLECT_WAITS = 100;
 
     private long latestSnapshotIndex() {
         SnapshotInfo latest = stateMachine.getLatestSnapshot();
@@ -1016,23 +1013,18 @@ public final class RaftStore implements AutoCloseable {
         return left;
     }
 
-    /** One snapshot-management request, as an operator's (its takeSnapshot starts a copy at once). */
+    /** One snapshot-management request: its takeSnapshot collects a finished copy, or starts one for the operator. */
     private RaftClientReply snapshotRequest(long timeoutMillis) throws InterruptedException {
         var request = org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(clientId, self.getId(), groupId,
                 callIds.incrementAndGet(), timeoutMillis, 1);
         RaftClientReply reply;
         try {
-            reply = stateMachine.operatorSnapshot(
-                    () -> server.snapshotManagementAsync(request).get(timeoutMillis, TimeUnit.MILLISECONDS));
+            reply = server.snapshotManagementAsync(request).get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + e.getCause(), e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new StoreException(StoreException.Reason.TIMEOUT, "snapshot not done within "
                     + Duration.ofMillis(timeoutMillis), e);
-        } catch (InterruptedException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: " + e, e);
         }
         if (!reply.isSuccess()) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: "

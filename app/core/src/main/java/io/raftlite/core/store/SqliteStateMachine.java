@@ -97,7 +97,11 @@ final class SqliteStateMachine extends BaseStateMachine {
     private volatile SnapshotCopy copying;
     /** Starting a copy and pausing for an installed snapshot exclude each other. */
     private final Object copyStart = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger operatorSnapshots = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * The applied index an operator's snapshot must reach ({@link #operatorWants}); while the newest snapshot is
+     * older, a {@link #takeSnapshot} with no copy in flight starts one. -1: none wanted.
+     */
+    private final java.util.concurrent.atomic.AtomicLong operatorWant = new java.util.concurrent.atomic.AtomicLong(-1);
     private long retryAfter = System.nanoTime();
     /** Who files the request that makes Ratis collect a finished copy ({@link #askRatisToCollect}). */
     private final org.apache.ratis.protocol.ClientId collector = org.apache.ratis.protocol.ClientId.randomId();
@@ -393,12 +397,15 @@ final class SqliteStateMachine extends BaseStateMachine {
      * answers -1 (no snapshot yet), and Ratis asks again after each applied batch because the applied index is
      * still past its threshold; the first call after it is done registers the snapshot and answers its index,
      * and only then does Ratis purge the log behind it; when the applied index is by then a threshold or more past
-     * it, the next copy starts at once ({@link #startNextIfBehind}). An operator's snapshot ({@link #operatorSnapshot})
-     * is copied the same way: its call collects a finished copy, or else starts one at the applied index without
-     * waiting for the threshold or a failure's retry delay; the operator's caller waits for that copy off this
-     * thread and calls again until the snapshot collected holds what it needs ({@link RaftStore#snapshot}). It used
-     * to copy in this thread, which held every write for the copy's length. A failure is an {@link IOException},
-     * which Ratis logs without stopping; the next automatic attempt waits {@link #RETRY_NANOS}.
+     * it, the next copy starts at once ({@link #startNextIfBehind}). Otherwise a call with no copy in flight starts
+     * one only when the threshold is reached (or at Ratis' snapshot at stop): the copy's own collect request may
+     * arrive after an applied entry collected it, and used to start another copy below the threshold. An
+     * operator's snapshot ({@link #operatorWants}) is copied the same way: while Ratis' newest snapshot is older
+     * than the index the operator wants, a call collects a finished copy, or else starts one at the applied index
+     * without the threshold or a failure's retry delay; the operator's caller waits for that copy off this thread
+     * and calls again until the snapshot collected holds what it needs ({@link RaftStore#snapshot}). It used to copy
+     * in this thread, which held every write for the copy's length. A failure is an {@link IOException}, which
+     * Ratis logs without stopping; the next automatic attempt waits {@link #RETRY_NANOS}.
      */
     @Override
     public long takeSnapshot() throws IOException {
@@ -406,7 +413,7 @@ final class SqliteStateMachine extends BaseStateMachine {
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
-        boolean operator = operatorSnapshots.get() > 0;
+        boolean operator = operatorWant.get() > registered;
         SnapshotCopy pending = copying;
         if (pending != null) {
             if (!pending.isDone()) {
@@ -417,19 +424,31 @@ final class SqliteStateMachine extends BaseStateMachine {
             if (!operator) {
                 startNextIfBehind(last, index);
             }
-            return index; // when behind what an operator's caller needs, it calls again, which starts a copy
+            return index; // when behind what an operator wants, the operator's caller asks again, which starts a copy
         }
         if (operator) {
-            if (last.getIndex() > registered) {
-                startCopy(last);
-            }
+            startCopy(last);
             return -1;
         }
-        if (System.nanoTime() - retryAfter < 0 || last.getIndex() <= registered) {
-            return -1; // after a failure; or a late collect request when nothing was applied since the last snapshot
+        // Ratis also calls this for a request still pending when the copy it was to collect has been collected
+        // (askRatisToCollect): with writes applied since, that call must not start a copy below the threshold
+        boolean due = last.getIndex() - registered >= autoTriggerThreshold
+                || (last.getIndex() > registered && stopping());
+        if (System.nanoTime() - retryAfter < 0 || !due) {
+            return -1;
         }
         startCopy(last);
         return -1;
+    }
+
+    /** Ratis' server is closing this group: its updater's last call (Ratis' snapshot at stop) is due as it stands. */
+    private boolean stopping() {
+        RaftServer server = getServer().getNow(null);
+        try {
+            return server != null && !server.getDivision(getGroupId()).getInfo().isAlive();
+        } catch (IOException e) {
+            return true; // the group is gone from the server
+        }
     }
 
     private void startCopy(TermIndex last) throws IOException {
@@ -541,16 +560,17 @@ final class SqliteStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Runs {@code request} (Ratis' snapshot-management request) as an operator's: the {@link #takeSnapshot} it
-     * triggers starts a copy at the applied index at once ({@link #copyInFlight} until it is collected).
+     * An operator wants a snapshot with every entry up to {@code index}: until one is handed to Ratis, the
+     * {@link #takeSnapshot} that a snapshot-management request triggers starts a copy at the applied index at once
+     * (without the threshold or a failure's retry delay) when none is in flight. {@link #operatorDone} ends it.
      */
-    <T> T operatorSnapshot(java.util.concurrent.Callable<T> request) throws Exception {
-        operatorSnapshots.incrementAndGet();
-        try {
-            return request.call();
-        } finally {
-            operatorSnapshots.decrementAndGet();
-        }
+    void operatorWants(long index) {
+        operatorWant.accumulateAndGet(index, Math::max);
+    }
+
+    /** The operator who wanted {@code index} has its answer, or gave up; a later or larger want stays. */
+    void operatorDone(long index) {
+        operatorWant.compareAndSet(index, -1);
     }
 
     /** The snapshot copy started and not yet handed to Ratis (done or not), or null. */

@@ -1,5 +1,8 @@
 package io.raftlite.core.store;
 
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +162,64 @@ class SnapshotCopyTest {
         try (RaftStore store = startStore(config, NO_SNAPSHOT_ON_STOP)) {
             assertEquals(40L, counter(store), "restored from the snapshot");
         }
+    }
+
+    /**
+     * Ratis calls {@code takeSnapshot} for a snapshot-management request still pending after the copy it was to
+     * collect has been collected (the copy's own collect request, late): with a write applied since, that call used
+     * to start another copy below the threshold, after an automatic snapshot and after an operator's one. Ratis'
+     * snapshot at stop still copies.
+     */
+    @Test
+    void aLateCollectRequestStartsNoCopyBelowTheThreshold() throws Exception {
+        StoreConfig config = config(dir, freePort(), 20, 1 << 20);
+        java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
+        StoreDatabase.Opener counted = (file, n, limits) -> {
+            StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
+            return (StoreDatabase) Proxy.newProxyInstance(StoreDatabase.class.getClassLoader(),
+                    new Class<?>[] {StoreDatabase.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("pin")) {
+                            pins.incrementAndGet(); // on the apply thread, inside takeSnapshot: one per copy started
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        };
+        long applied;
+        try (RaftStore store = new RaftStore(config, counted, p -> { })) { // Ratis' default: a snapshot at stop
+            store.start();
+            assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
+            createCounter(store);
+            increment(store, 25); // past the threshold of 20 once
+            for (int i = 0; i < 500 && store.status().snapshotIndex() <= 0; i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(store.status().snapshotIndex() > 0, "the automatic snapshot collected");
+            increment(store, 1);
+            lateCollectRequest(store);
+            assertEquals(1, pins.get(), "one automatic copy: the late request collected nothing and started none");
+
+            long operators = store.snapshot(Duration.ofSeconds(30));
+            assertEquals(store.status().appliedIndex(), operators);
+            assertEquals(2, pins.get(), "one copy for the operator's request");
+            increment(store, 1);
+            lateCollectRequest(store);
+            assertEquals(2, pins.get(), "the operator's want ended with its answer");
+            applied = store.status().appliedIndex();
+        }
+        assertEquals(3, pins.get(), "Ratis' snapshot at stop copied");
+        assertEquals(27L, counterIn(snapshotFile(config, applied)), "the stop's snapshot holds every write");
+    }
+
+    /** A snapshot-management request such as the copy's own (creation gap 1), answered once takeSnapshot ran. */
+    private static void lateCollectRequest(RaftStore store) throws Exception {
+        RaftServer.Division d = store.division();
+        var reply = d.getRaftServer().snapshotManagementAsync(SnapshotManagementRequest.newCreate(ClientId.randomId(),
+                d.getId(), d.getGroup().getGroupId(), 1, 30_000, 1)).get(30, TimeUnit.SECONDS);
+        assertTrue(reply.isSuccess(), "answered: " + reply);
     }
 
     /** Writes until the second snapshot copy starts and then, while it is held, 30 more. */
