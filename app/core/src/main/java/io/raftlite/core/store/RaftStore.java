@@ -961,12 +961,13 @@ public final class RaftStore implements AutoCloseable {
      * (rqlite's 204).
      *
      * @throws StoreException UNAVAILABLE when the store is not running, Ratis refused (e.g. while a snapshot
-     *                        from the leader is being installed) or the copy failed, TIMEOUT when not done within
-     *                        {@code timeout}
+     *                        from the leader is being installed) or the copy failed or could not start, TIMEOUT
+     *                        when not done within {@code timeout}
      */
     public long snapshot(Duration timeout) throws InterruptedException {
         division();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
         long beforeIndex = latestSnapshotIndex();
         TermIndex applied = stateMachine.getLastAppliedTermIndex();
         long target = applied == null ? -1 : applied.getIndex();
@@ -990,6 +991,11 @@ public final class RaftStore implements AutoCloseable {
                                 failed);
                     }
                 } else {
+                    IOException notStarted = stateMachine.operatorStartFailure(started);
+                    if (notStarted != null) {
+                        throw new StoreException(StoreException.Reason.UNAVAILABLE, "snapshot failed: "
+                                + notStarted.getCause(), notStarted);
+                    }
                     Thread.sleep(10);
                 }
                 stateMachine.operatorWants(target); // again: another operator's answer may have ended it

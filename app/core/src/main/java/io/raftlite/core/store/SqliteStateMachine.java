@@ -102,6 +102,8 @@ final class SqliteStateMachine extends BaseStateMachine {
      * older, a {@link #takeSnapshot} with no copy in flight starts one. -1: none wanted.
      */
     private final java.util.concurrent.atomic.AtomicLong operatorWant = new java.util.concurrent.atomic.AtomicLong(-1);
+    /** Why the last copy an operator wanted did not start, and when ({@link #operatorStartFailure}); or null. */
+    private volatile StartFailure operatorStartFailure;
     private long retryAfter = System.nanoTime();
     /** Who files the request that makes Ratis collect a finished copy ({@link #askRatisToCollect}). */
     private final org.apache.ratis.protocol.ClientId collector = org.apache.ratis.protocol.ClientId.randomId();
@@ -427,7 +429,13 @@ final class SqliteStateMachine extends BaseStateMachine {
             return index; // when behind what an operator wants, the operator's caller asks again, which starts a copy
         }
         if (operator) {
-            startCopy(last);
+            try {
+                startCopy(last);
+            } catch (IOException e) {
+                // answered, not thrown: Ratis would log it and leave the operator's request pending until its timeout
+                LOG.warn("Snapshot at {} for an operator not started: {}", last, e.getCause());
+                operatorStartFailure = new StartFailure(System.nanoTime(), e);
+            }
             return -1;
         }
         // Ratis also calls this for a request still pending when the copy it was to collect has been collected
@@ -571,6 +579,15 @@ final class SqliteStateMachine extends BaseStateMachine {
     /** The operator who wanted {@code index} has its answer, or gave up; a later or larger want stays. */
     void operatorDone(long index) {
         operatorWant.compareAndSet(index, -1);
+    }
+
+    private record StartFailure(long atNanos, IOException cause) {
+    }
+
+    /** Why a copy that an operator wanted could not start (the database could not be pinned) since {@code sinceNanos}. */
+    IOException operatorStartFailure(long sinceNanos) {
+        StartFailure f = operatorStartFailure;
+        return f != null && f.atNanos() - sinceNanos >= 0 ? f.cause() : null;
     }
 
     /** The snapshot copy started and not yet handed to Ratis (done or not), or null. */

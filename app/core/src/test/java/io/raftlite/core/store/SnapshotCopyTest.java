@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.raftlite.core.store.RaftStoreTest.NO_SNAPSHOT_ON_STOP;
@@ -28,6 +29,7 @@ import static io.raftlite.core.store.StoreTestSupport.freePort;
 import static io.raftlite.core.store.StoreTestSupport.startStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,37 +42,19 @@ class SnapshotCopyTest {
     @TempDir
     Path dir;
 
-    /**
-     * The real database, except that the {@code nth} snapshot copy counts {@code copying} down, waits for
-     * {@code release} and leaves the path it writes to (the snapshot's temporary name) in {@code heldFile}.
-     */
-    private static StoreDatabase.Opener copyWaitsFor(int nth, CountDownLatch copying, CountDownLatch release,
-                                                     AtomicReference<Path> heldFile) {
-        java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
+    /** What the database's {@code pin} does instead (it may call the real one). */
+    private interface PinHook {
+        StoreDatabase.Pinned pin(StoreDatabase real) throws Exception;
+    }
+
+    /** The real database, with {@code pin} (one call per snapshot copy started, on the apply thread) hooked. */
+    private static StoreDatabase.Opener withPin(PinHook hook) {
         return (file, n, limits) -> {
             StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
             return (StoreDatabase) Proxy.newProxyInstance(StoreDatabase.class.getClassLoader(),
                     new Class<?>[] {StoreDatabase.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("pin") && pins.incrementAndGet() == nth) {
-                            StoreDatabase.Pinned pinned = real.pin();
-                            return new StoreDatabase.Pinned() {
-                                @Override
-                                public void writeTo(Path target) {
-                                    heldFile.set(target);
-                                    copying.countDown();
-                                    try {
-                                        release.await();
-                                    } catch (InterruptedException e) {
-                                        Thread.currentThread().interrupt();
-                                    }
-                                    pinned.writeTo(target);
-                                }
-
-                                @Override
-                                public void close() {
-                                    pinned.close();
-                                }
-                            };
+                        if (method.getName().equals("pin")) {
+                            return hook.pin(real);
                         }
                         try {
                             return method.invoke(real, args);
@@ -79,6 +63,39 @@ class SnapshotCopyTest {
                         }
                     });
         };
+    }
+
+    /**
+     * The real database, except that the {@code nth} snapshot copy counts {@code copying} down, waits for
+     * {@code release} and leaves the path it writes to (the snapshot's temporary name) in {@code heldFile}.
+     */
+    private static StoreDatabase.Opener copyWaitsFor(int nth, CountDownLatch copying, CountDownLatch release,
+                                                     AtomicReference<Path> heldFile) {
+        AtomicInteger pins = new AtomicInteger();
+        return withPin(real -> {
+            StoreDatabase.Pinned pinned = real.pin();
+            if (pins.incrementAndGet() != nth) {
+                return pinned;
+            }
+            return new StoreDatabase.Pinned() {
+                @Override
+                public void writeTo(Path target) {
+                    heldFile.set(target);
+                    copying.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    pinned.writeTo(target);
+                }
+
+                @Override
+                public void close() {
+                    pinned.close();
+                }
+            };
+        });
     }
 
     @Test
@@ -173,21 +190,11 @@ class SnapshotCopyTest {
     @Test
     void aLateCollectRequestStartsNoCopyBelowTheThreshold() throws Exception {
         StoreConfig config = config(dir, freePort(), 20, 1 << 20);
-        java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
-        StoreDatabase.Opener counted = (file, n, limits) -> {
-            StoreDatabase real = StoreDatabase.REAL.open(file, n, limits);
-            return (StoreDatabase) Proxy.newProxyInstance(StoreDatabase.class.getClassLoader(),
-                    new Class<?>[] {StoreDatabase.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("pin")) {
-                            pins.incrementAndGet(); // on the apply thread, inside takeSnapshot: one per copy started
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        };
+        AtomicInteger pins = new AtomicInteger();
+        StoreDatabase.Opener counted = withPin(real -> {
+            pins.incrementAndGet();
+            return real.pin();
+        });
         long applied;
         try (RaftStore store = new RaftStore(config, counted, p -> { })) { // Ratis' default: a snapshot at stop
             store.start();
@@ -212,6 +219,33 @@ class SnapshotCopyTest {
         }
         assertEquals(3, pins.get(), "Ratis' snapshot at stop copied");
         assertEquals(27L, counterIn(snapshotFile(config, applied)), "the stop's snapshot holds every write");
+    }
+
+    /**
+     * A copy that cannot start (the database cannot be pinned: no file descriptor left, say) answers the operator
+     * at once with the reason; Ratis, given the exception, would have left the request pending until its timeout.
+     */
+    @Test
+    void anOperatorsSnapshotThatCannotStartIsRefusedWithItsReason() throws Exception {
+        StoreConfig config = config(dir, freePort(), 1_000_000, 1 << 20); // no automatic snapshot
+        AtomicInteger pins = new AtomicInteger();
+        StoreDatabase.Opener firstPinFails = withPin(real -> {
+            if (pins.incrementAndGet() == 1) {
+                throw new IllegalStateException("no file descriptor left (test)");
+            }
+            return real.pin();
+        });
+        try (RaftStore store = new RaftStore(config, firstPinFails, NO_SNAPSHOT_ON_STOP)) {
+            store.start();
+            assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
+            createCounter(store);
+            increment(store, 3);
+            StoreException e = assertThrows(StoreException.class, () -> store.snapshot(Duration.ofSeconds(30)));
+            assertEquals(StoreException.Reason.UNAVAILABLE, e.reason(), e.getMessage()); // not TIMEOUT
+            assertTrue(e.getMessage().contains("no file descriptor left (test)"), e.getMessage());
+            assertEquals(store.status().appliedIndex(), store.snapshot(Duration.ofSeconds(30)), "the next one copies");
+            assertEquals(2, pins.get());
+        }
     }
 
     /** A snapshot-management request such as the copy's own (creation gap 1), answered once takeSnapshot ran. */
