@@ -115,6 +115,22 @@ final class NodeProcess implements AutoCloseable {
         launch();
     }
 
+    /**
+     * The files under {@code root} whose names match, while a node may run there: it deletes old snapshots and
+     * log segments at any moment, so a walk that meets a vanished entry walks again.
+     */
+    static List<Path> liveFiles(Path root, java.util.function.Predicate<String> name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+                return all.filter(p -> name.test(p.getFileName().toString())).toList();
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static Path jar() {
         return NodeJvm.jar();
     }

@@ -168,9 +168,7 @@ class OpsParityIT extends ProcessFixture {
     }
 
     private static long snapshotFiles(NodeProcess n) throws Exception {
-        try (Stream<Path> files = Files.walk(n.dataDir.resolve("raft"))) {
-            return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).count();
-        }
+        return NodeProcess.liveFiles(n.dataDir.resolve("raft"), name -> name.matches("snapshot\\.\\d+_\\d+")).size();
     }
 
     private static List<Path> backupFiles(Path dir) throws Exception {

@@ -5,10 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static io.raftlite.server.e2e.CrashRecoveryIT.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,8 +66,6 @@ class SnapshotRestartIT {
     }
 
     private static List<Path> files(Path root, String prefix) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
-        }
+        return NodeProcess.liveFiles(root, name -> name.startsWith(prefix));
     }
 }
