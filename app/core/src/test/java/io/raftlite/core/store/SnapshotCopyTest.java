@@ -201,10 +201,7 @@ class SnapshotCopyTest {
             assertTrue(store.awaitReady(Duration.ofSeconds(30)), "store became ready");
             createCounter(store);
             increment(store, 25); // past the threshold of 20 once
-            for (int i = 0; i < 500 && store.status().snapshotIndex() <= 0; i++) {
-                Thread.sleep(10);
-            }
-            assertTrue(store.status().snapshotIndex() > 0, "the automatic snapshot collected");
+            ClusterTestSupport.await("the automatic snapshot collected", () -> store.status().snapshotIndex() > 0);
             increment(store, 1);
             lateCollectRequest(store);
             assertEquals(1, pins.get(), "one automatic copy: the late request collected nothing and started none");
