@@ -10,6 +10,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -17,6 +19,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.SetConfigurationException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +47,17 @@ import java.util.function.BooleanSupplier;
  *       leader's balancer owns roles once a node is in). When this node does not see itself in a configuration
  *       yet (its disk was wiped), the entry is marked new first ({@link #renew}), so that the leader forgets
  *       what the old disk held;</li>
- *   <li>id absent: a compare-and-set change ({@link ConfChange}) from the membership just read (a stale view
- *       fails and is retried).</li>
+ *   <li>id absent: a join request to the leader ({@link JoinRequest}), which adds this node together with the
+ *       other joins waiting there ({@link JoinQueue}). When the request fails (a leader of an older version
+ *       cannot read it; or the leader just changed), at once a compare-and-set change ({@link ConfChange}) from
+ *       the membership just read (a stale view fails and is retried).</li>
  *   <li>same id with another address (rqlite: the old entry is replaced): {@link #renew}, in the role the old
  *       entry has. Refused at once when the member answering is that id and leads (that node is alive), or when
  *       {@link PeerProxyRefresh} cannot work on this Ratis; retried while a member says that id leads, or knows
  *       no leader.</li>
  * </ul>
  * Other failures are retried with jittered backoff until the timeout; a lost compare-and-set (another change
- * committed first) sooner ({@link #lostCompareAndSet}).
+ * committed first) or a leader's RETRY answer sooner ({@link #lostCompareAndSet}).
  */
 public final class Joiner {
 
@@ -213,7 +218,7 @@ public final class Joiner {
      */
     private static boolean lostCompareAndSet(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof SetConfigurationException) {
+            if (c instanceof SetConfigurationException || c instanceof FoldedRetry) {
                 return true;
             }
         }
@@ -247,11 +252,49 @@ public final class Joiner {
                 renew(client, m, existing.get(), peer.getAddress());
                 return;
             }
+            try {
+                folded(client, peer);
+                return;
+            } catch (FoldedRetry | Refused e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // A leader of an older version fails a request it cannot read (Ratis answers a gRPC error); the
+                // leader may also have just changed. Either way, the change this joiner computes itself:
+                LOG.info("join request to the leader failed ({}): asking for the change itself", e.toString());
+            }
             boolean listener = peer.getStartupRole() == RaftPeerRole.LISTENER;
             List<RaftPeer> voters = m.voters();
             List<RaftPeer> listeners = m.listeners();
             RaftReplies.successOrThrow(client.admin().setConfiguration(ConfChange.compareAndSet(voters, listeners,
                     listener ? voters : plus(voters, peer), listener ? plus(listeners, peer) : listeners)));
+        }
+    }
+
+    /**
+     * Asks the leader to add {@code peer} in its next membership change together with the other joins waiting
+     * there ({@link JoinQueue}); returns once it is a member.
+     *
+     * @throws FoldedRetry when the leader answers that this join has to be asked again
+     */
+    private static void folded(RaftClient client, RaftPeer peer) throws IOException {
+        RaftClientReply reply = client.io().sendReadOnlyNonLinearizable(Message.valueOf(
+                ByteString.copyFrom(JoinRequest.of(peer).encode())));
+        if (!reply.isSuccess()) {
+            throw RaftReplies.toFailure(reply.getException());
+        }
+        JoinRequest.Reply answer = JoinRequest.decodeReply(reply.getMessage().getContent().toByteArray());
+        switch (answer.outcome()) {
+            case JOINED -> LOG.info("the leader added {} ({})", peer.getId(), answer.reason());
+            case RETRY -> throw new FoldedRetry(answer.reason());
+            case REFUSED -> throw new Refused("the leader refused the join: " + answer.reason());
+            default -> throw new IllegalStateException("unknown outcome " + answer.outcome());
+        }
+    }
+
+    /** The leader's join queue answered RETRY: nothing is wrong, ask again soon. */
+    private static final class FoldedRetry extends IOException {
+        FoldedRetry(String message) {
+            super(message, null);
         }
     }
 

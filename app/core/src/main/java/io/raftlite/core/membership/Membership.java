@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * {@link io.raftlite.core.store.RaftStore} owns the Ratis server and hands this class a {@link Host}: what
  * membership needs of the running server and nothing else. Thread-safe.
  */
-public final class Membership {
+public final class Membership implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
 
@@ -77,6 +77,7 @@ public final class Membership {
     private final Remover remover;
     private final Stepdown stepdown;
     private final VoterBalancer balancer;
+    private final JoinQueue joins;
     private volatile Consumer<String> progress = text -> { };
 
     public Membership(StoreConfig config, RaftGroupId groupId, RaftPeer self, RaftTransport transport, Host host) {
@@ -90,6 +91,26 @@ public final class Membership {
         this.balancer = new VoterBalancer(host::divisionOrNull, this::reconfigure,
                 id -> metaOf(id, MEMBER_META_TIMEOUT), config.membership(), RECENT_CONTACT, PROMOTION_MAX_LAG,
                 host::renewed);
+        this.joins = new JoinQueue(host::divisionOrNull, host::setConfiguration, config.applyTimeout());
+    }
+
+    /**
+     * A join request that reached this node's state machine (see {@link JoinRequest}): the encoded reply, once
+     * the leader's {@link JoinQueue} added the node or gave up; answered RETRY at once on a node that does not lead.
+     */
+    public CompletableFuture<byte[]> joinRequested(byte[] request) {
+        return joins.submit(request);
+    }
+
+    /** Configuration changes asked for by folded joins on this node (tests). */
+    public long foldedJoinChanges() {
+        return joins.changes();
+    }
+
+    /** Answers the waiting joins RETRY and stops the join queue's thread. */
+    @Override
+    public void close() {
+        joins.close();
     }
 
     /** See {@link io.raftlite.core.store.RaftStore#onProgress}. */

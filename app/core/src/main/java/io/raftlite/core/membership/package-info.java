@@ -12,8 +12,14 @@
  *       node starts with {@code start(false)} (empty group, so it never campaigns before it is known) and calls
  *       {@code join}: {@code Joiner} reaches any member through a {@code RaftClient} whose peers have
  *       placeholder ids (Ratis routes client requests by group id only; the client follows NotLeaderException
- *       to the leader), reads the membership, picks its role (below) and asks for {@code setConfiguration} in
- *       COMPARE_AND_SET mode against the membership it read (a stale view fails and is retried). Never ADD: in
+ *       to the leader), reads the membership, picks its role (below) and sends the leader a join request
+ *       ({@code JoinRequest}, a read-only Ratis message). The leader's {@code JoinQueue} folds the joins waiting
+ *       at one moment into one {@code setConfiguration} in COMPARE_AND_SET mode against the leader's own
+ *       configuration: every waiting listener, and as many voters as Ratis takes in one change (its
+ *       {@code changeMajority} rule). A leader that cannot read a join request (an older version) fails it;
+ *       the joiner then asks for the change itself, against the membership it read (a stale view fails and is
+ *       retried). With node identities, {@code store.AdminGuard} lets a join request through only for the
+ *       caller's own id. Never ADD: in
  *       Ratis (3.2.2 and 3.3.0) ADD drops every existing listener ({@code LeaderStateImpl.startSetConfiguration} takes the
  *       listeners from the request, not from the merged list); never the array overload, which drops the
  *       servers. Re-joining with the same id and address is accepted as is, in whatever role the member has

@@ -1,12 +1,15 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.membership.JoinRequest;
 import org.apache.ratis.proto.RaftProtos.GroupManagementRequestProto;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.SetConfigurationRequestProto;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.io.grpc.ForwardingServerCallListener;
 import org.apache.ratis.thirdparty.io.grpc.Grpc;
 import org.apache.ratis.thirdparty.io.grpc.Metadata;
@@ -40,7 +43,8 @@ import java.util.function.Supplier;
  *       port needs a caller certificate that names a node, so a client certificate of the same CA gets nothing;
  *       a configuration change may add, move or re-rank only the caller's own id (a join or a move of X comes from
  *       X), and may remove or hand leadership over only when the caller is a member (what {@code DELETE /remove}
- *       on a member sends); reads and writes (Ratis' client protocol) come from members only.</li>
+ *       on a member sends); reads and writes (Ratis' client protocol) come from members only, except a join
+ *       request for the caller's own id ({@link #checkJoin}).</li>
  * </ul>
  * Group info and list stay open to every node: a joining node reads the membership through them.
  */
@@ -67,21 +71,35 @@ final class AdminGuard implements ServerInterceptor {
         Optional<String> caller = identities ? callerId(call) : Optional.empty();
         String refusal = identities && caller.isEmpty()
                 ? "the Raft port serves raftlite nodes only: the caller's certificate names no node (" + nodeUriHint() + ")"
-                : op != null && NEVER.contains(op) ? op + " is not allowed on a raftlite node"
-                : identities && method.startsWith(CLIENT) ? nonMember(caller.get()) : null;
+                : op != null && NEVER.contains(op) ? op + " is not allowed on a raftlite node" : null;
         if (refusal != null) {
             return refuse(call, method, refusal);
         }
         ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-        if (op == null || !op.equals("groupManagement") && !op.equals("setConfiguration") && !op.equals("transferLeadership")) {
+        boolean client = identities && method.startsWith(CLIENT);
+        if (!client && (op == null || !op.equals("groupManagement") && !op.equals("setConfiguration")
+                && !op.equals("transferLeadership"))) {
             return delegate;
         }
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
             private boolean refused;
+            /** A client call whose caller was a member at its first read or write: not looked up again. */
+            private boolean member;
 
             @Override
             public void onMessage(Q message) {
-                String why = check(op, message, caller.orElse(null));
+                if (refused) {
+                    return;
+                }
+                String why;
+                if (client) {
+                    Optional<String> join = checkJoin(message, caller.get());
+                    why = join.isPresent() ? join.filter(w -> !w.isEmpty()).orElse(null)
+                            : member ? null : nonMember(caller.get());
+                    member |= join.isEmpty() && why == null;
+                } else {
+                    why = check(op, message, caller.orElse(null));
+                }
                 if (why == null) {
                     super.onMessage(message);
                     return;
@@ -98,6 +116,24 @@ final class AdminGuard implements ServerInterceptor {
                 }
             }
         };
+    }
+
+    /**
+     * A request of Ratis' client protocol, with node identities: a join request ({@link JoinRequest}) must name the
+     * caller's own id (a join of X comes from X, as for a configuration change); other requests come from a member
+     * ({@link #nonMember}), checked once per call.
+     *
+     * @return empty when the message is not a join request; else "" when allowed, or why it is refused
+     */
+    static Optional<String> checkJoin(Object message, String caller) {
+        if (message instanceof RaftClientRequestProto r && r.hasMessage()) {
+            ByteString content = r.getMessage().getContent();
+            if (!content.isEmpty() && JoinRequest.isRequest(content.byteAt(0), content.size())) {
+                return Optional.of(JoinRequest.decode(content.toByteArray()).map(j -> j.id().equals(caller) ? ""
+                        : caller + " may ask to join only for itself, not " + j.id()).orElse("malformed join request"));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -216,6 +216,7 @@ public final class RaftStore implements AutoCloseable {
         sm.observe(observer);
         // off Ratis' thread: failing the forwards to a replaced leader lets group commit send the writes behind them
         sm.onLeaderChange(leader -> CompletableFuture.runAsync(() -> forwarder.leaderChanged(leader)));
+        sm.onJoinRequest(membership::joinRequested);
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(self.getId())
@@ -823,6 +824,16 @@ public final class RaftStore implements AutoCloseable {
         return true;
     }
 
+    /** For tests: the configuration changes this node's join queue asked for (see {@link Membership#joinRequested}). */
+    long foldedJoinChanges() {
+        return membership.foldedJoinChanges();
+    }
+
+    /** For tests: where this node's state machine sends join requests from now on (until the server restarts). */
+    void onJoinRequest(java.util.function.Function<byte[], CompletableFuture<byte[]>> handler) {
+        stateMachine.onJoinRequest(handler);
+    }
+
     /** For tests: Ratis itself runs this server as a listener (see {@link Membership#upkeep}). */
     boolean runsAsListener() {
         RaftServer.Division d = divisionOrNull();
@@ -899,6 +910,7 @@ public final class RaftStore implements AutoCloseable {
                     TRANSFER_TIMEOUT);
         }
         upkeep.shutdownNow();
+        membership.close();
         forwarder.close();
         try {
             if (s != null) {

@@ -8,6 +8,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.db.EntryContext;
 import io.raftlite.core.db.StorageException;
 import io.raftlite.core.db.WriteLimits;
+import io.raftlite.core.membership.JoinRequest;
 import io.raftlite.core.sql.SqlPolicy;
 import io.raftlite.core.watch.ChangeLog;
 import io.raftlite.core.workaround.LockedSnapshotStorage;
@@ -43,6 +44,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Ratis state machine: decodes a log entry, hands it to the SQLite layer, encodes the result. All
@@ -151,6 +153,14 @@ final class SqliteStateMachine extends BaseStateMachine {
             observer.leaderChanged();
             onLeaderChange.accept(newLeaderId);
         }
+    }
+
+    private volatile Function<byte[], CompletableFuture<byte[]>> joins = request -> CompletableFuture.failedFuture(
+            new StoreException(StoreException.Reason.UNAVAILABLE, "joins are not served here yet", null));
+
+    /** Where join requests go ({@link io.raftlite.core.membership.Membership#joinRequested}); it must not block. */
+    void onJoinRequest(Function<byte[], CompletableFuture<byte[]>> handler) {
+        joins = handler;
     }
 
     /** Runs {@code hook} (it must not block) whenever a configuration entry is applied here. */
@@ -369,7 +379,9 @@ final class SqliteStateMachine extends BaseStateMachine {
 
     /**
      * A read: linearizable (Ratis calls this once the ReadIndex has been applied here), non-linearizable on
-     * the leader, or the node-metadata request (a stale read addressed to this server), answered from config.
+     * the leader, the node-metadata request (a stale read addressed to this server), answered from config, or a
+     * join request ({@link JoinRequest}, non-linearizable, to the leader), answered by {@link #onJoinRequest}'s
+     * handler once the node is added or refused.
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
@@ -377,6 +389,9 @@ final class SqliteStateMachine extends BaseStateMachine {
             byte[] bytes = request.getContent().toByteArray();
             if (NodeMeta.isRequest(bytes)) {
                 return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(self.encode())));
+            }
+            if (JoinRequest.isRequest(bytes)) {
+                return joins.apply(bytes).thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
             }
             ReadMessage read = ReadMessage.decode(bytes);
             StoreDatabase database = db;

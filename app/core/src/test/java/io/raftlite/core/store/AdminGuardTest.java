@@ -1,5 +1,6 @@
 package io.raftlite.core.store;
 
+import io.raftlite.core.membership.JoinRequest;
 import io.raftlite.core.tls.ReloadingKeyManager;
 import io.raftlite.core.tls.ReloadingTrustManager;
 import org.apache.ratis.client.RaftClient;
@@ -8,11 +9,14 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.proto.RaftProtos.ClientMessageEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +82,8 @@ class AdminGuardTest extends TlsStoreTestBase {
         TestPki ca = TestPki.create("guard-ca");
         List<StoreConfig> configs = List.of(config(ca, 1), config(ca, 2), config(ca, 3));
         RaftStore n1 = ClusterTestSupport.formVoters(configs, this::start);
+        assertTrue(n1.foldedJoinChanges() >= 2, "n2 and n3 joined through n1's join queue, past the guard, not"
+                + " by the compare-and-set the joiner falls back to: " + n1.foldedJoinChanges());
         ClusterTestSupport.execute(n1, "CREATE TABLE counter (n INTEGER)");
         RaftGroup group = RaftGroup.valueOf(RaftPropertiesFactory.groupId(CLUSTER), stores.get(0).nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(n.id()).setAddress(n.address()).build()).toList());
@@ -110,6 +117,10 @@ class AdminGuardTest extends TlsStoreTestBase {
                 (c, t) -> c.io().send(ClusterClient.message(new byte[]{1, 2, 3})));
         assertRefused(group, stranger, "a non-member's read",
                 (c, t) -> c.io().sendReadOnly(ClusterClient.message(new byte[]{1, 2, 3})));
+        for (GrpcTlsConfig tls : List.of(stranger, member)) {
+            assertRefused(group, tls, "a join request for another node", (c, t) -> c.io().sendReadOnlyNonLinearizable(
+                    ClusterClient.message(new JoinRequest("evil", "127.0.17.29:1", true).encode())));
+        }
 
         assertTrue(call(group, stranger, (c, t) -> c.getGroupManagementApi(t).info(group.getGroupId())).isSuccess(),
                 "a node (e.g. one about to join) may read the membership");
@@ -140,6 +151,22 @@ class AdminGuardTest extends TlsStoreTestBase {
         for (RaftStore s : stores) {
             ClusterTestSupport.awaitCounter(s, 2);
         }
+    }
+
+    @Test
+    void aJoinRequestPassesTheGuardOnlyForTheCallersOwnId() {
+        assertEquals(Optional.of(""), AdminGuard.checkJoin(request(new JoinRequest("n9", "127.0.17.19:1", true)
+                .encode()), "n9"));
+        assertEquals(Optional.of("n9 may ask to join only for itself, not n2"), AdminGuard.checkJoin(
+                request(new JoinRequest("n2", "127.0.17.19:1", false).encode()), "n9"));
+        assertEquals(Optional.of("malformed join request"), AdminGuard.checkJoin(request(new byte[]{'J', 1, 0}), "n9"));
+        assertEquals(Optional.empty(), AdminGuard.checkJoin(request(new byte[]{1, 2, 3}), "n9"));
+        assertEquals(Optional.empty(), AdminGuard.checkJoin(RaftClientRequestProto.getDefaultInstance(), "n9"));
+    }
+
+    private static RaftClientRequestProto request(byte[] content) {
+        return RaftClientRequestProto.newBuilder()
+                .setMessage(ClientMessageEntryProto.newBuilder().setContent(ByteString.copyFrom(content))).build();
     }
 
     private static List<RaftPeer> plus(RaftGroup g, RaftPeer p) {
