@@ -41,8 +41,8 @@ import java.util.function.Supplier;
  * <p>Each change adds every waiting listener and as many waiting voters as Ratis accepts in one change (its
  * {@code changeMajority} rule: fewer new voters than old ones, or one to a lone voter); the other voters wait
  * for the next change. A change that loses its compare-and-set to another (the voter balancer's) or finds one
- * in progress is computed again after {@link #PAUSE}; any other failure answers its joiners RETRY with the
- * reason (their {@link Joiner} asks again). A join waits at most {@link #WAIT}, and at most {@link #MAX_WAITING}
+ * in progress is computed again after {@link #PAUSE} (up to {@link #MAX_LOST_IN_A_ROW} times in a row); any other
+ * failure answers its joiners RETRY with the reason (their {@link Joiner} asks again). A join waits at most {@link #WAIT}, and at most {@link #MAX_WAITING}
  * joins wait (more are answered RETRY at once): the requests come from the network.
  *
  * <p>Who may ask: anyone who may use the Raft port's client protocol; with node identities, a node for its own
@@ -55,6 +55,8 @@ final class JoinQueue implements AutoCloseable {
     static final int MAX_WAITING = 256;
     static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration PAUSE = Duration.ofMillis(20);
+    /** Lost compare-and-sets in a row after which the joiners are answered RETRY (and ask again) instead. */
+    private static final int MAX_LOST_IN_A_ROW = 25;
 
     private record Waiter(RaftPeer peer, CompletableFuture<byte[]> reply) {
     }
@@ -70,6 +72,8 @@ final class JoinQueue implements AutoCloseable {
         return t;
     });
     private boolean running;
+    /** Changes lost to another in a row (only the queue's thread reads and writes it). */
+    private int lostInARow;
 
     JoinQueue(Supplier<RaftServer.Division> division,
               Function<SetConfigurationRequest.Arguments, CompletableFuture<RaftClientReply>> setConfiguration,
@@ -87,13 +91,13 @@ final class JoinQueue implements AutoCloseable {
         }
         RaftPeer peer = request.get().peer();
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
-        reply.completeOnTimeout(encode(Outcome.RETRY, "no membership change took this join within " + WAIT.toSeconds()
-                + " s"), WAIT.toMillis(), TimeUnit.MILLISECONDS);
         Waiter superseded;
         synchronized (this) {
             if (waiting.size() >= MAX_WAITING && !waiting.containsKey(peer.getId())) {
                 return done(Outcome.RETRY, MAX_WAITING + " joins are waiting already");
             }
+            reply.completeOnTimeout(encode(Outcome.RETRY, "no membership change took this join within "
+                    + WAIT.toSeconds() + " s"), WAIT.toMillis(), TimeUnit.MILLISECONDS);
             superseded = waiting.put(peer.getId(), new Waiter(peer, reply));
             if (!running) {
                 running = true;
@@ -173,8 +177,13 @@ final class JoinQueue implements AutoCloseable {
             return;
         }
         changes.incrementAndGet();
-        LOG.info("adding {} in one membership change ({} voters, {} listeners before)",
-                batch.stream().map(w -> w.peer().getId().toString()).toList(), voters.size(), listeners.size());
+        List<String> ids = batch.stream().map(w -> w.peer().getId().toString()).toList();
+        if (lostInARow == 0) {
+            LOG.info("adding {} in one membership change ({} voters, {} listeners before)", ids, voters.size(),
+                    listeners.size());
+        } else {
+            LOG.debug("adding {} again after {} lost compare-and-set(s)", ids, lostInARow);
+        }
         CompletableFuture<RaftClientReply> change;
         try {
             change = setConfiguration.apply(ConfChange.compareAndSet(voters, listeners, newVoters, newListeners));
@@ -215,22 +224,28 @@ final class JoinQueue implements AutoCloseable {
     private void finish(List<Waiter> batch, RaftClientReply reply, Throwable t) {
         Throwable failure = t != null ? unwrap(t) : reply.isSuccess() ? null : reply.getException();
         if (failure == null) {
+            lostInARow = 0;
             batch.forEach(w -> w.reply().complete(encode(Outcome.JOINED, w.peer().getId() + " joined")));
             next(Duration.ZERO);
             return;
         }
-        if (failure instanceof SetConfigurationException || failure instanceof ReconfigurationInProgressException) {
+        boolean lost = failure instanceof SetConfigurationException || failure instanceof ReconfigurationInProgressException;
+        if (lost && ++lostInARow <= MAX_LOST_IN_A_ROW) {
             LOG.debug("membership change lost to another, computing it again: {}", failure.toString());
+            List<Waiter> superseded = new ArrayList<>();
             synchronized (this) {
                 for (Waiter w : batch) {
-                    if (!w.reply().isDone()) {
-                        waiting.putIfAbsent(w.peer().getId(), w);
+                    if (!w.reply().isDone() && waiting.putIfAbsent(w.peer().getId(), w) != null) {
+                        superseded.add(w);
                     }
                 }
             }
+            superseded.forEach(w -> w.reply().complete(encode(Outcome.RETRY, "superseded by a newer join request of "
+                    + w.peer().getId())));
             next(PAUSE);
             return;
         }
+        lostInARow = 0;
         String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
         LOG.info("membership change for {} joiner(s) failed: {}", batch.size(), why);
         batch.forEach(w -> w.reply().complete(encode(Outcome.RETRY, "membership change failed: " + why)));
