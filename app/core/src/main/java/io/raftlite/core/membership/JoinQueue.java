@@ -2,6 +2,7 @@ package io.raftlite.core.membership;
 
 import io.raftlite.core.membership.JoinRequest.Outcome;
 import io.raftlite.core.membership.JoinRequest.Reply;
+import io.raftlite.core.store.RaftReplies;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -222,7 +221,7 @@ final class JoinQueue implements AutoCloseable {
     }
 
     private void finish(List<Waiter> batch, RaftClientReply reply, Throwable t) {
-        Throwable failure = t != null ? unwrap(t) : reply.isSuccess() ? null : reply.getException();
+        Throwable failure = t != null ? RaftReplies.unwrap(t) : reply.isSuccess() ? null : reply.getException();
         if (failure == null) {
             lostInARow = 0;
             batch.forEach(w -> w.reply().complete(encode(Outcome.JOINED, w.peer().getId() + " joined")));
@@ -282,13 +281,6 @@ final class JoinQueue implements AutoCloseable {
 
     private static byte[] encode(Outcome outcome, String why) {
         return JoinRequest.encode(new Reply(outcome, why));
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     @Override

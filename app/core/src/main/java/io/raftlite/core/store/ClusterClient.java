@@ -149,7 +149,7 @@ final class ClusterClient implements AutoCloseable {
      * stay open.
      */
     static boolean closesWindow(Throwable t) {
-        return !(Forwarder.unwrap(t) instanceof StateMachineException);
+        return !(RaftReplies.unwrap(t) instanceof StateMachineException);
     }
 
     /** Forgets {@code c} if it is still the leader client, so that the next request builds a fresh one. */

@@ -9,8 +9,6 @@ import org.apache.ratis.server.RaftServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -54,7 +52,7 @@ final class Forwarder implements AutoCloseable {
 
     /** Forwards when the local attempt failed only because this node is not the leader. */
     CompletableFuture<byte[]> ifNotLeader(Throwable t, Forward call) {
-        Throwable c = unwrap(t);
+        Throwable c = RaftReplies.unwrap(t);
         if (c instanceof StoreException s && s.reason() == StoreException.Reason.NOT_LEADER) {
             return toLeader(call);
         }
@@ -122,7 +120,8 @@ final class Forwarder implements AutoCloseable {
         }
         return reply.thenApply(NodeMeta::decode).orTimeout(metaTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(t -> CompletableFuture.failedFuture(new StoreException(
-                        StoreException.Reason.UNAVAILABLE, "node " + nodeId + " unreachable: " + unwrap(t), t)));
+                        StoreException.Reason.UNAVAILABLE, "node " + nodeId + " unreachable: "
+                        + RaftReplies.unwrap(t), t)));
     }
 
     private RuntimeException failure(RaftPeerId leader, Throwable t) {
@@ -155,13 +154,6 @@ final class Forwarder implements AutoCloseable {
             unlogged = 0;
         }
         LOG.warn("{} ({}){}", e.getMessage(), e.reason(), skipped == 0 ? "" : " (+" + skipped + " more since the last line)");
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     @Override

@@ -174,7 +174,8 @@ public final class RaftReplies {
         return null;
     }
 
-    private static Throwable unwrap(Throwable t) {
+    /** {@code t} without the {@link CompletionException} and {@link ExecutionException} layers around its cause. */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }

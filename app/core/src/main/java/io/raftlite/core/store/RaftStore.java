@@ -603,7 +603,7 @@ public final class RaftStore implements AutoCloseable {
         }
         return sent.exceptionallyCompose(t -> mayForward
                 ? forwarder.ifNotLeader(t, (c, peers, leader) -> c.write(peers, leader, bytes))
-                : CompletableFuture.failedFuture(Forwarder.unwrap(t)));
+                : CompletableFuture.failedFuture(RaftReplies.unwrap(t)));
     }
 
     /**
