@@ -97,7 +97,7 @@ final class Discovery implements AutoCloseable {
      * through it. With a check-and-set store it starts empty too, in a thread of its own ({@link EarlyStart}),
      * while the bootstrap reads the store and claims the key: a claim's winner then restarts it as the only
      * member of its new group (an empty server closes in tens of milliseconds since
-     * {@code workaround.IdleLogWorkerClose}), and a node that waits for another's cluster is up, and joinable,
+     * {@code workaround.LogWorkerClose}), and a node that waits for another's cluster is up, and joinable,
      * by the time that cluster has formed. Three nodes started together formed in a median 4.9 s instead of
      * 5.1 s this way on a loaded 2-core machine (bench/profile-notes.md, "Formation").
      *

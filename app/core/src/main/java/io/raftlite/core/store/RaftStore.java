@@ -8,7 +8,7 @@ import io.raftlite.core.command.StatementResult;
 import io.raftlite.core.membership.ConfChange;
 import io.raftlite.core.membership.Membership;
 import io.raftlite.core.watch.ChangeLog;
-import io.raftlite.core.workaround.IdleLogWorkerClose;
+import io.raftlite.core.workaround.LogWorkerClose;
 import io.raftlite.core.workaround.PeerProxyRefresh;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -426,12 +426,7 @@ public final class RaftStore implements AutoCloseable {
         if (closed.get() || old == null) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
         }
-        RaftServer.Division d = divisionOrNull();
-        if (d != null && d.getRaftLog().getNextIndex() <= 0) {
-            IdleLogWorkerClose.close(old); // nothing in the log: no need to wait out its worker's poll
-        } else {
-            old.close();
-        }
+        LogWorkerClose.close(old);
         startServer(group);
     }
 
@@ -453,7 +448,7 @@ public final class RaftStore implements AutoCloseable {
         if (closed.get() || old == null) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
         }
-        old.close();
+        LogWorkerClose.close(old);
         Path groupDir = raftDir.resolve(groupId.getUuid().toString());
         if (Files.exists(groupDir)) {
             try (var paths = Files.walk(groupDir)) {
@@ -507,7 +502,7 @@ public final class RaftStore implements AutoCloseable {
                 if (closed.get() || old == null) {
                     throw new StoreException(StoreException.Reason.UNAVAILABLE, "store is not running", null);
                 }
-                old.close();
+                LogWorkerClose.close(old);
                 Files.move(raftDir.resolve(groupId.getUuid().toString()), aside);
                 seed.run();
                 startServer(RaftGroup.valueOf(groupId, self));
@@ -914,7 +909,7 @@ public final class RaftStore implements AutoCloseable {
         forwarder.close();
         try {
             if (s != null) {
-                s.close();
+                LogWorkerClose.close(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

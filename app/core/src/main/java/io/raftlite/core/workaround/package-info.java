@@ -35,12 +35,12 @@
  *       tells a caught-up follower a commit only with the next heartbeat, 500 ms later</td>
  *       <td>the canary fails, or log-metadata entries go back on</td>
  *       <td>{@code CommitPushLogAppenderTest.stockTellsACommitOnlyWithTheNextHeartbeat}</td></tr>
- *   <tr><td>{@link io.raftlite.core.workaround.IdleLogWorkerClose} (used by {@code RaftStore.restartWith} for a
- *       server whose log is empty)</td><td>none found</td>
- *       <td>3.3.0's log worker notices that its log is closing only when its one-second poll returns, so closing an
- *       idle server waits 0-1 s (0.22-0.49 s measured), paid by every node as a cluster forms</td>
+ *   <tr><td>{@link io.raftlite.core.workaround.LogWorkerClose} (every close of a server in
+ *       {@code RaftStore}: a node's stop, the restarts while it forms or joins)</td><td>none found</td>
+ *       <td>3.3.0's log worker notices that its log is closing only when its one-second poll returns, so closing a
+ *       server waits up to a second for nothing: 0.98-1.01 s of every node's stop, measured</td>
  *       <td>the canary fails</td>
- *       <td>{@code IdleLogWorkerCloseTest.stockCloseWaitsForTheIdleWorkersPoll}</td></tr>
+ *       <td>{@code LogWorkerCloseTest.stockCloseWaitsForTheWorkersPoll}</td></tr>
  *   <tr><td>{@link io.raftlite.core.workaround.LockedSnapshotStorage}</td>
  *       <td>none found (RATIS-2048 fixed another NPE there)</td>
  *       <td>a snapshot lookup racing the first snapshot's record throws in the leader's log appender</td>

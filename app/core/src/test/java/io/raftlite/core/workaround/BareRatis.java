@@ -65,6 +65,13 @@ final class BareRatis implements AutoCloseable {
     /** Starts {@code peer} of {@code group}: {@code properties} may add to the defaults. */
     RaftServer.Division start(RaftPeer peer, RaftGroup group, Supplier<StateMachine> stateMachine,
                               Consumer<RaftProperties> properties) throws IOException {
+        return start(peer, group, stateMachine, properties, RaftStorage.StartupOption.FORMAT);
+    }
+
+    /** As above, from the storage {@code peer} left in this directory when {@code option} is RECOVER. */
+    RaftServer.Division start(RaftPeer peer, RaftGroup group, Supplier<StateMachine> stateMachine,
+                              Consumer<RaftProperties> properties, RaftStorage.StartupOption option)
+            throws IOException {
         RaftProperties p = new RaftProperties();
         String address = peer.getAddress();
         GrpcConfigKeys.Server.setHost(p, address.substring(0, address.lastIndexOf(':')));
@@ -72,7 +79,7 @@ final class BareRatis implements AutoCloseable {
         RaftServerConfigKeys.setStorageDir(p, List.of(dir.resolve(peer.getId().toString()).toFile()));
         properties.accept(p);
         RaftServer s = RaftServer.newBuilder().setServerId(peer.getId()).setGroup(group).setProperties(p)
-                .setStateMachine(stateMachine.get()).setOption(RaftStorage.StartupOption.FORMAT).build();
+                .setStateMachine(stateMachine.get()).setOption(option).build();
         servers.add(s);
         s.start();
         return s.getDivision(group.getGroupId());
