@@ -53,6 +53,15 @@ public final class ConfChange {
                 && conf.getPreviousPeers(RaftPeerRole.LISTENER).isEmpty();
     }
 
+    /**
+     * How many new voters one change may add to {@code voters} voters: Ratis refuses a change whose new voters
+     * are as many as the old ones or more ({@code RaftConfigurationImpl.changeMajority}, RATIS-1912), except one
+     * new voter beside a lone voter. Joins ({@link JoinQueue}) and promotions ({@link VoterBalancer}) both obey it.
+     */
+    static int votersAddable(int voters) {
+        return voters <= 1 ? 1 : voters - 1;
+    }
+
     /** {@code peers} with the member of {@code p}'s id (if any) replaced by {@code p}, in place. */
     static List<RaftPeer> replaced(List<RaftPeer> peers, RaftPeer p) {
         return peers.stream().map(x -> x.getId().equals(p.getId()) ? p : x).toList();

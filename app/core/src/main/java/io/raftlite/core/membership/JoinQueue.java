@@ -201,12 +201,11 @@ final class JoinQueue implements AutoCloseable {
 
     /**
      * The joiners among {@code waiting} (in their order) that go into the next change of a configuration with
-     * {@code voters} voters: every listener, and the voters Ratis takes in one change. Ratis refuses a change
-     * whose new voters are as many as the old ones or more ({@code RaftConfigurationImpl.changeMajority},
-     * RATIS-1912), except one new voter beside a lone voter.
+     * {@code voters} voters: every listener, and the voters Ratis takes in one change
+     * ({@link ConfChange#votersAddable}).
      */
     static List<RaftPeer> nextChange(int voters, List<RaftPeer> waiting) {
-        int votersAllowed = voters <= 1 ? 1 : voters - 1;
+        int votersAllowed = ConfChange.votersAddable(voters);
         List<RaftPeer> next = new ArrayList<>();
         int votersAdded = 0;
         for (RaftPeer p : waiting) {

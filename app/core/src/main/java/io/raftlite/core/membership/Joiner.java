@@ -119,7 +119,9 @@ public final class Joiner {
     /**
      * The role this node takes: the one it already has when its id is a member (at this or another address: a
      * moved member keeps its role); a listener when {@code forcedListener}; otherwise a voter while the voters
-     * are fewer than the target for the membership including this node, else a listener.
+     * are fewer than the target for the membership including this node and this vote makes their number odd
+     * (or 2, on the way from a lone voter to 3), else a listener: from 3 voters a fourth waits as a listener, and
+     * {@link VoterBalancer} promotes it with the next one in one change, 3 to 5.
      *
      * @throws StoreException UNAVAILABLE when the id is a member at another address and may not move there
      */
@@ -138,7 +140,9 @@ public final class Joiner {
         if (forcedListener) {
             return RaftPeerRole.LISTENER;
         }
-        return m.voters().size() < settings.targetVoters(m.size() + 1) ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER;
+        int voters = m.voters().size();
+        boolean oddOrTwo = voters == 1 || voters % 2 == 0;
+        return voters < settings.targetVoters(m.size() + 1) && oddOrTwo ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER;
     }
 
     /** Reads the membership through the first member that answers, retrying until {@code timeout}. */

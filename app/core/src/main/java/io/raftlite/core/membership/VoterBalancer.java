@@ -37,15 +37,16 @@ import java.util.function.Supplier;
  *       (zero = never). The silence is Ratis' time since that member's last reply to this leader, so it
  *       restarts at zero under a new leader (as rqlite's does): set the timeouts on every node.</li>
  *   <li><b>Promote</b>: while voters are fewer than the target ({@link StoreConfig.Membership#targetVoters}),
- *       make the most advanced listener a voter, if the leader heard from it recently, its commit index is
- *       within {@code maxLag} of the leader's, and its node metadata says it was not started as a read replica
- *       (an unreachable one is skipped).</li>
+ *       make the most advanced listeners voters (as many as one change may add) among those the leader heard
+ *       from recently, whose commit index is within {@code maxLag} of the leader's and whose node metadata says
+ *       they were not started as read replicas (an unreachable one is skipped).</li>
  *   <li><b>Demote</b>: while voters exceed the target (after a removal, or two racing joins), make the voter
  *       heard from least recently (never the leader) a listener.</li>
  * </ol>
  * Changes are compare-and-set against the configuration they were computed from, so a concurrent join or
- * removal makes one of them fail and the next run recomputes. Promoting one voter at a time can leave an even
- * number of voters for one interval (3 → 4 → 5): Ratis refuses adding as many new voters as it keeps.
+ * removal makes one of them fail and the next run recomputes. A promotion takes as many listeners as the target
+ * lacks, up to what Ratis accepts in one change (fewer new voters than old ones, or one beside a lone voter),
+ * and never leaves an even number of voters but the 2 between a lone voter and 3: 3 voters become 5 at once.
  */
 public final class VoterBalancer implements Runnable {
 
@@ -134,15 +135,20 @@ public final class VoterBalancer implements Runnable {
 
         int target = settings.targetVoters(voters.size() + listeners.size());
         if (voters.size() < target) {
-            Optional<RaftPeer> promote = promotable(d, listeners, silentMs);
-            if (promote.isPresent()) {
-                RaftPeer p = promote.get();
-                LOG.info("promoting listener {} to voter (voters {}, listeners {}, target {})", p.getId(), ids(voters),
+            List<RaftPeer> ready = promotable(d, listeners, silentMs, promotions(voters.size(), target, listeners.size()));
+            List<RaftPeer> promote = ready.subList(0, promotions(voters.size(), target, ready.size()));
+            if (!promote.isEmpty()) {
+                LOG.info("promoting listener{} {} to voter{} (voters {}, listeners {}, target {})",
+                        promote.size() > 1 ? "s" : "", ids(promote), promote.size() > 1 ? "s" : "", ids(voters),
                         ids(listeners), target);
                 List<RaftPeer> newVoters = new ArrayList<>(voters);
-                newVoters.add(RaftPeer.newBuilder(p).setStartupRole(RaftPeerRole.FOLLOWER).build());
-                apply(voters, listeners, newVoters, without(listeners, p));
-                return "promoted " + p.getId();
+                List<RaftPeer> newListeners = listeners;
+                for (RaftPeer p : promote) {
+                    newVoters.add(RaftPeer.newBuilder(p).setStartupRole(RaftPeerRole.FOLLOWER).build());
+                    newListeners = without(newListeners, p);
+                }
+                apply(voters, listeners, newVoters, newListeners);
+                return "promoted " + String.join(", ", ids(promote));
             }
         } else if (voters.size() > target) {
             Optional<RaftPeer> demote = voters.stream().filter(p -> !p.getId().equals(self))
@@ -185,8 +191,24 @@ public final class VoterBalancer implements Runnable {
                 .findFirst();
     }
 
-    /** The caught-up, recently heard, promotable listener with the highest commit index. */
-    private Optional<RaftPeer> promotable(RaftServer.Division d, List<RaftPeer> listeners, Map<RaftPeerId, Long> silentMs) {
+    /**
+     * How many of {@code ready} promotable listeners one run promotes towards {@code target} voters: as many as
+     * are missing, up to what one change may add ({@link ConfChange#votersAddable}), and never to an even number
+     * of voters (it tolerates no more failures than the odd number below it and needs one more acknowledgement)
+     * except 2 on the way from a lone voter, which Ratis requires. So 3 voters become 5 in one change, or stay 3
+     * while only one listener is ready; 1 becomes 3 through 2.
+     */
+    static int promotions(int voters, int target, int ready) {
+        int n = Math.min(ready, Math.min(target - voters, ConfChange.votersAddable(voters)));
+        if (voters > 1 && (voters + n) % 2 == 0) {
+            n--;
+        }
+        return Math.max(0, n);
+    }
+
+    /** Up to {@code max} caught-up, recently heard, promotable listeners, highest commit index first. */
+    private List<RaftPeer> promotable(RaftServer.Division d, List<RaftPeer> listeners, Map<RaftPeerId, Long> silentMs,
+                                      int max) {
         Map<RaftPeerId, Long> commits = new HashMap<>();
         for (CommitInfoProto c : d.getCommitInfos()) {
             commits.put(RaftPeerId.valueOf(c.getServer().getId()), c.getCommitIndex());
@@ -197,7 +219,8 @@ public final class VoterBalancer implements Runnable {
                 .filter(p -> commits.getOrDefault(p.getId(), -1L) >= leaderCommit - maxLag)
                 .sorted(Comparator.comparingLong((RaftPeer p) -> commits.getOrDefault(p.getId(), -1L)).reversed())
                 .filter(this::mayVote)
-                .findFirst();
+                .limit(max)
+                .toList();
     }
 
     /** False for a node started as a read replica (remembered for a minute) or one that does not answer. */

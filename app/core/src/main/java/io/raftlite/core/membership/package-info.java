@@ -54,14 +54,17 @@
  *       {@code -join} lists exactly the N nodes (rqlite's rule, documented for operators).</li>
  *   <li><b>Roles.</b> Voters are kept at the largest odd number ≤ min(members, {@code maxVoters}); everyone
  *       else is a listener. A joiner becomes a voter iff the voters are fewer than that target for the grown
- *       membership (so a two-node cluster is one voter and one listener: two voters tolerate no failure either,
- *       and losing the listener costs nothing), else a listener; {@code nonVoter} forces listener. The choice
+ *       membership and its vote makes their count odd or 2 (so a two-node cluster is one voter and one
+ *       listener: two voters tolerate no failure either, and losing the listener costs nothing; and a fourth
+ *       node beside three voters waits as a listener), else a listener; {@code nonVoter} forces listener. The choice
  *       is made before the join because a listener must restart its server first (next item). The leader's
  *       {@code VoterBalancer} (one thread, every {@code balanceInterval} and whenever a configuration entry is
- *       applied) then reaps, promotes the most advanced caught-up, recently heard listener while voters are
+ *       applied) then reaps, promotes the most advanced caught-up, recently heard listeners while voters are
  *       short, or demotes the least recently heard voter while there are too many, one CAS change at a time.
- *       Ratis refuses adding as many new voters as it keeps, so 1 → 3 and 3 → 5 pass through an even count
- *       for one change; a voter lost in that window stalls the change (and the cluster) until it returns.
+ *       Ratis refuses adding as many new voters as it keeps ({@code ConfChange.votersAddable}); a promotion
+ *       takes as many as that allows and never leaves an even count but 2, so 3 → 5 is one change and only
+ *       1 → 3 passes through 2; a voter lost in that window stalls the change (and the cluster) until it
+ *       returns.
  *       A read replica ({@code -raft-non-voter}) says so in its node metadata, and the balancer never
  *       promotes a listener whose metadata says so or that does not answer. A demoted voter's Ratis server
  *       stays a FOLLOWER (Ratis only turns listeners into followers), and a follower whose election timer

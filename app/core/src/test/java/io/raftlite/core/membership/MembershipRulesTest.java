@@ -42,6 +42,22 @@ class MembershipRulesTest {
     }
 
     @Test
+    void promotionsGoAsFarAsOneChangeMayAndNeverToAnEvenCountButTwo() {
+        // {voters, target, ready listeners, promoted}
+        int[][] cases = {
+            {1, 3, 2, 1}, {2, 3, 1, 1}, {1, 5, 4, 1}, {2, 5, 3, 1}, // a lone voter takes one: 1 -> 2 -> 3
+            {3, 5, 2, 2}, {3, 5, 5, 2}, {3, 5, 1, 0},               // 3 -> 5 at once, never 3 -> 4
+            {4, 5, 1, 1}, {4, 7, 2, 1}, {4, 7, 3, 3},               // from an even count to the next odd one
+            {5, 7, 1, 0}, {5, 9, 4, 4}, {5, 9, 3, 2},
+            {3, 3, 2, 0}, {5, 3, 2, 0}, {1, 1, 3, 0}, {3, 5, 0, 0}, // at or past the target, or nobody ready
+        };
+        for (int[] c : cases) {
+            assertEquals(c[3], VoterBalancer.promotions(c[0], c[1], c[2]),
+                    c[0] + " voters, target " + c[1] + ", " + c[2] + " ready");
+        }
+    }
+
+    @Test
     void aJoinerVotesOnlyWhileVotersAreShortOfTheTarget() {
         RaftPeer self = peer("new", "127.0.0.9:1", RaftPeerRole.FOLLOWER);
         Joiner joiner = new Joiner(GROUP, self, List.of("127.0.0.1:1"), Duration.ofMillis(10));
@@ -50,7 +66,11 @@ class MembershipRulesTest {
         // one voter and a listener: the third node makes three voters (the listener is promoted after)
         assertEquals(RaftPeerRole.FOLLOWER, joiner.roleFor(membership(1, 1), false, cap(5)));
         assertEquals(RaftPeerRole.LISTENER, joiner.roleFor(membership(3, 0), false, cap(5)));
-        assertEquals(RaftPeerRole.FOLLOWER, joiner.roleFor(membership(3, 1), false, cap(5)));
+        // three voters and a listener: a fourth voter would be an even count; both listeners are promoted together
+        assertEquals(RaftPeerRole.LISTENER, joiner.roleFor(membership(3, 1), false, cap(5)));
+        // two voters (after a removal) and a listener: the third voter
+        assertEquals(RaftPeerRole.FOLLOWER, joiner.roleFor(membership(2, 1), false, cap(5)));
+        assertEquals(RaftPeerRole.FOLLOWER, joiner.roleFor(membership(4, 2), false, cap(7)));
         assertEquals(RaftPeerRole.LISTENER, joiner.roleFor(membership(3, 1), false, cap(3)));
         assertEquals(RaftPeerRole.LISTENER, joiner.roleFor(membership(1, 1), true, cap(5)), "-raft-non-voter");
     }

@@ -1,5 +1,7 @@
 package io.raftlite.core.store;
 
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,12 +26,13 @@ import static io.raftlite.core.store.ClusterTestSupport.freePort;
 import static io.raftlite.core.store.ClusterTestSupport.listeners;
 import static io.raftlite.core.store.ClusterTestSupport.settledVoters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Roles for growing and shrinking clusters (in-process stores on 127.0.0.61-69): the voter cap, promotion of
- * listeners, demotion, removal from any node, read replicas that stay listeners, reaping.
+ * listeners (3 voters to 5 in one change), demotion, removal from any node, read replicas that stay listeners, reaping.
  */
 @Timeout(300)
 class MembershipTest {
@@ -137,6 +140,34 @@ class MembershipTest {
         assertEquals(2, leaderStore.nodes().size());
         execute(leaderStore, "UPDATE counter SET n = 8");
         awaitCounter(demoted, 8L);
+    }
+
+    @Test
+    void threeVotersBecomeFiveInOneChange() throws Exception {
+        StoreConfig.Membership cap5 = membership(5, false, Duration.ZERO, Duration.ZERO);
+        RaftStore n1 = bootstrap(config(1, cap5));
+        RaftStore n2 = join(config(2, cap5), n1);
+        RaftStore n3 = join(config(3, cap5), n1);
+        await("three voters", () -> settledVoters(n1).size() == 3);
+        RaftStore n4 = join(config(4, cap5), n2);
+        RaftStore n5 = join(config(5, cap5), n3);
+        List<RaftStore> all = List.of(n1, n2, n3, n4, n5);
+        await("five voters", () -> settledVoters(n1).size() == 5);
+        execute(n5, "CREATE TABLE counter (n INTEGER)");
+        execute(n4, "INSERT INTO counter(n) VALUES(5)");
+        for (RaftStore s : all) {
+            awaitCounter(s, 5L);
+        }
+        RaftServer.Division leader = storeOf(all, awaitAgreedLeader(all)).division();
+        List<Integer> voterCounts = new ArrayList<>();
+        for (long i = leader.getRaftLog().getStartIndex(); i <= leader.getRaftLog().getLastCommittedIndex(); i++) {
+            LogEntryProto e = leader.getRaftLog().get(i);
+            if (e != null && e.hasConfigurationEntry()) {
+                voterCounts.add(e.getConfigurationEntry().getPeersCount());
+            }
+        }
+        assertTrue(voterCounts.contains(3) && voterCounts.contains(5), "the log holds the changes: " + voterCounts);
+        assertFalse(voterCounts.contains(4), "no configuration of four voters on the way: " + voterCounts);
     }
 
     @Test
