@@ -93,6 +93,16 @@
  *       server while the process runs</td>
  *       <td>a fault run (FaultIT, halves, snap variant) never logs "the Raft server was closed while the store
  *       runs" without it</td><td>none: not reproduced deterministically</td></tr>
+ *   <tr><td>The stopping leader's choice of successor ({@code io.raftlite.core.store.LeadershipHandover}: a voter
+ *       whose match index is known to reach the last entry first)</td>
+ *       <td>RATIS-2605 (heartbeat successes advance the match index; after 3.3.0)</td>
+ *       <td>3.3.0 transfers leadership only to a follower whose match index reaches the leader's last entry, and
+ *       heartbeat replies carry none: on an idle cluster a follower whose acknowledgement of that entry was lost
+ *       (it was the previous leader, stopping) stays unknown however current its log, and a transfer to it
+ *       waited out its 3 s (5 of 14 leader stops right after another node's restart)</td>
+ *       <td>a Ratis with RATIS-2605 (the choice then costs nothing either way)</td>
+ *       <td>none: staging it takes an acknowledgement lost after the follower wrote the entry;
+ *       {@code LeadershipHandoverTest} covers the choice</td></tr>
  * </table>
  *
  * <p>Invariants: nothing here changes what goes on the wire (nodes with and without a workaround interoperate);
