@@ -78,8 +78,14 @@ class PeerDownLogTest {
         }
         double seconds = (System.nanoTime() - downAt) / 1e9;
         List<String> whileDown = logs.lines(); // before the restart: only the leader and the other follower log
-        System.out.printf("PeerDownLogTest: %d lines in %.1f s with %s down (%.1f lines/s): %s%n", whileDown.size(),
-                seconds, follower, whileDown.size() / seconds, byLogger(logs.events()));
+        // Ratis 3.2.2 with its default retries: 29 lines a second here (803 failed retries in 20 s). Only this
+        // cluster's lines (its ids are quiet1-3): Ratis' batch logger prints a closed appender's "Repeated N times"
+        // summary up to 5 s after the line it summarises, so an earlier test class's stores can still log here
+        long ratisWarnings = whileDown.stream()
+                .filter(l -> l.startsWith("WARN org.apache.ratis") && l.contains("quiet")).count();
+        System.out.printf("PeerDownLogTest: %d lines in %.1f s with %s down (%.1f lines/s), %d Ratis warnings of"
+                + " this cluster: %s%n", whileDown.size(), seconds, follower, whileDown.size() / seconds, ratisWarnings,
+                byLogger(logs.events()));
 
         RaftStore back = new RaftStore(configs.get(f), StoreTestSupport.OPENER, p -> { });
         stores.add(back);
@@ -90,9 +96,9 @@ class PeerDownLogTest {
         assertEquals(1, logs.count(m -> m.startsWith("peer " + follower + " is back")), "one 'back' line");
         assertEquals(1, logs.count(caughtUp(follower)), "one 'caught up' line");
         assertEquals(new PeerEvents(1, 1, 1), leader.peerEvents(), "the counters count each change once");
-        // Ratis 3.2.2 with its default retries: 29 lines a second here (803 failed retries in 20 s)
-        long ratisWarnings = whileDown.stream().filter(l -> l.startsWith("WARN org.apache.ratis")).count();
-        assertTrue(ratisWarnings <= 2 * seconds, ratisWarnings + " Ratis warnings in " + seconds + " s: " + whileDown);
+        // at most 3 a second, a tenth of the flood: 10 in 6 s alone, 12 in a loaded full run (one line per change
+        // of the follower's next index in Ratis' batch key, and the writes go on)
+        assertTrue(ratisWarnings <= 3 * seconds, ratisWarnings + " Ratis warnings in " + seconds + " s: " + whileDown);
     }
 
     // PeerWatch's own lines only: PeerProxyRefresh also logs "voter <id> caught up at index N" after a restart,
