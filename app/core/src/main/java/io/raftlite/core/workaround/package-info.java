@@ -95,7 +95,8 @@
  *       runs" without it</td><td>none: not reproduced deterministically</td></tr>
  *   <tr><td>The stopping leader's choice of successor ({@code io.raftlite.core.store.LeadershipHandover}: a voter
  *       whose match index is known to reach the last entry first)</td>
- *       <td>RATIS-2605 (heartbeat successes advance the match index; after 3.3.0)</td>
+ *       <td>RATIS-2605 (merged after 3.3.0: a heartbeat's success moves the follower's match index up to the
+ *       heartbeat's previous entry)</td>
  *       <td>3.3.0 transfers leadership only to a follower whose match index reaches the leader's last entry, and
  *       heartbeat replies carry none: on an idle cluster a follower whose acknowledgement of that entry was lost
  *       (it was the previous leader, stopping) stays unknown however current its log, and a transfer to it
