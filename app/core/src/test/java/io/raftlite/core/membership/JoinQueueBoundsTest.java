@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -39,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JoinQueueBoundsTest {
 
     private final List<CompletableFuture<RaftClientReply>> calls = new CopyOnWriteArrayList<>();
+    /** One permit per {@code setConfiguration} call, so a test waits for the call itself. */
+    private final Semaphore called = new Semaphore(0);
     private JoinQueue queue;
 
     @AfterEach
@@ -52,6 +55,7 @@ class JoinQueueBoundsTest {
         Function<SetConfigurationRequest.Arguments, CompletableFuture<RaftClientReply>> setConfiguration = args -> {
             CompletableFuture<RaftClientReply> f = answer.apply(calls.size());
             calls.add(f);
+            called.release();
             return f;
         };
         queue = new JoinQueue(JoinQueueBoundsTest::loneVoterLeader, setConfiguration, Duration.ofSeconds(30));
@@ -84,13 +88,13 @@ class JoinQueueBoundsTest {
         CompletableFuture<RaftClientReply> first = new CompletableFuture<>();
         queue(n -> n == 0 ? first : new CompletableFuture<>());
         CompletableFuture<byte[]> older = queue.submit(join("j1"));
-        await(() -> calls.size() == 1);
+        awaitCalls(1);
         CompletableFuture<byte[]> newer = queue.submit(join("j1")); // waits for the next change
         first.completeExceptionally(new SetConfigurationException("the configuration changed"));
         Reply r = reply(older);
         assertEquals(Outcome.RETRY, r.outcome());
         assertTrue(r.reason().startsWith("superseded by a newer join request of j1"), r.reason());
-        await(() -> calls.size() == 2);
+        awaitCalls(1);
         assertFalse(newer.isDone(), "the newer request is in the next change");
 
         CompletableFuture<byte[]> waiting = queue.submit(join("j2"));
@@ -104,7 +108,7 @@ class JoinQueueBoundsTest {
     void atMostMaxWaitingJoinsWait() throws Exception {
         queue(n -> new CompletableFuture<>()); // the first change never ends: every later join waits
         CompletableFuture<byte[]> inFlight = queue.submit(join("first"));
-        await(() -> calls.size() == 1);
+        awaitCalls(1);
         List<CompletableFuture<byte[]>> waiting = new ArrayList<>();
         for (int i = 0; i < JoinQueue.MAX_WAITING; i++) {
             waiting.add(queue.submit(join("n" + i)));
@@ -120,12 +124,9 @@ class JoinQueueBoundsTest {
         assertEquals(1, calls.size(), "one change in flight, none started for the waiting joins");
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(5);
-        }
+    /** Waits for {@code n} more {@code setConfiguration} calls. */
+    private void awaitCalls(int n) throws InterruptedException {
+        assertTrue(called.tryAcquire(n, 20, TimeUnit.SECONDS), "timed out waiting for a membership change");
     }
 
     // ---- a leader of one voter, "v", with a stable configuration
